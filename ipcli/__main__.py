@@ -1,0 +1,3 @@
+from ipcli.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,52 @@
+"""Exit codes (CLI.md) and the errors that carry them.
+
+Errors hold a message key and its parameters, never a finished sentence: the CLI translates them
+(ipcli.i18n) when it prints the one line on stderr. This module has no I/O, so the pure rules layer
+raises these errors too.
+"""
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    INTERNAL = 1          # unexpected internal error
+    USAGE = 2             # bad option or value
+    CHECK_FOUND = 3       # --check found due or overdue items
+    CALENDAR_MISSING = 4  # holiday data missing under --strict-calendar (R-PROVISIONAL)
+    REJECTED = 65         # input rejected by a rule; nothing was written (EX_DATAERR)
+    DELIVERY_FAILED = 69  # mail or webhook delivery failed (EX_UNAVAILABLE)
+    BUSY = 75             # database busy past the timeout (EX_TEMPFAIL)
+    CONFIG = 78           # configuration missing or invalid (EX_CONFIG)
+    INTERRUPTED = 130     # Ctrl-C
+    BROKEN_PIPE = 141     # stdout closed early (`| head`), as other Unix tools report it
+
+
+class IpcliError(Exception):
+    """An error the user can act on; `key` and `params` make its message, `rule` cites RULES.md."""
+
+    exit_code = ExitCode.INTERNAL
+
+    def __init__(self, key: str, rule: str | None = None, **params):
+        super().__init__(key, rule, params)
+        self.key = key
+        self.rule = rule
+        self.params = params
+
+
+class UsageProblem(IpcliError):
+    exit_code = ExitCode.USAGE
+
+
+class Rejected(IpcliError):
+    """Input that a rule refuses."""
+
+    exit_code = ExitCode.REJECTED
+
+
+class CalendarMissing(IpcliError):
+    exit_code = ExitCode.CALENDAR_MISSING
+
+
+class ConfigError(IpcliError):
+    exit_code = ExitCode.CONFIG

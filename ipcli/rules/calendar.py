@@ -1,0 +1,184 @@
+"""The working-day calendar (R-WORKDAY) and the roll-forward of R-PERIOD, with R-PROVISIONAL.
+
+Year tables come from data: the bundled `chinesecalendar` package, and further years imported by
+the user (holiday-cn files), which take precedence over bundled data.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from ipcli.errors import Rejected
+from ipcli.rules.catalog import Step
+from ipcli.rules.dates import ONE_DAY
+
+BUNDLED = "bundled"
+IMPORTED = "imported"
+PROVISIONAL = "provisional"
+
+
+@dataclass(frozen=True)
+class YearTable:
+    """One year's State Council notice: its days off and its 调休 working days.
+
+    A year's table may also set days in the previous December.
+    """
+
+    year: int
+    off_days: frozenset
+    working_days: frozenset
+
+
+@dataclass(frozen=True)
+class DayStatus:
+    working: bool | None  # None: the year's table is not loaded
+    source: str
+
+
+@dataclass(frozen=True)
+class Rolled:
+    """A last day moved to the first working day on or after it (R-PERIOD, R-WORKDAY)."""
+
+    raw: date
+    value: date
+    extended: bool
+    provisional: bool
+    missing_years: frozenset
+    steps: tuple
+
+
+class BundledCalendar:
+    """The tables shipped in the `chinesecalendar` package (imported on first use)."""
+
+    def __init__(self):
+        self._covered: dict[int, bool] = {}
+        self._is_workday = None
+
+    def _lookup(self):
+        if self._is_workday is None:
+            from chinese_calendar import is_workday
+
+            self._is_workday = is_workday
+        return self._is_workday
+
+    def covers(self, year: int) -> bool:
+        if year not in self._covered:
+            try:
+                self._lookup()(date(year, 1, 1))
+                self._covered[year] = True
+            except (NotImplementedError, ValueError):
+                self._covered[year] = False
+        return self._covered[year]
+
+    def is_working_day(self, day: date) -> bool:
+        return self._lookup()(day)
+
+
+def weekday_rule(day: date) -> bool:
+    return day.weekday() < 5
+
+
+class WorkCalendar:
+    def __init__(self, imported: Mapping[int, YearTable] | None = None, bundled=None):
+        self.imported = dict(imported or {})
+        self.bundled = bundled if bundled is not None else BundledCalendar()
+        self._days: dict[date, DayStatus] = {}
+
+    def year_source(self, year: int) -> str:
+        if year in self.imported:
+            return IMPORTED
+        if self.bundled.covers(year):
+            return BUNDLED
+        return PROVISIONAL
+
+    def day(self, day: date) -> DayStatus:
+        """R-WORKDAY: the notice's days first, then Monday-Friday work, weekends rest."""
+        status = self._days.get(day)
+        if status is None:
+            status = self._classify(day)
+            self._days[day] = status
+        return status
+
+    def _classify(self, day: date) -> DayStatus:
+        for table in (self.imported.get(day.year), self.imported.get(day.year + 1)):
+            if table is not None:
+                if day in table.off_days:
+                    return DayStatus(False, IMPORTED)
+                if day in table.working_days:
+                    return DayStatus(True, IMPORTED)
+        source = self.year_source(day.year)
+        if source == IMPORTED:
+            return DayStatus(weekday_rule(day), IMPORTED)
+        if source == BUNDLED:
+            return DayStatus(self.bundled.is_working_day(day), BUNDLED)
+        return DayStatus(None, PROVISIONAL)
+
+    def roll_forward(self, raw: date) -> Rolled:
+        """The first working day on or after `raw`.
+
+        R-PROVISIONAL: where a day's year has no table, stop there unshifted and mark the result
+        provisional; the true working day can only be later, so the date given is safe.
+        """
+        current = raw
+        while True:
+            status = self.day(current)
+            if status.working is None:
+                step = Step("R-PROVISIONAL", "step.provisional", {"date": current, "year": current.year})
+                return Rolled(raw, current, current != raw, True, frozenset({current.year}),
+                              self._rest_steps(raw, current) + (step,))
+            if status.working:
+                return Rolled(raw, current, current != raw, False, frozenset(),
+                              self._rest_steps(raw, current) + (self._working_step(current, status),))
+            current += ONE_DAY
+
+    def _rest_steps(self, raw: date, stop: date) -> tuple:
+        if stop == raw:
+            return ()
+        return (Step("R-WORKDAY", "step.rest_days", {"first": raw, "last": stop - ONE_DAY}),)
+
+    @staticmethod
+    def _working_step(day: date, status: DayStatus) -> Step:
+        return Step("R-WORKDAY", "step.working_day", {"date": day, "source": status.source})
+
+
+def parse_holiday_cn(document, expected_year: int | None = None) -> YearTable:
+    """Validate a holiday-cn file (`{year, papers, days:[{name, date, isOffDay}]}`) into a YearTable.
+
+    An empty `days` list means the notice is not published yet, never "no holidays".
+    """
+    if not isinstance(document, dict):
+        raise Rejected("holiday.not_object", rule="R-WORKDAY")
+    year = document.get("year")
+    if not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= 2199:
+        raise Rejected("holiday.bad_year", rule="R-WORKDAY", value=year)
+    if expected_year is not None and year != expected_year:
+        raise Rejected("holiday.year_mismatch", rule="R-WORKDAY", value=year, expected=expected_year)
+    days = document.get("days")
+    if not isinstance(days, list):
+        raise Rejected("holiday.no_days", rule="R-WORKDAY", year=year)
+    if not days:
+        raise Rejected("holiday.unpublished", rule="R-WORKDAY", year=year)
+    off_days, working_days = set(), set()
+    for index, entry in enumerate(days):
+        day, is_off = _parse_holiday_entry(entry, index, year)
+        if day in off_days or day in working_days:
+            raise Rejected("holiday.duplicate_day", rule="R-WORKDAY", value=day.isoformat(), index=index)
+        (off_days if is_off else working_days).add(day)
+    return YearTable(year, frozenset(off_days), frozenset(working_days))
+
+
+def _parse_holiday_entry(entry, index: int, year: int) -> tuple[date, bool]:
+    if not isinstance(entry, dict):
+        raise Rejected("holiday.bad_entry", rule="R-WORKDAY", index=index)
+    raw_date, is_off = entry.get("date"), entry.get("isOffDay")
+    try:
+        day = date.fromisoformat(raw_date) if isinstance(raw_date, str) and len(raw_date) == 10 else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise Rejected("holiday.bad_date", rule="R-WORKDAY", value=raw_date, index=index)
+    if not (day.year == year or (day.year == year - 1 and day.month == 12)):
+        raise Rejected("holiday.date_outside_year", rule="R-WORKDAY", value=raw_date, year=year)
+    if not isinstance(is_off, bool):
+        raise Rejected("holiday.bad_flag", rule="R-WORKDAY", value=is_off, index=index)
+    return day, is_off

@@ -1,0 +1,65 @@
+"""Rule ids of RULES.md with their citations and confidence grades, as `--explain` shows them."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    citation: str
+    confidence: str
+
+
+# The FEE-* and ID-* ids name sections of RULES.md that have no rule id of their own
+# (the fee tables of sections 3 and 4, the identifiers of section 5).
+_RULES = (
+    Rule("R-PERIOD", "TMR 12(1), PR 5, CC 201-203", "A"),
+    Rule("R-NO-SHIFT", "RULES.md §1", "A/B"),
+    Rule("R-WORKDAY", "HOL; GL V-7 §2.3", "B"),
+    Rule("R-PROVISIONAL", "RULES.md §2 (project decision)", "project decision"),
+    Rule("R-TM-TERM", "TML 39, TMR 12(2)", "A"),
+    Rule("R-TM-WINDOW", "TML 40", "A (rule), C (boundary)"),
+    Rule("R-TM-GRACE", "TML 40, TMR 12(1)", "B/C"),
+    Rule("R-TM-RENEWED-TERM", "TML 40", "A"),
+    Rule("R-TM-TRANSFER", "TML 42, TMR 31-32", "A"),
+    Rule("R-TM-LICENSE", "TMR 69, TML 43", "A"),
+    Rule("R-TM-PLEDGE", "TMR 70; 注册商标专用权质押登记程序规定 (2020-05-01)", "B"),
+    Rule("R-CIVIL-PLEDGE", "CC 444", "A"),
+    Rule("R-TM-SERVICE", "TMR 10", "A"),
+    Rule("R-PAT-TERM", "PL 42, PR 12, GL V-9 §2.1", "A/B"),
+    Rule("R-PAT-ANNUITY-DUE", "PL 43, PR 115, GL V-9", "B"),
+    Rule("R-PAT-LATE", "PR 115, GL V-9 §2.2.1.3", "A/B"),
+    Rule("R-PAT-RESTORE", "PR 6", "A"),
+    Rule("R-PAT-SERVICE", "PR 4", "A"),
+    Rule("R-PAT-LICENSE", "PR 15(2)", "A"),
+    Rule("R-PAT-PLEDGE", "专利权质押登记办法 (2021)", "B"),
+    Rule("FEE-TM", "CNIPA trademark fee schedule (RULES.md §3)", "B"),
+    Rule("FEE-PAT-ANNUAL", "CNIPA patent annual fee schedule (RULES.md §4)", "B"),
+    Rule("FEE-REDUCTION", "财税〔2016〕78号, 财税〔2019〕45号", "B"),
+    Rule("FEE-OPEN-LICENSE", "财税〔2024〕23号", "B"),
+    Rule("ID-TM-REG-NO", "RULES.md §5", "B"),
+    Rule("ID-NICE-CLASS", "RULES.md §5 (Nice classification)", "A"),
+    Rule("ID-PAT-APP-NO", "RULES.md §5", "B"),
+    Rule("ID-USCC", "GB 32100 (RULES.md §5)", "A"),
+    Rule("ID-RIC", "GB 11643 (RULES.md §5)", "A"),
+)
+
+RULES = {rule.id: rule for rule in _RULES}
+
+# Rules that depend on a date: the first day each version of RULES.md applies from.
+PATENT_LAW_2021 = date(2021, 6, 1)         # PL (2020 amendment) in force: design term 15 years
+PATENT_RULES_2024 = date(2024, 1, 20)      # PR (2023 revision) in force: e-service on dispatch
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a computation: the rule applied and a message key describing what it did."""
+
+    rule: str
+    key: str
+    params: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        if self.rule not in RULES:
+            raise ValueError(f"unknown rule id {self.rule!r}")

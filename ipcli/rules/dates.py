@@ -1,0 +1,37 @@
+"""Calendar arithmetic of RULES.md §1 (AddMonths, R-PERIOD's raw end dates)."""
+
+from calendar import monthrange
+from datetime import date, timedelta
+
+ONE_DAY = timedelta(days=1)
+
+# Dates ipcli accepts: from before the Trademark Law (1983) and Patent Law (1985) to well past any
+# term a right granted today can reach.
+EARLIEST = date(1980, 1, 1)
+LATEST = date(2199, 12, 31)
+
+
+def add_months(start: date, months: int) -> tuple[date, bool]:
+    """AddMonths: the same day of the month `months` later, clamped to the month's end.
+
+    Returns the date and whether that day existed in the target month (R-TM-TERM needs it).
+    """
+    month_index = start.year * 12 + start.month - 1 + months
+    year, month = divmod(month_index, 12)
+    last_day = monthrange(year, month + 1)[1]
+    if start.day <= last_day:
+        return date(year, month + 1, start.day), True
+    return date(year, month + 1, last_day), False
+
+
+def month_end_clamped(start: date, months: int) -> date:
+    return add_months(start, months)[0]
+
+
+def raw_period_end(start: date, *, days: int = 0, months: int = 0, years: int = 0) -> date:
+    """R-PERIOD: the start day is not counted; months and years end on the corresponding day."""
+    if sum(1 for n in (days, months, years) if n) > 1:
+        raise ValueError("give one of days, months or years")
+    if days:
+        return start + timedelta(days=days)
+    return month_end_clamped(start, months or 12 * years)
