@@ -17,7 +17,7 @@ SERVICE_MODES = (ELECTRONIC, PAPER)
 SERVICE_DAYS = 15
 
 
-def deemed_receipt(office: str, dispatched: date, served: str) -> tuple[date, Step]:
+def deemed_receipt(office: str, dispatched: date, served: str) -> tuple[date, tuple]:
     """R-TM-SERVICE / R-PAT-SERVICE: the day a document counts as received. Never shifted (R-NO-SHIFT).
 
     Trademark: 15 days after dispatch, electronic or by post (the postmark governs when known: give it
@@ -32,7 +32,8 @@ def deemed_receipt(office: str, dispatched: date, served: str) -> tuple[date, St
         received = dispatched + timedelta(days=SERVICE_DAYS)
         rule = "R-PAT-SERVICE"
         key = "step.pat_service_paper" if served == PAPER else "step.pat_service_electronic_before_2024"
-    return received, Step(rule, key, {"dispatched": dispatched, "received": received})
+    return received, (Step(rule, key, {"dispatched": dispatched, "received": received}),
+                      Step("R-NO-SHIFT", "step.receipt_not_shifted", {"date": received}))
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ def period_deadline(calendar: WorkCalendar, start: date, *, days: int = 0, month
     """R-PERIOD: the last day of a time limit counted from `start`, moved to a working day."""
     raw = raw_period_end(start, days=days, months=months, years=years)
     rolled = calendar.roll_forward(raw)
-    counted = Step("R-PERIOD", "step.period", {"start": start, "days": days, "months": months,
-                                                "years": years, "raw": raw})
+    amount, unit = next(((n, u) for n, u in ((days, "days"), (months, "months"), (years, "years")) if n), (0, "days"))
+    counted = Step("R-PERIOD", "step.period", {"start": start, "amount": amount, "unit": unit, "raw": raw})
     return Period(start, raw, rolled.value, rolled.extended, rolled.provisional, rolled.missing_years,
                   (*steps, counted, *rolled.steps))

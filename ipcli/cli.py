@@ -1,0 +1,127 @@
+"""The `ipcli` root command: global options, lazily loaded command groups, and the mapping of
+every error to one line on stderr and a documented exit code (CLI.md)."""
+
+import os
+import sys
+from importlib import import_module
+
+import click
+
+from ipcli import __version__
+from ipcli.clickext import DATE, Choice, Group, Option, option
+from ipcli.errors import ExitCode, IpcliError
+from ipcli.i18n import LANGUAGES, set_language, t
+
+# name -> (module, attribute, short-help key): modules load only when their command runs.
+COMMANDS = {
+    "calc": ("ipcli.commands.calc", "calc", "help.calc"),
+}
+
+
+class RootGroup(Group):
+    def list_commands(self, ctx):
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx, name):
+        if name not in COMMANDS:
+            return None
+        module, attribute, _ = COMMANDS[name]
+        return getattr(import_module(module), attribute)
+
+    def short_help_of(self, ctx, name):
+        return t(COMMANDS[name][2])
+
+    def resolve_command(self, ctx, args):
+        if args and args[0] not in COMMANDS and not args[0].startswith("-"):
+            raise click.UsageError(t("err.no_such_command", value=args[0]), ctx)
+        return super().resolve_command(ctx, args)
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        code = run(self, args, prog_name or "ipcli", **extra)
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+def run(command, args, prog_name, **extra) -> int:
+    """Run the command; turn every outcome into an exit code and at most one line on stderr."""
+    try:
+        result = click.Group.main(command, args, prog_name, standalone_mode=False, **extra)
+    except click.exceptions.NoArgsIsHelpError as error:
+        error.show()
+        return ExitCode.USAGE
+    except click.UsageError as error:
+        return fail(usage_message(error), ExitCode.USAGE)
+    except IpcliError as error:
+        return fail(error_message(error), error.exit_code)
+    except (click.Abort, KeyboardInterrupt):
+        return fail(t("err.interrupted"), ExitCode.INTERRUPTED)
+    except BrokenPipeError:
+        _silence_stdout()
+        return ExitCode.BROKEN_PIPE
+    except Exception as error:  # noqa: BLE001 - the last resort: one line, no traceback
+        if os.environ.get("IPCLI_DEBUG") == "1":
+            raise
+        return fail(t("err.internal", kind=type(error).__name__, detail=str(error)), ExitCode.INTERNAL)
+    return result if isinstance(result, int) else ExitCode.OK
+
+
+def _silence_stdout() -> None:
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+def fail(message: str, code: int) -> int:
+    click.echo(t("err.prefix") + message, err=True)
+    return code
+
+
+def error_message(error: IpcliError) -> str:
+    text = t(error.key, **error.params)
+    return f"{text} [{error.rule}]" if error.rule else text
+
+
+def usage_message(error: click.UsageError) -> str:
+    if isinstance(error, click.NoSuchOption):
+        return t("err.no_such_option", value=error.option_name)
+    if isinstance(error, click.MissingParameter) and error.param is not None:
+        return t("err.missing_param", param=_param_name(error.param))
+    if isinstance(error, click.BadParameter) and error.param is not None:
+        return t("err.bad_param", param=_param_name(error.param), message=error.message)
+    return error.format_message()
+
+
+def _param_name(param) -> str:
+    if isinstance(param, click.Option):
+        return max(param.opts, key=len)
+    return param.human_readable_name
+
+
+def _set_language(ctx, param, value):
+    if value:
+        set_language(value)
+    return value
+
+
+@click.group(cls=RootGroup, help="help.root")
+@click.version_option(__version__, "--version", prog_name="ipcli", message="%(prog)s %(version)s",
+                      cls=Option, help="help.version_option")
+@option("--db", "db_path", envvar="IPCLI_DB", type=click.Path(dir_okay=False), help="opt.db")
+@option("--today", envvar="IPCLI_TODAY", type=DATE, help="opt.today")
+@option("--lang", envvar="IPCLI_LANG", type=Choice(LANGUAGES), is_eager=True, callback=_set_language,
+        help="opt.lang")
+@option("--strict-calendar", is_flag=True, help="opt.strict_calendar")
+@option("--color", type=Choice(("auto", "always", "never")), default="auto", help="opt.color")
+@option("-q", "--quiet", is_flag=True, help="opt.quiet")
+@click.pass_context
+def cli(ctx, db_path, today, lang, strict_calendar, color, quiet):
+    from ipcli.context import App, default_db_path, today_in_shanghai
+
+    if os.environ.get("NO_COLOR") and color == "auto":
+        color = "never"
+    ctx.obj = App(db_path=db_path or default_db_path(), today=today or today_in_shanghai(),
+                  strict_calendar=strict_calendar, color=color, quiet=quiet)
+
+
+def main() -> int:
+    return cli.main(prog_name="ipcli", standalone_mode=False)

@@ -1,0 +1,131 @@
+"""click classes whose help texts are message keys, translated when shown, and strict value types
+whose refusals are translated one-liners."""
+
+import re
+from datetime import date
+
+import click
+
+from ipcli.i18n import t
+from ipcli.rules.dates import EARLIEST, LATEST
+
+
+class Option(click.Option):
+    """An option whose `help` is a message key."""
+
+    @property
+    def help(self):
+        return t(self._help_key) if self._help_key else None
+
+    @help.setter
+    def help(self, key):
+        self._help_key = key
+
+
+class Argument(click.Argument):
+    pass
+
+
+class TranslatedHelp:
+    """Mixin for commands and groups: help keys, translated headings and help option."""
+
+    @property
+    def help(self):
+        return t(self._help_key) if self._help_key else None
+
+    @help.setter
+    def help(self, key):
+        self._help_key = key
+
+    def format_usage(self, ctx, formatter):
+        pieces = self.collect_usage_pieces(ctx)
+        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=t("help.usage") + " ")
+
+    def format_options(self, ctx, formatter):
+        records = [r for p in self.get_params(ctx) if (r := p.get_help_record(ctx)) is not None]
+        if records:
+            with formatter.section(t("help.options")):
+                formatter.write_dl(records)
+        if isinstance(self, click.Group):
+            self.format_commands(ctx, formatter)
+
+    def get_help_option(self, ctx):
+        help_option = super().get_help_option(ctx)
+        if help_option is not None:
+            help_option.help = t("help.help_option")
+        return help_option
+
+
+class Command(TranslatedHelp, click.Command):
+    pass
+
+
+class Group(TranslatedHelp, click.Group):
+    command_class = Command
+
+    def format_commands(self, ctx, formatter):
+        rows = [(name, self.short_help_of(ctx, name)) for name in self.list_commands(ctx)]
+        if rows:
+            with formatter.section(t("help.commands")):
+                formatter.write_dl(rows)
+
+    def short_help_of(self, ctx, name: str) -> str:
+        return self.get_command(ctx, name).get_short_help_str(limit=60)
+
+
+Group.group_class = Group
+
+
+def option(*names, **kwargs):
+    return click.option(*names, cls=Option, **kwargs)
+
+
+class Choice(click.Choice):
+    def convert(self, value, param, ctx):
+        if value in self.choices:
+            return value
+        self.fail(t("err.choice", value=value, choices=", ".join(self.choices)), param, ctx)
+
+
+class IntRange(click.ParamType):
+    name = "integer"
+
+    def __init__(self, low: int | None = None, high: int | None = None, rule: str | None = None):
+        self.low, self.high, self.rule = low, high, rule
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, int):
+            number = value
+        elif isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d+\s*", value):
+            number = int(value)
+        else:
+            self.fail(t("err.not_integer", value=value), param, ctx)
+        if (self.low is not None and number < self.low) or (self.high is not None and number > self.high):
+            self.fail(t("err.out_of_range", value=number, low=self.low, high=self.high)
+                      + (f" [{self.rule}]" if self.rule else ""), param, ctx)
+        return number
+
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class DateType(click.ParamType):
+    """A calendar date written YYYY-MM-DD, within the years ipcli supports."""
+
+    name = "date"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, date):
+            return value
+        if not ISO_DATE.fullmatch(str(value)):
+            self.fail(t("err.date_format", value=value), param, ctx)
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            self.fail(t("err.date_invalid", value=value), param, ctx)
+        if not EARLIEST <= day <= LATEST:
+            self.fail(t("err.date_range", value=value, low=EARLIEST, high=LATEST), param, ctx)
+        return day
+
+
+DATE = DateType()

@@ -1,0 +1,164 @@
+"""The one renderer of every command's data: --format table|json|jsonl|csv|tsv (CLI.md "Output").
+
+`table` is drawn with rich on a terminal and with tabulate elsewhere; the default is `table` on a
+terminal and `tsv` when stdout is piped. Both table libraries are imported only when drawn.
+"""
+
+import csv
+import io
+import json
+import sys
+from datetime import date
+
+import click
+
+from ipcli.clickext import Choice, option
+from ipcli.i18n import t
+
+FORMATS = ("table", "json", "jsonl", "csv", "tsv")
+# String values of these fields are codes with a translated label in tables.
+CODE_FIELDS = frozenset({"status", "kind", "type", "source", "right_type", "confidence"})
+_TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def format_option(command):
+    return option("--format", "fmt", type=Choice(FORMATS), default=None, help="opt.format")(command)
+
+
+def resolve_format(fmt: str | None, stream=None) -> str:
+    if fmt:
+        return fmt
+    return "table" if _is_terminal(stream or sys.stdout) else "tsv"
+
+
+def _is_terminal(stream) -> bool:
+    return hasattr(stream, "isatty") and stream.isatty()
+
+
+def _json_default(value):
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def to_json(data, indent=None) -> str:
+    return json.dumps(data, ensure_ascii=False, default=_json_default, indent=indent)
+
+
+def _cell(value) -> str:
+    """A csv/tsv cell: JSON spelling for booleans and nested values, empty for null."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, dict)):
+        return to_json(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _as_rows(data) -> list[dict]:
+    return data if isinstance(data, list) else [data]
+
+
+def _columns(rows: list[dict]) -> list[str]:
+    columns: dict[str, None] = {}
+    for row in rows:
+        columns.update(dict.fromkeys(row))
+    return list(columns)
+
+
+def render_text(data, fmt: str) -> str:
+    """json, jsonl, csv, tsv and the plain table, as text ending in a newline (empty for no rows)."""
+    rows = _as_rows(data)
+    if fmt == "json":
+        return to_json(data, indent=2) + "\n"
+    if fmt == "jsonl":
+        return "".join(to_json(row) + "\n" for row in rows)
+    if not rows:
+        return ""
+    if fmt == "table":
+        return _plain_table(data)
+    columns = _columns(rows)
+    if fmt == "tsv":
+        lines = ["\t".join(columns)]
+        lines += ["\t".join(_cell(row.get(c)).translate(_TSV_ESCAPES) for c in columns) for row in rows]
+        return "\n".join(lines) + "\n"
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows([_cell(row.get(c)) for c in columns] for row in rows)
+    return buffer.getvalue()
+
+
+def label(key: str) -> str:
+    text = t(f"field.{key}")
+    return key if text == f"field.{key}" else text
+
+
+def display(key: str, value) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return t("value.yes" if value else "value.no")
+    if isinstance(value, list):
+        return ", ".join(display(key, v) for v in value)
+    if key in CODE_FIELDS and isinstance(value, str):
+        text = t(f"value.{value}")
+        return value if text == f"value.{value}" else text
+    return _cell(value)
+
+
+def _is_table(value) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
+
+
+def _tables(data) -> list[tuple[str | None, list[str], list[list[str]]]]:
+    """(title, headers, rows) of each table: a list, or one record as field/value pairs plus one
+    table for each of its nested lists of records."""
+    if isinstance(data, list):
+        columns = _columns(data)
+        return [(None, [label(c) for c in columns], [[display(c, row.get(c)) for c in columns] for row in data])]
+    pairs = [[label(k), display(k, v)] for k, v in data.items() if not _is_table(v)]
+    tables = [(None, [t("help.field"), t("help.value")], pairs)]
+    for key, value in data.items():
+        if _is_table(value):
+            tables.extend((label(key), headers, rows) for _, headers, rows in _tables(value))
+    return tables
+
+
+def _plain_table(data) -> str:
+    from tabulate import tabulate
+
+    parts = []
+    for title, headers, rows in _tables(data):
+        text = tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True)
+        parts.append(f"{title}\n{text}" if title else text)
+    return "\n\n".join(parts) + "\n"
+
+
+def _rich_table(data, color: str) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(no_color=color == "never", force_terminal=color == "always" or None,
+                      file=sys.stdout, soft_wrap=False)
+    for title, headers, rows in _tables(data):
+        table = Table(*headers, title=title, title_justify="left")
+        for row in rows:
+            table.add_row(*row)
+        console.print(table)
+
+
+def emit(data, fmt: str | None, *, color: str = "auto", quiet: bool = False) -> None:
+    """Print `data` (one record or a list of records) to stdout in the chosen format."""
+    fmt = resolve_format(fmt)
+    if quiet and isinstance(data, list) and not data:
+        return
+    if fmt == "table" and (color == "always" or _is_terminal(sys.stdout)):
+        _rich_table(data, color)
+        return
+    text = render_text(data, fmt)
+    if text:
+        click.echo(text, nl=False)
