@@ -10,7 +10,7 @@ import click
 from ipcli import __version__
 from ipcli.clickext import DATE, Choice, Group, Option, option
 from ipcli.errors import ExitCode, IpcliError
-from ipcli.i18n import LANGUAGES, set_language, t
+from ipcli.i18n import LANGUAGES, default_language, localize_codes, set_language, t
 
 # name -> (module, attribute, short-help key): modules load only when their command runs.
 COMMANDS = {
@@ -31,11 +31,6 @@ class RootGroup(Group):
     def short_help_of(self, ctx, name):
         return t(COMMANDS[name][2])
 
-    def resolve_command(self, ctx, args):
-        if args and args[0] not in COMMANDS and not args[0].startswith("-"):
-            raise click.UsageError(t("err.no_such_command", value=args[0]), ctx)
-        return super().resolve_command(ctx, args)
-
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         code = run(self, args, prog_name or "ipcli", **extra)
         if standalone_mode:
@@ -45,6 +40,7 @@ class RootGroup(Group):
 
 def run(command, args, prog_name, **extra) -> int:
     """Run the command; turn every outcome into an exit code and at most one line on stderr."""
+    set_language(default_language())  # --lang, parsed first, may change it
     try:
         result = click.Group.main(command, args, prog_name, standalone_mode=False, **extra)
     except click.exceptions.NoArgsIsHelpError as error:
@@ -77,7 +73,7 @@ def fail(message: str, code: int) -> int:
 
 
 def error_message(error: IpcliError) -> str:
-    text = t(error.key, **error.params)
+    text = t(error.key, **localize_codes(error.params))
     return f"{text} [{error.rule}]" if error.rule else text
 
 

@@ -63,6 +63,11 @@ class Command(TranslatedHelp, click.Command):
 class Group(TranslatedHelp, click.Group):
     command_class = Command
 
+    def resolve_command(self, ctx, args):
+        if args and not args[0].startswith("-") and self.get_command(ctx, args[0]) is None:
+            raise click.UsageError(t("err.no_such_command", value=args[0]), ctx)
+        return super().resolve_command(ctx, args)
+
     def format_commands(self, ctx, formatter):
         rows = [(name, self.short_help_of(ctx, name)) for name in self.list_commands(ctx)]
         if rows:
@@ -100,10 +105,15 @@ class IntRange(click.ParamType):
             number = int(value)
         else:
             self.fail(t("err.not_integer", value=value), param, ctx)
-        if (self.low is not None and number < self.low) or (self.high is not None and number > self.high):
-            self.fail(t("err.out_of_range", value=number, low=self.low, high=self.high)
-                      + (f" [{self.rule}]" if self.rule else ""), param, ctx)
+        if self.low is not None and number < self.low:
+            self._refuse("err.too_small", number, self.low, param, ctx)
+        if self.high is not None and number > self.high:
+            self._refuse("err.too_large", number, self.high, param, ctx)
         return number
+
+    def _refuse(self, key, number, limit, param, ctx):
+        rule = f" [{self.rule}]" if self.rule else ""
+        self.fail(t(key, value=number, limit=limit) + rule, param, ctx)
 
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

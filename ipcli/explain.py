@@ -1,15 +1,11 @@
 """`--explain`: the trail of rules behind a result, as `{rule, citation, confidence, step}` rows."""
 
-from ipcli.i18n import t
+from ipcli.i18n import localize_codes, t
 from ipcli.rules.catalog import RULES
-
-# Step parameters holding a code that reads better translated.
-_CODE_PARAMS = frozenset({"type", "channel", "item", "source", "unit"})
 
 
 def _step_text(step) -> str:
-    params = {name: t(f"value.{value}") if name in _CODE_PARAMS else value for name, value in step.params.items()}
-    return t(step.key, **params)
+    return t(step.key, **localize_codes(step.params))
 
 
 def explain_rows(steps) -> list[dict]:

@@ -55,3 +55,12 @@ def t(key: str, **params) -> str:
     if not params:
         return template
     return template.format(**{name: _display(value) for name, value in params.items()})
+
+
+# Message parameters that hold a code (such as "invention") shown by its translated label.
+CODE_PARAMS = frozenset({"type", "channel", "item", "source", "unit", "status", "kind"})
+
+
+def localize_codes(params: dict) -> dict:
+    return {name: t(f"value.{value}") if name in CODE_PARAMS and isinstance(value, str) else value
+            for name, value in params.items()}

@@ -1,0 +1,1 @@
+"""All SQL of ipcli lives in this package, behind a small interface (the register adds the store)."""
