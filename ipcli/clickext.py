@@ -7,7 +7,7 @@ from datetime import date
 import click
 
 from ipcli.i18n import t
-from ipcli.rules.dates import EARLIEST, LATEST
+from ipcli.rules.dates import EARLIEST, ISO_DATE, LATEST
 
 
 class Option(click.Option):
@@ -114,9 +114,6 @@ class IntRange(click.ParamType):
     def _refuse(self, key, number, limit, param, ctx):
         rule = f" [{self.rule}]" if self.rule else ""
         self.fail(t(key, value=number, limit=limit) + rule, param, ctx)
-
-
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class DateType(click.ParamType):

@@ -10,7 +10,7 @@ from datetime import date
 
 from ipcli.errors import Rejected
 from ipcli.rules.catalog import Step
-from ipcli.rules.dates import ONE_DAY
+from ipcli.rules.dates import ISO_DATE, ONE_DAY
 
 BUNDLED = "bundled"
 IMPORTED = "imported"
@@ -172,7 +172,7 @@ def _parse_holiday_entry(entry, index: int, year: int) -> tuple[date, bool]:
         raise Rejected("holiday.bad_entry", rule="R-WORKDAY", index=index)
     raw_date, is_off = entry.get("date"), entry.get("isOffDay")
     try:
-        day = date.fromisoformat(raw_date) if isinstance(raw_date, str) and len(raw_date) == 10 else None
+        day = date.fromisoformat(raw_date) if isinstance(raw_date, str) and ISO_DATE.fullmatch(raw_date) else None
     except ValueError:
         day = None
     if day is None:

@@ -1,9 +1,12 @@
 """Calendar arithmetic of RULES.md §1 (AddMonths, R-PERIOD's raw end dates)."""
 
+import re
 from calendar import monthrange
 from datetime import date, timedelta
 
 ONE_DAY = timedelta(days=1)
+# The only way ipcli reads a date: `date.fromisoformat` alone would also take "20240101" or "2024-W01-1".
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 # Dates ipcli accepts: from before the Trademark Law (1983) and Patent Law (1985) to well past any
 # term a right granted today can reach.

@@ -6,7 +6,7 @@ from datetime import date
 from ipcli.errors import Rejected
 from ipcli.rules.calendar import WorkCalendar
 from ipcli.rules.catalog import PATENT_LAW_2021, Step
-from ipcli.rules.dates import ONE_DAY, add_months, month_end_clamped
+from ipcli.rules.dates import ONE_DAY, month_end_clamped
 from ipcli.rules.fees import annual_fee, reduced_fee
 
 INVENTION = "invention"
