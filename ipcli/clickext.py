@@ -10,32 +10,27 @@ from ipcli.i18n import t
 from ipcli.rules.dates import EARLIEST, ISO_DATE, LATEST
 
 
+class HelpKey:
+    """A `help` attribute that is set to a message key and reads as its translation."""
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return self
+        key = obj.__dict__.get("_help_key")
+        return t(key) if key else None
+
+    def __set__(self, obj, key):
+        obj.__dict__["_help_key"] = key
+
+
 class Option(click.Option):
-    """An option whose `help` is a message key."""
-
-    @property
-    def help(self):
-        return t(self._help_key) if self._help_key else None
-
-    @help.setter
-    def help(self, key):
-        self._help_key = key
-
-
-class Argument(click.Argument):
-    pass
+    help = HelpKey()
 
 
 class TranslatedHelp:
     """Mixin for commands and groups: help keys, translated headings and help option."""
 
-    @property
-    def help(self):
-        return t(self._help_key) if self._help_key else None
-
-    @help.setter
-    def help(self, key):
-        self._help_key = key
+    help = HelpKey()
 
     def format_usage(self, ctx, formatter):
         pieces = self.collect_usage_pieces(ctx)
