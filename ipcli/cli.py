@@ -15,6 +15,9 @@ from ipcli.i18n import LANGUAGES, default_language, localize_codes, set_language
 # name -> (module, attribute, short-help key): modules load only when their command runs.
 COMMANDS = {
     "calc": ("ipcli.commands.calc", "calc", "help.calc"),
+    "log": ("ipcli.commands.log", "log", "help.log"),
+    "mark": ("ipcli.commands.mark", "mark", "help.mark"),
+    "patent": ("ipcli.commands.patent", "patent", "help.patent"),
 }
 
 

@@ -1,5 +1,6 @@
 """What the global options decide, handed to every command as the click context object."""
 
+import os
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -29,13 +30,48 @@ class App:
     color: str = "auto"
     quiet: bool = False
     _calendar: object = field(default=None, repr=False)
+    _store: object = field(default=None, repr=False)
+    _key_dates: object = field(default=None, repr=False)
+
+    @property
+    def operator(self) -> str:
+        """Who is writing, for the journal: IPCLI_OPERATOR, else the OS user."""
+        import getpass
+
+        return os.environ.get("IPCLI_OPERATOR") or getpass.getuser()
+
+    def store(self):
+        """The register database, opened (and created, migrated) on first use."""
+        if self._store is None:
+            from ipcli.db.store import Store
+
+            ctx = click.get_current_context()
+            self._store = Store(self.db_path, operator=self.operator, command=ctx.command_path)
+            ctx.call_on_close(self._store.close)
+        return self._store
 
     def calendar(self):
+        """The working-day calendar: bundled years, overridden by years imported into the database."""
         if self._calendar is None:
-            from ipcli.rules.calendar import WorkCalendar
+            from ipcli.rules.calendar import WorkCalendar, parse_holiday_cn
 
-            self._calendar = WorkCalendar()
+            documents = self._imported_calendar_documents()
+            self._calendar = WorkCalendar({year: parse_holiday_cn(doc, year) for year, doc in documents.items()})
         return self._calendar
+
+    def key_dates(self):
+        if self._key_dates is None:
+            from ipcli.register.rights import KeyDates
+
+            self._key_dates = KeyDates(self.calendar())
+        return self._key_dates
+
+    def _imported_calendar_documents(self) -> dict:
+        if self._store is not None:
+            return self._store.calendar_documents()
+        from ipcli.db.readonly import calendar_documents
+
+        return calendar_documents(self.db_path)
 
     def warn(self, key: str, **params) -> None:
         if not self.quiet:

@@ -50,3 +50,15 @@ class CalendarMissing(IpcliError):
 
 class ConfigError(IpcliError):
     exit_code = ExitCode.CONFIG
+
+
+class Busy(IpcliError):
+    """The database stayed locked by another writer past the busy timeout."""
+
+    exit_code = ExitCode.BUSY
+
+
+class NotFound(IpcliError):
+    """A right or record named on the command line is not in the register."""
+
+    exit_code = ExitCode.REJECTED

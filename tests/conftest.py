@@ -8,11 +8,16 @@ BASE_ENV = {"IPCLI_LANG": "en", "IPCLI_TODAY": "2026-11-21", "LANG": "C", "NO_CO
 
 
 @pytest.fixture
-def invoke():
-    """Run ipcli in-process; the result has .exit_code, .stdout and .stderr apart."""
+def db_path(tmp_path):
+    return tmp_path / "ipcli.db"
+
+
+@pytest.fixture
+def invoke(db_path):
+    """Run ipcli in-process on a fresh database; the result has .exit_code, .stdout and .stderr apart."""
 
     def run(*args, env=None):
-        runner = CliRunner(env={**BASE_ENV, **(env or {})})
+        runner = CliRunner(env={**BASE_ENV, "IPCLI_DB": str(db_path), **(env or {})})
         return runner.invoke(cli, [str(a) for a in args], catch_exceptions=False)
 
     return run

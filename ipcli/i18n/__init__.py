@@ -31,9 +31,22 @@ def get_language() -> str:
     return _current
 
 
+def area_catalogs() -> dict[str, dict[str, dict]]:
+    """{area: {"en": messages, "zh": messages}} for every module of ipcli/i18n/areas/."""
+    import pkgutil
+
+    from ipcli.i18n import areas
+
+    modules = (import_module(f"ipcli.i18n.areas.{info.name}") for info in pkgutil.iter_modules(areas.__path__))
+    return {module.__name__.rsplit(".", 1)[1]: {"en": module.EN, "zh": module.ZH} for module in modules}
+
+
 def catalog(language: str) -> dict:
     if language not in _catalogs:
-        _catalogs[language] = import_module(f"ipcli.i18n.{language}").MESSAGES
+        messages = dict(import_module(f"ipcli.i18n.{language}").MESSAGES)
+        for area in area_catalogs().values():
+            messages.update(area[language])
+        _catalogs[language] = messages
     return _catalogs[language]
 
 

@@ -1,0 +1,55 @@
+"""`ipcli mark`: the trademarks of the register."""
+
+import click
+
+from ipcli.clickext import DATE, Choice, Group, option
+from ipcli.context import get_app
+from ipcli.errors import NotFound
+from ipcli.output import format_option
+from ipcli.register import rights
+
+
+@click.group(cls=Group, help="help.mark")
+def mark():
+    pass
+
+
+@mark.command("add", help="help.mark_add")
+@click.argument("reg_no")
+@option("--registered", type=DATE, required=True, help="opt.mark_registered")
+@option("--classes", required=True, help="opt.classes_list")
+@option("--name", help="opt.mark_name")
+@option("--owner", help="opt.owner")
+@option("--owner-id", help="opt.owner_id")
+@option("--kind", type=Choice(rights.MARK_KINDS), default="ordinary", show_default=True, help="opt.mark_kind")
+@option("--term-start", type=DATE, help="opt.term_start")
+@option("--window", help="opt.window")
+@format_option
+def add(reg_no, registered, classes, name, owner, owner_id, kind, term_start, window, fmt):
+    app = get_app()
+    store = app.store()
+    row = rights.add_mark(store, app.key_dates(), app.check_calendar, reg_no=reg_no, classes=classes,
+                          registered_on=registered, term_starts_on=term_start, name=name, owner=owner,
+                          owner_id=owner_id, kind=kind, window=window)
+    app.emit(rights.mark_view(app.key_dates(), store.get_mark(row["reg_no"]), app.today), fmt)
+
+
+@mark.command("show", help="help.mark_show")
+@click.argument("reg_no")
+@format_option
+def show(reg_no, fmt):
+    app = get_app()
+    row = app.store().get_mark(reg_no.strip())
+    if row is None:
+        raise NotFound("mark.not_found", value=reg_no)
+    app.emit(rights.mark_view(app.key_dates(), row, app.today), fmt)
+
+
+@mark.command("list", help="help.mark_list")
+@option("--owner", help="opt.filter_owner")
+@option("--window", help="opt.filter_window")
+@format_option
+def list_(owner, window, fmt):
+    app = get_app()
+    rows = app.store().list_marks(owner=owner, window=window)
+    app.emit([rights.mark_view(app.key_dates(), row, app.today) for row in rows], fmt)

@@ -1,0 +1,58 @@
+"""`ipcli patent`: the patents of the register."""
+
+import click
+
+from ipcli.clickext import DATE, Choice, Group, IntRange, option
+from ipcli.context import get_app
+from ipcli.errors import NotFound
+from ipcli.output import format_option
+from ipcli.register import rights
+from ipcli.rules import identifiers, patent as patent_rules
+from ipcli.rules.fees import REDUCTIONS
+
+
+@click.group(cls=Group, help="help.patent")
+def patent():
+    pass
+
+
+@patent.command("add", help="help.patent_add")
+@click.argument("app_no")
+@option("--type", "patent_type", type=Choice(patent_rules.PATENT_TYPES), help="opt.patent_type_from_number")
+@option("--filed", type=DATE, required=True, help="opt.filed_patent")
+@option("--granted", type=DATE, help="opt.granted_on")
+@option("--paid-through", type=IntRange(0, 20), default=0, show_default=True, help="opt.paid_through")
+@option("--title", help="opt.title")
+@option("--owner", help="opt.owner")
+@option("--owner-id", help="opt.owner_id")
+@option("--reduction", type=Choice(REDUCTIONS), default="none", show_default=True, help="opt.reduction")
+@option("--window", help="opt.window")
+@format_option
+def add(app_no, patent_type, filed, granted, paid_through, title, owner, owner_id, reduction, window, fmt):
+    app = get_app()
+    store = app.store()
+    row = rights.add_patent(store, app.key_dates(), app.check_calendar, app_no=app_no, patent_type=patent_type,
+                            filed_on=filed, granted_on=granted, paid_through=paid_through, title=title,
+                            owner=owner, owner_id=owner_id, reduction=reduction, window=window)
+    app.emit(rights.patent_view(store.get_patent(row["app_no"]), app.today), fmt)
+
+
+@patent.command("show", help="help.patent_show")
+@click.argument("app_no")
+@format_option
+def show(app_no, fmt):
+    app = get_app()
+    row = app.store().get_patent(identifiers.patent_app_no(app_no))
+    if row is None:
+        raise NotFound("patent.not_found", value=app_no)
+    app.emit(rights.patent_view(row, app.today), fmt)
+
+
+@patent.command("list", help="help.patent_list")
+@option("--owner", help="opt.filter_owner")
+@option("--window", help="opt.filter_window")
+@format_option
+def list_(owner, window, fmt):
+    app = get_app()
+    rows = app.store().list_patents(owner=owner, window=window)
+    app.emit([rights.patent_view(row, app.today) for row in rows], fmt)

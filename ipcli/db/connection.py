@@ -1,0 +1,79 @@
+"""Opening the database file: permissions, WAL, busy timeout, foreign keys, pending migrations,
+and the one write transaction (BEGIN IMMEDIATE) every write command runs in."""
+
+import os
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+
+from ipcli.errors import Busy
+
+BUSY_TIMEOUT_SECONDS = 30.0
+
+
+def _create_private_file(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+
+
+def open_db(path, busy_timeout: float = BUSY_TIMEOUT_SECONDS):
+    """A sqlite-utils Database on `path` (created with mode 0600), migrated to the current schema."""
+    from sqlite_utils import Database
+
+    path = Path(path)
+    _create_private_file(path)
+    # isolation_level=None: transactions are begun explicitly (write() below, sqlite-utils' atomic()).
+    connection = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None)
+    db = Database(connection, execute_plugins=False)
+    with translate_busy(path):
+        db.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA foreign_keys = ON")
+        migrate(db)
+    return db
+
+
+def migrate(db) -> None:
+    """Apply pending migrations one at a time, each in its own BEGIN IMMEDIATE transaction."""
+    from ipcli.db.migrations import MIGRATIONS
+
+    while True:
+        with write(db):
+            pending = MIGRATIONS.pending(db)
+            if not pending:
+                return
+            MIGRATIONS.apply(db, stop_before=[m.name for m in pending[1:]])
+
+
+def _is_busy(error: sqlite3.OperationalError) -> bool:
+    return "locked" in str(error) or "busy" in str(error)
+
+
+@contextmanager
+def translate_busy(path):
+    try:
+        yield
+    except sqlite3.OperationalError as error:
+        if _is_busy(error):
+            raise Busy("err.db_busy", path=str(path)) from None
+        raise
+
+
+def database_path(db) -> str:
+    return db.conn.execute("PRAGMA database_list").fetchone()[2]
+
+
+@contextmanager
+def write(db):
+    """One BEGIN IMMEDIATE transaction: it commits whole, or rolls back and leaves nothing."""
+    with translate_busy(database_path(db)):
+        db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+        with translate_busy(database_path(db)):
+            db.execute("COMMIT")
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.rollback()
+        raise

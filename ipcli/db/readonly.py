@@ -1,0 +1,20 @@
+"""Reads for commands that need no register, such as `calc`: plain sqlite3, never creating the file."""
+
+import json
+import sqlite3
+from pathlib import Path
+
+
+def calendar_documents(path) -> dict[int, dict]:
+    """Holiday years imported into the database at `path`; none when there is no such database yet."""
+    path = Path(path)
+    if not path.is_file():
+        return {}
+    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        rows = connection.execute("SELECT year, document FROM calendar_years").fetchall()
+    except sqlite3.DatabaseError:
+        return {}  # not migrated yet, or not an ipcli database: nothing imported
+    finally:
+        connection.close()
+    return {year: json.loads(document) for year, document in rows}

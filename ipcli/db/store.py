@@ -1,0 +1,134 @@
+"""The register's storage interface. Commands and the register layer call these methods and never
+write SQL; a PostgreSQL backend would implement the same methods."""
+
+import json
+from collections.abc import Iterator
+from datetime import datetime, timezone
+
+from ipcli.db.connection import open_db, write
+
+MARK_COLUMNS = ("reg_no", "name", "owner", "owner_id", "kind", "registered_on", "term_starts_on", "window",
+                "expires_on", "renewal_window_opens_on", "grace_ends_on", "dates_provisional")
+PATENT_COLUMNS = ("app_no", "type", "filed_on", "granted_on", "title", "owner", "owner_id", "reduction",
+                  "paid_through", "window", "term_ends_on", "next_annuity_year", "next_annuity_due_on",
+                  "next_annuity_grace_ends_on", "dates_provisional")
+
+
+def now_utc() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _json(value) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+class Store:
+    def __init__(self, path, operator: str = "", command: str = ""):
+        self.db = open_db(path)
+        self.operator = operator
+        self.command = command
+
+    def transaction(self):
+        return write(self.db)
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    # journal
+
+    def journal(self, record_type: str, record_id, before: dict | None, after: dict | None) -> None:
+        self.db.execute(
+            "INSERT INTO journal (at, operator, command, record_type, record_id, before, after) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [now_utc(), self.operator, self.command, record_type, str(record_id), _json(before), _json(after)])
+
+    def journal_entries(self, record_type: str | None = None, record_id: str | None = None,
+                        limit: int = 50) -> list[dict]:
+        where, params = [], []
+        if record_type:
+            where.append("record_type = ?")
+            params.append(record_type)
+        if record_id:
+            where.append("record_id = ?")
+            params.append(record_id)
+        sql = "SELECT * FROM journal" + (" WHERE " + " AND ".join(where) if where else "")
+        rows = self.db.query(sql + " ORDER BY id DESC LIMIT ?", [*params, limit])
+        return [{**row, "before": _loads(row["before"]), "after": _loads(row["after"])} for row in rows][::-1]
+
+    # holiday calendar
+
+    def calendar_documents(self) -> dict[int, dict]:
+        return {row["year"]: json.loads(row["document"])
+                for row in self.db.query("SELECT year, document FROM calendar_years")}
+
+    # marks
+
+    def get_mark(self, reg_no: str) -> dict | None:
+        rows = list(self.db.query(f"SELECT m.*, {_PLEDGED.format(type='mark', no='m.reg_no')} AS pledged "
+                                  "FROM marks m WHERE reg_no = ?", [reg_no]))
+        if not rows:
+            return None
+        mark = rows[0]
+        mark["classes"] = [r["nice_class"] for r in self.db.query(
+            "SELECT nice_class FROM mark_classes WHERE reg_no = ? ORDER BY nice_class", [reg_no])]
+        return mark
+
+    def put_mark(self, mark: dict) -> None:
+        """Insert or replace a mark and its classes (inside the caller's transaction)."""
+        stamp = now_utc()
+        self.db.execute(
+            f"INSERT INTO marks ({', '.join(MARK_COLUMNS)}, created_at, updated_at) "
+            f"VALUES ({', '.join('?' * len(MARK_COLUMNS))}, ?, ?) "
+            f"ON CONFLICT(reg_no) DO UPDATE SET "
+            + ", ".join(f"{c} = excluded.{c}" for c in MARK_COLUMNS[1:]) + ", updated_at = excluded.updated_at",
+            [*(mark[c] for c in MARK_COLUMNS), stamp, stamp])
+        self.db.execute("DELETE FROM mark_classes WHERE reg_no = ?", [mark["reg_no"]])
+        self.db.conn.executemany("INSERT INTO mark_classes (reg_no, nice_class) VALUES (?, ?)",
+                                 [(mark["reg_no"], c) for c in mark["classes"]])
+
+    def list_marks(self, owner: str | None = None, window: str | None = None) -> Iterator[dict]:
+        where, params = _filters(owner=owner, window=window)
+        sql = ("SELECT m.*, (SELECT group_concat(nice_class, ';') FROM mark_classes c WHERE c.reg_no = m.reg_no)"
+               f" AS class_list, {_PLEDGED.format(type='mark', no='m.reg_no')} AS pledged"
+               f" FROM marks m {where} ORDER BY m.reg_no")
+        for row in self.db.query(sql, params):
+            classes = row.pop("class_list")
+            row["classes"] = [int(c) for c in classes.split(";")] if classes else []
+            yield row
+
+    # patents
+
+    def get_patent(self, app_no: str) -> dict | None:
+        rows = list(self.db.query(f"SELECT p.*, {_PLEDGED.format(type='patent', no='p.app_no')} AS pledged "
+                                  "FROM patents p WHERE app_no = ?", [app_no]))
+        return rows[0] if rows else None
+
+    def put_patent(self, patent: dict) -> None:
+        stamp = now_utc()
+        self.db.execute(
+            f"INSERT INTO patents ({', '.join(PATENT_COLUMNS)}, created_at, updated_at) "
+            f"VALUES ({', '.join('?' * len(PATENT_COLUMNS))}, ?, ?) "
+            f"ON CONFLICT(app_no) DO UPDATE SET "
+            + ", ".join(f"{c} = excluded.{c}" for c in PATENT_COLUMNS[1:]) + ", updated_at = excluded.updated_at",
+            [*(patent[c] for c in PATENT_COLUMNS), stamp, stamp])
+
+    def list_patents(self, owner: str | None = None, window: str | None = None) -> Iterator[dict]:
+        where, params = _filters(owner=owner, window=window)
+        yield from self.db.query(f"SELECT p.*, {_PLEDGED.format(type='patent', no='p.app_no')} AS pledged "
+                                 f"FROM patents p {where} ORDER BY app_no", params)
+
+
+# Whether a right is covered by a pledge that is registered or still being registered.
+_PLEDGED = ("EXISTS (SELECT 1 FROM pledge_rights r JOIN pledges g ON g.id = r.pledge_id "
+            "WHERE r.right_type = '{type}' AND r.right_no = {no} AND g.status IN ('pending', 'registered'))")
+
+
+def _filters(**equal) -> tuple[str, list]:
+    given = {column: value for column, value in equal.items() if value is not None}
+    if not given:
+        return "", []
+    return "WHERE " + " AND ".join(f"{c} = ?" for c in given), list(given.values())
+
+
+def _loads(text):
+    return None if text is None else json.loads(text)

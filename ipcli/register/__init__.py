@@ -1,0 +1,1 @@
+"""The register: rights and filings checked against the rules, then stored through ipcli.db.store."""
