@@ -14,10 +14,16 @@ from ipcli.i18n import LANGUAGES, default_language, localize_codes, set_language
 
 # name -> (module, attribute, short-help key): modules load only when their command runs.
 COMMANDS = {
+    "annuity": ("ipcli.commands.annuity", "annuity", "help.annuity"),
     "calc": ("ipcli.commands.calc", "calc", "help.calc"),
+    "filing": ("ipcli.commands.filing", "filing", "help.filing"),
+    "license": ("ipcli.commands.license", "license", "help.license"),
     "log": ("ipcli.commands.log", "log", "help.log"),
     "mark": ("ipcli.commands.mark", "mark", "help.mark"),
     "patent": ("ipcli.commands.patent", "patent", "help.patent"),
+    "pledge": ("ipcli.commands.pledge", "pledge", "help.pledge"),
+    "renew": ("ipcli.commands.renew", "renew", "help.renew"),
+    "transfer": ("ipcli.commands.transfer", "transfer", "help.transfer"),
 }
 
 

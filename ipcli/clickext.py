@@ -111,6 +111,25 @@ class IntRange(click.ParamType):
         self.fail(t(key, value=number, limit=limit) + rule, param, ctx)
 
 
+class Amount(click.ParamType):
+    """An amount of money in CNY: a plain decimal number, at least `low` (above it when `open_low`)."""
+
+    name = "cny"
+
+    def __init__(self, low: float = 0, open_low: bool = False):
+        self.low, self.open_low = low, open_low
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, (int, float)):
+            return value
+        if not re.fullmatch(r"[0-9]+(\.[0-9]{1,2})?", str(value).strip()):
+            self.fail(t("err.not_amount", value=value), param, ctx)
+        number = float(value)
+        if number < self.low or (self.open_low and number == self.low):
+            self.fail(t("err.too_small", value=value, limit=self.low), param, ctx)
+        return int(number) if number.is_integer() else number
+
+
 class DateType(click.ParamType):
     """A calendar date written YYYY-MM-DD, within the years ipcli supports."""
 

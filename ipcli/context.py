@@ -59,6 +59,13 @@ class App:
             self._calendar = WorkCalendar({year: parse_holiday_cn(doc, year) for year, doc in documents.items()})
         return self._calendar
 
+    def desk(self, window: str | None = None):
+        """The counter where filings are entered: the register, its dates and its checks."""
+        from ipcli.register.desk import Desk
+
+        store = self.store()
+        return Desk(store, self.key_dates(), self.today, self.warn, self.check_calendar, window)
+
     def key_dates(self):
         if self._key_dates is None:
             from ipcli.register.rights import KeyDates

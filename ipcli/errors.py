@@ -62,3 +62,9 @@ class NotFound(IpcliError):
     """A right or record named on the command line is not in the register."""
 
     exit_code = ExitCode.REJECTED
+
+
+class Unavailable(IpcliError):
+    """A remote source (a download) could not be reached or gave no usable answer (EX_UNAVAILABLE)."""
+
+    exit_code = ExitCode.DELIVERY_FAILED

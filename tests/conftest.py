@@ -18,6 +18,6 @@ def invoke(db_path):
 
     def run(*args, env=None):
         runner = CliRunner(env={**BASE_ENV, "IPCLI_DB": str(db_path), **(env or {})})
-        return runner.invoke(cli, [str(a) for a in args], catch_exceptions=False)
+        return runner.invoke(cli, [str(a) for a in args], catch_exceptions=False, prog_name="ipcli")
 
     return run

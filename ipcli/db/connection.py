@@ -17,10 +17,20 @@ def _create_private_file(path: Path) -> None:
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
 
 
-def open_db(path, busy_timeout: float = BUSY_TIMEOUT_SECONDS):
+def busy_timeout_from_env() -> float:
+    """How long to wait for another writer: IPCLI_BUSY_TIMEOUT seconds when set, else 30."""
+    try:
+        seconds = float(os.environ.get("IPCLI_BUSY_TIMEOUT", ""))
+    except ValueError:
+        return BUSY_TIMEOUT_SECONDS
+    return seconds if seconds > 0 else BUSY_TIMEOUT_SECONDS
+
+
+def open_db(path, busy_timeout: float | None = None):
     """A sqlite-utils Database on `path` (created with mode 0600), migrated to the current schema."""
     from sqlite_utils import Database
 
+    busy_timeout = busy_timeout_from_env() if busy_timeout is None else busy_timeout
     path = Path(path)
     _create_private_file(path)
     # isolation_level=None: transactions are begun explicitly (write() below, sqlite-utils' atomic()).

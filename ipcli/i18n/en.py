@@ -60,6 +60,7 @@ MESSAGES = {
     "err.not_integer": "{value!r} is not a whole number",
     "err.too_small": "{value} is less than {limit}",
     "err.too_large": "{value} is more than {limit}",
+    "err.not_amount": "{value!r} is not an amount in CNY (e.g. 1200 or 99.50)",
     "err.date_format": "{value!r} is not a date written YYYY-MM-DD",
     "err.date_invalid": "{value} is not a calendar date",
     "err.date_range": "{value} is outside the supported dates {low}..{high}",

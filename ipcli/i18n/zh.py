@@ -56,6 +56,7 @@ MESSAGES = {
     "err.not_integer": "{value!r} 不是整数",
     "err.too_small": "{value} 小于 {limit}",
     "err.too_large": "{value} 大于 {limit}",
+    "err.not_amount": "{value!r} 不是人民币金额（例如 1200 或 99.50）",
     "err.date_format": "{value!r} 不是 YYYY-MM-DD 格式的日期",
     "err.date_invalid": "{value} 不是有效的日历日期",
     "err.date_range": "{value} 超出支持的日期范围 {low}..{high}",

@@ -1,0 +1,54 @@
+"""`ipcli filing`: every filing received, whatever its type, and its lifecycle."""
+
+import click
+
+from ipcli.clickext import DATE, Choice, Group, IntRange, option
+from ipcli.context import get_app
+from ipcli.db.migrations import FILING_TYPES
+from ipcli.output import format_option
+from ipcli.register import lifecycle
+from ipcli.register.filings import STATUSES
+
+filed_option = option("--filed", type=DATE, required=True, help="opt.filing_filed")
+window_option = option("--window", envvar="IPCLI_WINDOW", help="opt.receiving_window")
+paper_option = option("--paper", is_flag=True, help="opt.paper")
+
+
+def show_filing(app, filing_id: int, fmt) -> None:
+    """Print one filing, as every add command does with the filing it made."""
+    app.emit(lifecycle.filing_view(lifecycle.get_filing(app.desk(), filing_id)), fmt)
+
+
+@click.group(cls=Group, help="help.filing")
+def filing():
+    pass
+
+
+@filing.command("list", help="help.filing_list")
+@option("--type", "filing_type", type=Choice(FILING_TYPES), help="opt.filing_type")
+@option("--status", type=Choice(STATUSES), help="opt.filing_status")
+@format_option
+def list_(filing_type, status, fmt):
+    from ipcli.db import filings as db
+
+    app = get_app()
+    app.emit([lifecycle.filing_view(f) for f in db.list_filings(app.store(), filing_type, status)], fmt)
+
+
+@filing.command("show", help="help.filing_show")
+@click.argument("filing_id", metavar="ID", type=IntRange(1))
+@format_option
+def show(filing_id, fmt):
+    show_filing(get_app(), filing_id, fmt)
+
+
+@filing.command("set-status", help="help.filing_set_status")
+@click.argument("filing_id", metavar="ID", type=IntRange(1))
+@click.argument("status", type=Choice(STATUSES[1:]))
+@option("--on", type=DATE, help="opt.status_on")
+@option("--reason", help="opt.reason")
+@format_option
+def set_status(filing_id, status, on, reason, fmt):
+    app = get_app()
+    updated = lifecycle.set_status(app.desk(), filing_id, status, on or app.today, reason)
+    app.emit(lifecycle.filing_view(updated), fmt)

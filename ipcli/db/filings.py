@@ -1,0 +1,116 @@
+"""SQL of filings, pledges and licences. Functions take a Store and run inside its transaction."""
+
+import json
+
+from ipcli.db.store import now_utc
+
+
+def _rights_of(store, filing_id: int) -> list[dict]:
+    return list(store.db.query("SELECT right_type, right_no FROM filing_rights WHERE filing_id = ? "
+                               "ORDER BY right_type, right_no", [filing_id]))
+
+
+def _filing(store, row: dict) -> dict:
+    return {**row, "details": json.loads(row["details"]), "rights": _rights_of(store, row["id"])}
+
+
+def insert_filing(store, *, type: str, status: str, received_on: str, window, paper: bool, fee_total,
+                  details: dict, rights: list[tuple[str, str]]) -> int:
+    cursor = store.db.execute(
+        "INSERT INTO filings (type, status, received_on, status_on, window, operator, paper, fee_total, details,"
+        " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [type, status, received_on, received_on, window, store.operator, int(paper), fee_total,
+         json.dumps(details, ensure_ascii=False, sort_keys=True, default=str), now_utc()])
+    filing_id = cursor.lastrowid
+    store.db.conn.executemany("INSERT INTO filing_rights (filing_id, right_type, right_no) VALUES (?, ?, ?)",
+                              [(filing_id, kind, number) for kind, number in rights])
+    return filing_id
+
+
+def get_filing(store, filing_id: int) -> dict | None:
+    rows = list(store.db.query("SELECT * FROM filings WHERE id = ?", [filing_id]))
+    return _filing(store, rows[0]) if rows else None
+
+
+def list_filings(store, type: str | None = None, status: str | None = None) -> list[dict]:
+    where = [f"{column} = ?" for column, value in (("type", type), ("status", status)) if value]
+    params = [value for value in (type, status) if value]
+    sql = "SELECT * FROM filings" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id"
+    return [_filing(store, row) for row in store.db.query(sql, params)]
+
+
+def set_filing_status(store, filing_id: int, status: str, status_on: str, reason: str | None) -> None:
+    store.db.execute("UPDATE filings SET status = ?, status_on = ?, reason = ? WHERE id = ?",
+                     [status, status_on, reason, filing_id])
+
+
+def open_filings(store, right_type: str, right_no: str, filing_type: str) -> list[dict]:
+    """Filings of `filing_type` on a right that are neither rejected nor withdrawn."""
+    rows = store.db.query(
+        "SELECT f.* FROM filings f JOIN filing_rights r ON r.filing_id = f.id WHERE r.right_type = ? "
+        "AND r.right_no = ? AND f.type = ? AND f.status NOT IN ('rejected', 'withdrawn') ORDER BY f.id",
+        [right_type, right_no, filing_type])
+    return [_filing(store, row) for row in rows]
+
+
+# pledges
+
+def insert_pledge(store, *, filing_id: int, pledgor, pledgee: str, debtor, amount: float, starts_on: str,
+                  ends_on: str, rights: list[tuple[str, str]]) -> int:
+    cursor = store.db.execute(
+        "INSERT INTO pledges (filing_id, pledgor, pledgee, debtor, amount, starts_on, ends_on) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)", [filing_id, pledgor, pledgee, debtor, amount, starts_on, ends_on])
+    store.db.conn.executemany("INSERT INTO pledge_rights (pledge_id, right_type, right_no) VALUES (?, ?, ?)",
+                              [(cursor.lastrowid, kind, number) for kind, number in rights])
+    return cursor.lastrowid
+
+
+def get_pledge(store, pledge_id: int) -> dict | None:
+    rows = list(store.db.query("SELECT * FROM pledges WHERE id = ?", [pledge_id]))
+    if not rows:
+        return None
+    rights = store.db.query("SELECT right_type, right_no FROM pledge_rights WHERE pledge_id = ? "
+                            "ORDER BY right_type, right_no", [pledge_id])
+    return {**rows[0], "rights": list(rights)}
+
+
+def pledge_of_filing(store, filing_id: int) -> dict | None:
+    rows = list(store.db.query("SELECT id FROM pledges WHERE filing_id = ?", [filing_id]))
+    return get_pledge(store, rows[0]["id"]) if rows else None
+
+
+def update_pledge(store, pledge_id: int, **fields) -> None:
+    store.db.execute(f"UPDATE pledges SET {', '.join(f'{c} = ?' for c in fields)} WHERE id = ?",
+                     [*fields.values(), pledge_id])
+
+
+def list_pledges(store) -> list[dict]:
+    return [get_pledge(store, row["id"]) for row in store.db.query("SELECT id FROM pledges ORDER BY id")]
+
+
+# licences
+
+def insert_license(store, **fields) -> int:
+    columns = ", ".join(fields)
+    cursor = store.db.execute(f"INSERT INTO licenses ({columns}) VALUES ({', '.join('?' * len(fields))})",
+                              list(fields.values()))
+    return cursor.lastrowid
+
+
+def license_of_filing(store, filing_id: int) -> dict | None:
+    rows = list(store.db.query("SELECT * FROM licenses WHERE filing_id = ?", [filing_id]))
+    return rows[0] if rows else None
+
+
+def set_license_status(store, license_id: int, status: str) -> None:
+    store.db.execute("UPDATE licenses SET status = ? WHERE id = ?", [status, license_id])
+
+
+# marks by name and class, for the same-name checks of R-TM-TRANSFER and R-TM-PLEDGE
+
+def same_name_marks(store, owner: str, name: str, classes: list[int]) -> list[str]:
+    marks = ", ".join("?" * len(classes))
+    rows = store.db.query(
+        "SELECT DISTINCT m.reg_no FROM marks m JOIN mark_classes c ON c.reg_no = m.reg_no WHERE m.owner = ? "
+        f"AND m.name = ? AND c.nice_class IN ({marks}) ORDER BY m.reg_no", [owner, name, *classes])
+    return [row["reg_no"] for row in rows]

@@ -1,0 +1,111 @@
+"""The counter: what every filing needs from the register (rights, dates, checks, the transaction)."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from ipcli.errors import NotFound, Rejected
+from ipcli.register import rights as register_rights
+from ipcli.register.rights import KeyDates
+from ipcli.rules import identifiers
+
+MARK, PATENT = "mark", "patent"
+
+
+@dataclass(frozen=True)
+class Right:
+    type: str  # MARK or PATENT
+    number: str
+    row: dict
+
+    @property
+    def owner(self):
+        return self.row["owner"]
+
+    @property
+    def pledged(self) -> bool:
+        return bool(self.row.get("pledged"))
+
+    @property
+    def term_ends_on(self) -> date:
+        """The last day the right can be relied on: a mark's expiry, a patent's term end."""
+        return date.fromisoformat(self.row["expires_on" if self.type == MARK else "term_ends_on"])
+
+
+@dataclass
+class Desk:
+    store: object
+    key_dates: KeyDates
+    today: date
+    warn: Callable
+    check_calendar: Callable
+    window: str | None = None
+
+    def right(self, text: str) -> Right:
+        """A RIGHT_NO: a mark's registration number or a patent's application number."""
+        number = text.strip()
+        mark = self.store.get_mark(number)
+        if mark is not None:
+            return Right(MARK, number, mark)
+        try:
+            app_no = identifiers.patent_app_no(number)
+        except Rejected:
+            raise NotFound("right.not_found", value=text) from None
+        patent = self.store.get_patent(app_no)
+        if patent is None:
+            raise NotFound("right.not_found", value=text)
+        return Right(PATENT, app_no, patent)
+
+    def rights(self, texts) -> list[Right]:
+        found = [self.right(text) for text in texts]
+        numbers = [r.number for r in found]
+        duplicates = sorted({n for n in numbers if numbers.count(n) > 1})
+        if duplicates:
+            raise Rejected("filing.right_twice", value=duplicates[0])
+        return found
+
+    def one_owner(self, rights: list[Right]) -> str | None:
+        owners = sorted({r.owner or "" for r in rights})
+        if len(owners) > 1:
+            raise Rejected("filing.owners_differ", value=", ".join(owners))
+        return owners[0] or None
+
+    def lapsed_on(self, right: Right, day: date) -> bool:
+        if right.type == MARK:
+            return register_rights.mark_status(self.key_dates, right.row, day) == "expired"
+        lapsed = (register_rights.PATENT_LAPSED, register_rights.PATENT_EXPIRED)
+        return register_rights.patent_status(right.row, day) in lapsed
+
+    def rewrite_mark(self, right: Right, **changes) -> dict:
+        """Store a mark with changed fields and recomputed key dates; journal it; return the new row."""
+        row = {**right.row, **changes}
+        new = register_rights.mark_row(
+            self.key_dates, reg_no=row["reg_no"], classes=row["classes"],
+            registered_on=date.fromisoformat(row["registered_on"]),
+            term_starts_on=date.fromisoformat(row["term_starts_on"]), name=row["name"], owner=row["owner"],
+            owner_id=row["owner_id"], kind=row["kind"], window=row["window"])
+        self.store.put_mark(new)
+        self.store.journal(MARK, new["reg_no"], _stored(right.row), new)
+        return new
+
+    def rewrite_patent(self, right: Right, **changes) -> dict:
+        row = {**right.row, **changes}
+        new = register_rights.patent_row(
+            self.key_dates, app_no=row["app_no"], filed_on=date.fromisoformat(row["filed_on"]),
+            patent_type=row["type"], granted_on=_date_or_none(row["granted_on"]),
+            paid_through=row["paid_through"], title=row["title"], owner=row["owner"], owner_id=row["owner_id"],
+            reduction=row["reduction"], window=row["window"])
+        self.store.put_patent(new)
+        self.store.journal(PATENT, new["app_no"], _stored(right.row), new)
+        return new
+
+    def rewrite(self, right: Right, **changes) -> dict:
+        return (self.rewrite_mark if right.type == MARK else self.rewrite_patent)(right, **changes)
+
+
+def _date_or_none(text):
+    return date.fromisoformat(text) if text else None
+
+
+def _stored(row: dict) -> dict:
+    return {k: v for k, v in row.items() if k not in ("pledged", "created_at", "updated_at")}
