@@ -56,7 +56,6 @@ def add_renewal(desk: Desk, reg_no: str, filed: date, paper: bool = False) -> in
     if not assessment.acceptable:
         raise Rejected(f"renewal.{assessment.status}", rule=_RENEWAL_REFUSALS[assessment.status], value=filed,
                        opens=dates.renewal_window_opens_on, grace_ends=dates.grace_ends_on)
-    desk.check_calendar(dates.missing_years)
     record = assessment.as_record()
     details = {"renewal_status": record["status"], "expires_on": dates.expires_on,
                "grace_ends_on": dates.grace_ends_on, "new_term_starts_on": dates.next_term_starts_on,
@@ -65,6 +64,7 @@ def add_renewal(desk: Desk, reg_no: str, filed: date, paper: bool = False) -> in
                "registrant": right.owner, "registrant_id": right.row["owner_id"]}
     with desk.store.transaction():
         _refuse_open(desk, right, "renewal")
+        desk.check_calendar(dates.missing_years)
         return _record(desk, type="renewal", received_on=filed, rights=[right], fee_total=record["fee_total"],
                        details=details, paper=paper)
 
