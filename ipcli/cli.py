@@ -16,6 +16,7 @@ from ipcli.i18n import LANGUAGES, default_language, localize_codes, set_language
 COMMANDS = {
     "annuity": ("ipcli.commands.annuity", "annuity", "help.annuity"),
     "calc": ("ipcli.commands.calc", "calc", "help.calc"),
+    "calendar": ("ipcli.commands.calendar", "calendar", "help.calendar"),
     "filing": ("ipcli.commands.filing", "filing", "help.filing"),
     "license": ("ipcli.commands.license", "license", "help.license"),
     "log": ("ipcli.commands.log", "log", "help.log"),
@@ -23,6 +24,7 @@ COMMANDS = {
     "patent": ("ipcli.commands.patent", "patent", "help.patent"),
     "pledge": ("ipcli.commands.pledge", "pledge", "help.pledge"),
     "renew": ("ipcli.commands.renew", "renew", "help.renew"),
+    "sample": ("ipcli.commands.sample", "sample", "help.sample"),
     "transfer": ("ipcli.commands.transfer", "transfer", "help.transfer"),
 }
 

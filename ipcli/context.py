@@ -32,6 +32,7 @@ class App:
     _calendar: object = field(default=None, repr=False)
     _store: object = field(default=None, repr=False)
     _key_dates: object = field(default=None, repr=False)
+    _warned_years: set = field(default_factory=set, repr=False)
 
     @property
     def operator(self) -> str:
@@ -59,11 +60,16 @@ class App:
             self._calendar = WorkCalendar({year: parse_holiday_cn(doc, year) for year, doc in documents.items()})
         return self._calendar
 
-    def desk(self, window: str | None = None):
-        """The counter where filings are entered: the register, its dates and its checks."""
+    def desk(self, window: str | None = None, silent: bool = False):
+        """The counter where filings are entered: the register, its dates and its checks.
+
+        A silent desk neither warns nor refuses provisional dates (for the sample portfolio).
+        """
         from ipcli.register.desk import Desk
 
         store = self.store()
+        if silent:
+            return Desk(store, self.key_dates(), self.today, _ignore, _ignore, window)
         return Desk(store, self.key_dates(), self.today, self.warn, self.check_calendar, window)
 
     def key_dates(self):
@@ -91,12 +97,19 @@ class App:
         years = ", ".join(str(y) for y in sorted(missing_years))
         if self.strict_calendar:
             raise CalendarMissing("err.calendar_missing", rule="R-PROVISIONAL", years=years)
-        self.warn("warn.provisional", years=years)
+        unwarned = set(missing_years) - self._warned_years
+        if unwarned:
+            self._warned_years |= unwarned
+            self.warn("warn.provisional", years=", ".join(str(y) for y in sorted(unwarned)))
 
     def emit(self, data, fmt: str | None) -> None:
         from ipcli.output import emit
 
         emit(data, fmt, color=self.color, quiet=self.quiet)
+
+
+def _ignore(*args, **kwargs) -> None:
+    return None
 
 
 def get_app() -> App:

@@ -11,7 +11,8 @@ from ipcli.i18n import catalog, default_language, localize_codes, set_language, 
 from ipcli.rules import identifiers, patent, trademark
 
 SOURCE = Path(i18n.__file__).parents[1]
-KEY_PREFIXES = ("step", "err", "warn", "msg", "help", "opt", "holiday", "patent", "annuity", "id", "mark", "right", "filing", "renewal", "license", "pledge")
+KEY_PREFIXES = ("step", "err", "warn", "msg", "help", "opt", "holiday", "patent", "annuity", "id", "mark", "right",
+                "filing", "renewal", "license", "pledge", "calendar")
 LITERAL_KEY = re.compile(r'"((?:%s)\.[a-z_0-9]+)"' % "|".join(KEY_PREFIXES))
 
 

@@ -76,7 +76,14 @@ def database_path(db) -> str:
 
 @contextmanager
 def write(db):
-    """One BEGIN IMMEDIATE transaction: it commits whole, or rolls back and leaves nothing."""
+    """One BEGIN IMMEDIATE transaction: it commits whole, or rolls back and leaves nothing.
+
+    Inside a transaction already begun, it is a savepoint of that transaction.
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
     with translate_busy(database_path(db)):
         db.execute("BEGIN IMMEDIATE")
     try:

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from datetime import datetime, timezone
 
 from ipcli.db.connection import open_db, write
+from ipcli.db.migrations import FILING_STATUSES
 
 MARK_COLUMNS = ("reg_no", "name", "owner", "owner_id", "kind", "registered_on", "term_starts_on", "window",
                 "expires_on", "renewal_window_opens_on", "grace_ends_on", "dates_provisional")
@@ -24,6 +25,7 @@ def _json(value) -> str | None:
 
 class Store:
     def __init__(self, path, operator: str = "", command: str = ""):
+        self.db_path = path
         self.db = open_db(path)
         self.operator = operator
         self.command = command
@@ -33,6 +35,16 @@ class Store:
 
     def close(self) -> None:
         self.db.conn.close()
+
+    def count_rights(self) -> int:
+        return self.db.execute("SELECT (SELECT count(*) FROM marks) + (SELECT count(*) FROM patents)").fetchone()[0]
+
+    def summary(self) -> dict:
+        """What the register holds: rights, pledges, licences, and filings by status."""
+        counts = {table: self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                  for table in ("marks", "patents", "pledges", "licenses", "filings")}
+        by_status = dict(self.db.execute("SELECT status, count(*) FROM filings GROUP BY status").fetchall())
+        return {**counts, **{status: by_status.get(status, 0) for status in FILING_STATUSES}}
 
     # journal
 
