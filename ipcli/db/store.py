@@ -87,13 +87,7 @@ class Store:
 
     def put_mark(self, mark: dict) -> None:
         """Insert or replace a mark and its classes (inside the caller's transaction)."""
-        stamp = now_utc()
-        self.db.execute(
-            f"INSERT INTO marks ({', '.join(MARK_COLUMNS)}, created_at, updated_at) "
-            f"VALUES ({', '.join('?' * len(MARK_COLUMNS))}, ?, ?) "
-            f"ON CONFLICT(reg_no) DO UPDATE SET "
-            + ", ".join(f"{c} = excluded.{c}" for c in MARK_COLUMNS[1:]) + ", updated_at = excluded.updated_at",
-            [*(mark[c] for c in MARK_COLUMNS), stamp, stamp])
+        self._upsert("marks", MARK_COLUMNS, mark)
         self.db.execute("DELETE FROM mark_classes WHERE reg_no = ?", [mark["reg_no"]])
         self.db.conn.executemany("INSERT INTO mark_classes (reg_no, nice_class) VALUES (?, ?)",
                                  [(mark["reg_no"], c) for c in mark["classes"]])
@@ -116,13 +110,17 @@ class Store:
         return rows[0] if rows else None
 
     def put_patent(self, patent: dict) -> None:
+        self._upsert("patents", PATENT_COLUMNS, patent)
+
+    def _upsert(self, table: str, columns: tuple, row: dict) -> None:
+        """Insert or update by the first column (the key), stamping created_at and updated_at."""
         stamp = now_utc()
+        updates = ", ".join(f"{c} = excluded.{c}" for c in columns[1:])
         self.db.execute(
-            f"INSERT INTO patents ({', '.join(PATENT_COLUMNS)}, created_at, updated_at) "
-            f"VALUES ({', '.join('?' * len(PATENT_COLUMNS))}, ?, ?) "
-            f"ON CONFLICT(app_no) DO UPDATE SET "
-            + ", ".join(f"{c} = excluded.{c}" for c in PATENT_COLUMNS[1:]) + ", updated_at = excluded.updated_at",
-            [*(patent[c] for c in PATENT_COLUMNS), stamp, stamp])
+            f"INSERT INTO {table} ({', '.join(columns)}, created_at, updated_at) "
+            f"VALUES ({', '.join('?' * len(columns))}, ?, ?) "
+            f"ON CONFLICT({columns[0]}) DO UPDATE SET {updates}, updated_at = excluded.updated_at",
+            [*(row[c] for c in columns), stamp, stamp])
 
     def list_patents(self, owner: str | None = None, window: str | None = None) -> Iterator[dict]:
         where, params = _filters(owner=owner, window=window)

@@ -124,24 +124,22 @@ def missing_years(key_dates: KeyDates, row: dict) -> frozenset:
 
 def add_mark(store, key_dates: KeyDates, check_calendar, **fields) -> dict:
     """Validate and store a new mark; `check_calendar(missing_years)` may refuse provisional dates."""
-    row = mark_row(key_dates, **fields)
-    check_calendar(missing_years(key_dates, row))
-    with store.transaction():
-        if store.get_mark(row["reg_no"]) is not None:
-            raise Rejected("mark.exists", value=row["reg_no"])
-        store.put_mark(row)
-        store.journal("mark", row["reg_no"], None, row)
-    return row
+    return _add(store, key_dates, check_calendar, "mark", mark_row(key_dates, **fields))
 
 
 def add_patent(store, key_dates: KeyDates, check_calendar, **fields) -> dict:
-    row = patent_row(key_dates, **fields)
+    return _add(store, key_dates, check_calendar, "patent", patent_row(key_dates, **fields))
+
+
+def _add(store, key_dates: KeyDates, check_calendar, kind: str, row: dict) -> dict:
+    number = row["reg_no"] if kind == "mark" else row["app_no"]
+    get, put = (store.get_mark, store.put_mark) if kind == "mark" else (store.get_patent, store.put_patent)
     check_calendar(missing_years(key_dates, row))
     with store.transaction():
-        if store.get_patent(row["app_no"]) is not None:
-            raise Rejected("patent.exists", value=row["app_no"])
-        store.put_patent(row)
-        store.journal("patent", row["app_no"], None, row)
+        if get(number) is not None:
+            raise Rejected(f"{kind}.exists", value=number)
+        put(row)
+        store.journal(kind, number, None, row)
     return row
 
 
