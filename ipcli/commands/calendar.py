@@ -1,0 +1,140 @@
+"""`ipcli calendar`: the holiday tables behind every shifted deadline (R-WORKDAY, R-PROVISIONAL):
+what is bundled, imported and missing, and loading a year from a holiday-cn file or its download."""
+
+import json
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import click
+from click.core import ParameterSource
+
+from ipcli import __version__
+from ipcli.clickext import Group, IntRange, option
+from ipcli.context import get_app
+from ipcli.errors import ConfigError, Rejected, Unavailable, UsageProblem
+from ipcli.output import format_option
+
+DEFAULT_URL = "https://raw.githubusercontent.com/NateScarlet/holiday-cn/master/{year}.json"
+TIMEOUT_SECONDS = 10
+# parse_holiday_cn accepts these years.
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+STDIN = "-"
+STDIN_SOURCE = "stdin"
+
+
+@click.group(cls=Group, help="help.calendar")
+def calendar():
+    pass
+
+
+def dry_run_option(command):
+    return option("--dry-run", is_flag=True, help="opt.calendar_dry_run")(command)
+
+
+@calendar.command("status", help="help.calendar_status")
+@option("--details", is_flag=True, help="opt.calendar_details")
+@format_option
+def status(details, fmt):
+    from ipcli.register.calendar_update import calendar_status
+
+    app = get_app()
+    store = app.store()
+    app.emit(calendar_status(store, app.calendar(), app.today, details), fmt)
+
+
+@calendar.command("import", help="help.calendar_import")
+@click.argument("file", metavar="FILE")
+@option("--year", type=IntRange(FIRST_YEAR, LAST_YEAR), help="opt.calendar_year")
+@dry_run_option
+@format_option
+def import_(file, year, dry_run, fmt):
+    source = STDIN_SOURCE if file == STDIN else str(Path(file).resolve())
+    load(read_document(file), source, year, dry_run, fmt)
+
+
+@calendar.command("fetch", help="help.calendar_fetch")
+@click.argument("year", type=IntRange(FIRST_YEAR, LAST_YEAR))
+@option("--url", "template", envvar="IPCLI_HOLIDAY_URL", default=DEFAULT_URL, show_default=True,
+        help="opt.holiday_url")
+@dry_run_option
+@format_option
+@click.pass_context
+def fetch(ctx, year, template, dry_run, fmt):
+    from_env = ctx.get_parameter_source("template") == ParameterSource.ENVIRONMENT
+    url = holiday_url(template, year, from_env)
+    load(download(url), url, year, dry_run, fmt)
+
+
+def load(document, source: str, year: int | None, dry_run: bool, fmt: str | None) -> None:
+    from ipcli.register.calendar_update import import_year
+
+    app = get_app()
+    app.emit(import_year(app.store(), document, source, expected_year=year, dry_run=dry_run), fmt)
+
+
+def read_document(file: str):
+    """The JSON document in FILE (or stdin for `-`); invalid JSON is refused naming file and position."""
+    name = STDIN_SOURCE if file == STDIN else file
+    try:
+        data = click.get_binary_stream("stdin").read() if file == STDIN else Path(file).read_bytes()
+    except OSError as error:
+        raise UsageProblem("calendar.unreadable", file=name, reason=error.strerror or type(error).__name__) from None
+    try:
+        return json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise Rejected("calendar.not_utf8", rule="R-WORKDAY", file=name) from None
+    except json.JSONDecodeError as error:
+        raise Rejected("calendar.bad_json", rule="R-WORKDAY", file=name, line=error.lineno, column=error.colno,
+                       detail=error.msg) from None
+
+
+def holiday_url(template: str, year: int, from_env: bool) -> str:
+    """The download address of `year`: an http(s) URL template holding `{year}`."""
+    try:
+        parts = urlsplit(template)
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc or "{year}" not in template:
+        raise (ConfigError if from_env else UsageProblem)("calendar.bad_url", value=template)
+    return template.replace("{year}", str(year))
+
+
+def download(url: str):
+    """The JSON document at `url`; an unreachable server, an HTTP error or a body that is not JSON is
+    one line and exit 69."""
+    import requests
+
+    headers = {"User-Agent": f"ipcli/{__version__}", "Accept": "application/json"}
+    try:
+        response = requests.get(url, timeout=TIMEOUT_SECONDS, headers=headers)
+    except requests.Timeout:
+        raise Unavailable("calendar.timeout", url=url, seconds=TIMEOUT_SECONDS) from None
+    except requests.RequestException as error:
+        raise Unavailable("calendar.unreachable", url=url, reason=network_reason(error)) from None
+    if response.status_code != 200:
+        raise Unavailable("calendar.http_status", url=url, status=response.status_code, reason=response.reason)
+    try:
+        return json.loads(response.content.decode("utf-8-sig"))
+    except ValueError:  # UnicodeDecodeError and JSONDecodeError alike
+        raise Unavailable("calendar.not_json", url=url) from None
+
+
+def network_reason(error: BaseException) -> str:
+    """The operating system's words for a failed connection (e.g. "Connection refused"), found in the
+    chain of exceptions requests and urllib3 wrap around it."""
+    current, seen = error, set()
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.strerror:
+            return current.strerror
+        current = _inner(current)
+    return type(error).__name__
+
+
+def _inner(error: BaseException) -> BaseException | None:
+    reason = getattr(error, "reason", None)
+    if isinstance(reason, BaseException):
+        return reason
+    if error.args and isinstance(error.args[0], BaseException):
+        return error.args[0]
+    return error.__cause__ or error.__context__
