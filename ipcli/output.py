@@ -21,8 +21,10 @@ CODE_FIELDS = frozenset({"status", "kind", "type", "source", "source_before", "r
 _TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
-def format_option(command):
-    return option("--format", "fmt", type=Choice(FORMATS), default=None, help="opt.format")(command)
+def format_option(command=None, *, extra: tuple = ()):
+    """The --format option; `extra` adds formats that one command renders itself (such as ics)."""
+    decorator = option("--format", "fmt", type=Choice(FORMATS + extra), default=None, help="opt.format")
+    return decorator if command is None else decorator(command)
 
 
 def resolve_format(fmt: str | None, stream=None) -> str:

@@ -73,4 +73,4 @@ def test_default_format_depends_on_the_terminal():
 def test_rich_table_when_colour_is_forced(capsys):
     emit([{"right_no": "1", "provisional": True}], "table", color="always")
     out = capsys.readouterr().out
-    assert "\x1b[" in out and "right_no" in out and "yes" in out
+    assert "\x1b[" in out and "number" in out and "yes" in out

@@ -157,3 +157,27 @@ def m001_register(db):
     );
     CREATE INDEX journal_record ON journal(record_type, record_id)
     """)
+
+
+@MIGRATIONS()
+def m002_notices(db):
+    _run(db, """
+    CREATE TABLE notices (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        right_type TEXT NOT NULL CHECK (right_type IN ('mark', 'patent')),
+        right_no TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        dispatched_on TEXT,
+        served TEXT CHECK (served IN ('electronic', 'paper')),
+        starts_on TEXT NOT NULL,
+        deadline_raw TEXT NOT NULL,
+        deadline_on TEXT NOT NULL,
+        provisional INTEGER NOT NULL DEFAULT 0,
+        rule TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'done')),
+        done_on TEXT,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX notices_deadline_on ON notices(status, deadline_on);
+    CREATE INDEX notices_right ON notices(right_type, right_no)
+    """)

@@ -11,8 +11,8 @@ class Rule:
     confidence: str
 
 
-# The FEE-* and ID-* ids name sections of RULES.md that have no rule id of their own
-# (the fee tables of sections 3 and 4, the identifiers of section 5).
+# The FEE-*, ID-* and *-LIMITS ids name parts of RULES.md that have no rule id of their own (the fee
+# tables of sections 3 and 4, the identifiers of section 5, the "other time limits" of sections 3 and 4).
 _RULES = (
     Rule("R-PERIOD", "TMR 12(1), PR 5, CC 201-203", "A"),
     Rule("R-NO-SHIFT", "RULES.md §1", "A/B"),
@@ -34,6 +34,8 @@ _RULES = (
     Rule("R-PAT-SERVICE", "PR 4", "A"),
     Rule("R-PAT-LICENSE", "PR 15(2)", "A"),
     Rule("R-PAT-PLEDGE", "专利权质押登记办法 (2021)", "B"),
+    Rule("R-TM-LIMITS", "TML 33, TML 34, TMR 18 (RULES.md §3, counted by TMR 12(1))", "A"),
+    Rule("R-PAT-LIMITS", "PL 29, PL 35, PL 41, PR 60, PR 114, PR 120 (RULES.md §4)", "A"),
     Rule("FEE-TM", "CNIPA trademark fee schedule (RULES.md §3)", "B"),
     Rule("FEE-PAT-ANNUAL", "CNIPA patent annual fee schedule (RULES.md §4)", "B"),
     Rule("FEE-REDUCTION", "财税〔2016〕78号, 财税〔2019〕45号", "B"),

@@ -1,0 +1,55 @@
+"""`ipcli deadlines` and `ipcli expiries`: what falls due, what has slipped, what ends."""
+
+import click
+
+from ipcli.clickext import DATE, Choice, Command, IntRange, option
+from ipcli.context import get_app
+from ipcli.db.deadlines import DEADLINE_KINDS
+from ipcli.errors import ExitCode
+from ipcli.output import format_option
+from ipcli.register import deadlines as register
+
+days_option = option("--days", type=IntRange(0, 3660), default=30, show_default=True, help="opt.days_ahead")
+owner_option = option("--owner", help="opt.filter_owner")
+window_option = option("--window", help="opt.filter_window")
+
+
+@click.command("deadlines", cls=Command, help="help.deadlines")
+@days_option
+@option("--kind", "kinds", type=Choice(DEADLINE_KINDS), multiple=True, help="opt.deadline_kind")
+@owner_option
+@window_option
+@option("--overdue", is_flag=True, help="opt.overdue")
+@option("--since", type=DATE, help="opt.overdue_since")
+@option("--check", is_flag=True, help="opt.check")
+@format_option(extra=("ics",))
+@click.pass_context
+def deadlines(ctx, days, kinds, owner, window, overdue, since, check, fmt):
+    app = get_app()
+    store, calendar = app.store(), app.calendar()
+    since = since or register.default_overdue_since(app.today)
+    query = dict(days=days, kinds=kinds or DEADLINE_KINDS, owner=owner, window=window)
+    rows = register.deadlines(store, calendar, app.today, overdue_since=since if overdue else None, **query)
+    if fmt == "ics":
+        from ipcli.ics import render_ics
+
+        click.echo(render_ics(rows, app.today), nl=False)
+    else:
+        app.emit(rows, fmt)
+    if check and (rows or _has_overdue(store, calendar, app.today, since, query)):
+        ctx.exit(ExitCode.CHECK_FOUND)
+
+
+def _has_overdue(store, calendar, today, since, query) -> bool:
+    """--check counts deadlines passed unmet even when --overdue does not list them."""
+    return bool(register.deadlines(store, calendar, today, overdue_since=since, **query))
+
+
+@click.command("expiries", cls=Command, help="help.expiries")
+@days_option
+@owner_option
+@window_option
+@format_option
+def expiries(days, owner, window, fmt):
+    app = get_app()
+    app.emit(register.expiries(app.store(), app.today, days=days, owner=owner, window=window), fmt)
