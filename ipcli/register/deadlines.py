@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from ipcli.db import deadlines as db
 from ipcli.rules import patent as patent_rules
-from ipcli.rules.calendar import WorkCalendar
+from ipcli.rules.calendar import PROVISIONAL, WorkCalendar
 from ipcli.rules.fees import LATE_RENEWAL, trademark_fee
 
 SAVEABLE, LOST, ENDED = "saveable", "lost", "ended"
@@ -44,6 +44,9 @@ def _deadline(store, calendar: WorkCalendar, today: date, values: tuple) -> dict
     row = dict(zip(db.COLUMNS, values))
     due = date.fromisoformat(row["due_on"])
     status, percent, late_fee = _overdue(store, calendar, today, row) if due < today else (None, None, None)
+    if row["kind"] == "license_recordal_due" and row["right_type"] == "patent":
+        # R-PROVISIONAL: a shifted date in a year without a holiday table was left unshifted.
+        row["provisional"] = calendar.year_source(due.year) == PROVISIONAL
     return {"due_on": row["due_on"], "days_left": (due - today).days, "kind": row["kind"],
             "right_type": row["right_type"], "right_no": row["right_no"], "owner": row["owner"],
             "title": row["title"], "rule": row["rule"], "provisional": bool(row["provisional"]),
