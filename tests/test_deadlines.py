@@ -27,17 +27,17 @@ def add(run, *args):
 def register(run):
     """Marks and patents whose key dates fall just after 2026-11-21."""
     add(run, "mark", "add", "1001", "--registered", "2016-12-10", "--classes", "9,35", "--owner", "甲", "--name", "A",
-           "--window", "W1")       # expires 2026-12-09, grace ends 2027-06-09
+        "--window", "W1")       # expires 2026-12-09, grace ends 2027-06-09
     add(run, "mark", "add", "1002", "--registered", "2017-12-01", "--classes", "9", "--owner", "乙",
-           "--window", "W2")       # window opens 2026-12-01
+        "--window", "W2")       # window opens 2026-12-01
     add(run, "mark", "add", "1003", "--registered", "2016-05-20", "--classes", "30", "--owner", "乙")
     # expired 2026-05-19: grace ends 2026-11-19 (lost)
     add(run, "mark", "add", "1004", "--registered", "2016-08-01", "--classes", "1,2", "--owner", "甲")
     # expired 2026-07-31: in grace until 2027-02-01 (2027-01-31 is a Sunday; provisional: 2027 not loaded)
     add(run, "patent", "add", "201910123456.X", "--filed", "2019-12-03", "--granted", "2021-09-01", "--paid-through",
-           "7", "--owner", "甲", "--title", "Widget")   # year 8 due 2026-12-03
+        "7", "--owner", "甲", "--title", "Widget")   # year 8 due 2026-12-03
     add(run, "patent", "add", "201620123456.1", "--filed", "2016-06-10", "--granted", "2017-01-05",
-           "--paid-through", "10", "--owner", "乙")      # utility term ends 2026-06-10
+        "--paid-through", "10", "--owner", "乙")      # utility term ends 2026-06-10
     return run
 
 
@@ -62,8 +62,8 @@ def test_filters_by_kind_owner_and_window(register):
                        "--owner", "甲", "--format", "json"))
     assert {r["kind"] for r in rows} == {"mark_expires", "mark_grace_ends"}
     assert {r["owner"] for r in rows} == {"甲"}
-    assert {r["right_no"] for r in ok(register("deadlines", "--days", "400", "--window", "W2",
-                                                "--format", "json"))} == {"1002"}
+    in_w2 = ok(register("deadlines", "--days", "400", "--window", "W2", "--format", "json"))
+    assert {r["right_no"] for r in in_w2} == {"1002"}
 
 
 def test_a_received_renewal_meets_the_mark_deadlines(register):
