@@ -33,3 +33,11 @@ def test_sample_refuses_a_register_that_holds_rights(invoke):
     result = invoke("sample", "load")
     assert result.exit_code == 65 and "already holds rights" in result.stderr
     assert json.loads(invoke("filing", "list", "--format", "json").stdout) == []
+
+
+def test_sample_shows_every_kind_of_deadline_within_90_days(invoke):
+    from ipcli.db.deadlines import DEADLINE_KINDS
+
+    invoke("sample", "load")
+    rows = json.loads(invoke("deadlines", "--days", "90", "--format", "json").stdout)
+    assert {row["kind"] for row in rows} == set(DEADLINE_KINDS)

@@ -5,7 +5,7 @@ import random
 from datetime import date, timedelta
 
 from ipcli.errors import Rejected
-from ipcli.register import filings, lifecycle, rights
+from ipcli.register import filings, lifecycle, notices, rights
 from ipcli.register.desk import Desk
 from ipcli.rules import identifiers
 
@@ -70,6 +70,8 @@ def _add_patents(desk: Desk, rng: random.Random, owners) -> list[str]:
         type_digit = (1, 2, 3)[index % 3]
         oldest = desk.today.year - (14 if type_digit == 1 else 9)
         filed = date(rng.randint(oldest, desk.today.year - 2), rng.randint(1, 12), rng.randint(1, 28))
+        if index == 1:  # a utility model whose 10-year term ends next month
+            filed = date(desk.today.year - 10, desk.today.month, min(desk.today.day, 28)) + timedelta(days=30)
         years_held = desk.today.year - filed.year
         row = rights.patent_row(
             desk.key_dates, app_no=_app_no(filed.year, type_digit, 100000 + index), filed_on=filed,
@@ -124,7 +126,7 @@ def _add_other_filings(desk: Desk, rng: random.Random, marks: list[str], patents
     for index, reg_no in enumerate(free[7:14]):
         received = today - timedelta(days=5 + index)
         filing_id = filings.add_license(desk, reg_no, licensee=COMPANIES[index % len(COMPANIES)],
-                                        starts=received - timedelta(days=30), ends=received + timedelta(days=700),
+                                        starts=received - timedelta(days=30), ends=today + timedelta(days=40 * index),
                                         filed=received, kind=("exclusive", "sole", "ordinary")[index % 3],
                                         amount=50000 * (index + 1), consent=False)
         _move(desk, filing_id, LIFECYCLES[index], received)
@@ -132,8 +134,23 @@ def _add_other_filings(desk: Desk, rng: random.Random, marks: list[str], patents
         received = today - timedelta(days=30 + index)
         filing_id = filings.add_pledge(desk, [reg_no], pledgee=BANKS[index % len(BANKS)],
                                        amount=1_000_000 * rng.randint(1, 20), starts=received,
-                                       ends=received + timedelta(days=365 + 30 * index), filed=received, debtor=None)
+                                       ends=today + timedelta(days=15 * index + 1), filed=received, debtor=None)
         _move(desk, filing_id, LIFECYCLES[index], received)
+
+
+def _add_notices_and_patent_licenses(desk: Desk, marks: list[str], patents: list[str]) -> None:
+    today = desk.today
+    notices.add_notice(desk, marks[1], "refusal_review", dispatched=today - timedelta(days=12), served="electronic")
+    notices.add_notice(desk, marks[2], "correction", dispatched=today - timedelta(days=20), served="paper")
+    notices.add_notice(desk, patents[1], "reexamination", dispatched=today - timedelta(days=70), served="electronic")
+    notices.add_notice(desk, patents[2], "registration", dispatched=today - timedelta(days=40), served="paper")
+    done = notices.add_notice(desk, patents[3], "restoration", dispatched=today - timedelta(days=50),
+                              served="electronic")
+    notices.close_notice(desk, done["id"], today - timedelta(days=3))
+    for index, app_no in enumerate(patents[20:23]):
+        starts = today - timedelta(days=10 + 30 * index)
+        filings.add_license(desk, app_no, licensee=COMPANIES[index], starts=starts, ends=starts + timedelta(days=900),
+                            filed=today - timedelta(days=index), kind="ordinary", amount=120000, consent=True)
 
 
 def load_sample(desk: Desk) -> dict:
@@ -147,5 +164,6 @@ def load_sample(desk: Desk) -> dict:
         patents = _add_patents(desk, rng, owners)
         _add_renewals(desk, marks)
         _add_other_filings(desk, rng, marks, patents, owners)
+        _add_notices_and_patent_licenses(desk, marks, patents)
         desk.store.journal("sample", "load", None, {"marks": len(marks), "patents": len(patents)})
     return desk.store.summary()
