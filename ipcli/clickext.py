@@ -150,3 +150,18 @@ class DateType(click.ParamType):
 
 
 DATE = DateType()
+
+
+def one_of(ctx, **given) -> str:
+    """The single option of `given` that was set; a usage error unless exactly one was."""
+    chosen = [name for name, value in given.items() if value is not None]
+    if len(chosen) != 1:
+        names = " | ".join(f"--{name}" for name in given)
+        raise click.UsageError(t("err.one_of", options=names), ctx)
+    return chosen[0]
+
+
+def event_or_notice(ctx, start, dispatched, served) -> None:
+    """`--from DATE` or `--dispatched DATE --served MODE`, as periods and notices are counted."""
+    if one_of(ctx, **{"from": start, "dispatched": dispatched}) == "dispatched" and served is None:
+        raise click.MissingParameter(ctx=ctx, param=next(p for p in ctx.command.params if p.name == "served"))

@@ -2,7 +2,7 @@
 
 import click
 
-from ipcli.clickext import DATE, Choice, Group, IntRange, option
+from ipcli.clickext import DATE, Choice, Group, IntRange, event_or_notice, one_of, option
 from ipcli.context import get_app
 from ipcli.explain import explain_rows
 from ipcli.i18n import t
@@ -28,15 +28,6 @@ def show(record: dict, steps, missing_years, explain: bool, fmt: str | None) -> 
     if explain:
         record["explain"] = explain_rows(steps)
     app.emit(record, fmt)
-
-
-def one_of(ctx, **given) -> str:
-    """The single option of `given` that was set; a usage error unless exactly one was."""
-    chosen = [name for name, value in given.items() if value is not None]
-    if len(chosen) != 1:
-        names = " | ".join(f"--{name}" for name in given)
-        raise click.UsageError(t("err.one_of", options=names), ctx)
-    return chosen[0]
 
 
 @calc.command("mark", help="help.calc_mark")
@@ -120,18 +111,13 @@ def annuity(ctx, patent_type, filed, year, paid, reduction, granted, explain, fm
 @click.pass_context
 def period(ctx, office, start, dispatched, served, days, months, years, explain, fmt):
     one_of(ctx, days=days, months=months, years=years)
+    event_or_notice(ctx, start, dispatched, served)
     steps = ()
-    if one_of(ctx, **{"from": start, "dispatched": dispatched}) == "dispatched":
-        if served is None:
-            raise click.MissingParameter(ctx=ctx, param=_param(ctx, "served"))
+    if dispatched is not None:
         start, steps = periods.deemed_receipt(office, dispatched, served)
     result = periods.period_deadline(get_app().calendar(), start, days=days or 0, months=months or 0,
                                      years=years or 0, steps=steps)
     show(result.as_record(), result.steps, result.missing_years, explain, fmt)
-
-
-def _param(ctx, name):
-    return next(p for p in ctx.command.params if p.name == name)
 
 
 @calc.command("workday", help="help.calc_workday")

@@ -2,8 +2,7 @@
 
 import click
 
-from ipcli.clickext import DATE, Choice, Group, IntRange, option
-from ipcli.commands.calc import one_of
+from ipcli.clickext import DATE, Choice, Group, IntRange, event_or_notice, option
 from ipcli.context import get_app
 from ipcli.output import format_option
 from ipcli.register import notices
@@ -25,8 +24,7 @@ def notice():
 @format_option
 @click.pass_context
 def add(ctx, right_no, kind, dispatched, served, start, fmt):
-    if one_of(ctx, **{"dispatched": dispatched, "from": start}) == "dispatched" and served is None:
-        raise click.MissingParameter(ctx=ctx, param=next(p for p in ctx.command.params if p.name == "served"))
+    event_or_notice(ctx, start, dispatched, served)
     app = get_app()
     app.emit(notices.add_notice(app.desk(), right_no, kind, start=start, dispatched=dispatched, served=served), fmt)
 
