@@ -47,6 +47,39 @@ def to_json(data, indent=None) -> str:
     return json.dumps(data, ensure_ascii=False, default=_json_default, indent=indent)
 
 
+# A listing in --format json is written in chunks of rows, each encoded by json's C encoder. json
+# only uses it without `indent`, so a chunk of flat records (scalar values only) is encoded with
+# separators that put each field on its own line, then given the record's braces and indentation:
+# the text is exactly that of json.dumps(rows, indent=2). A literal newline can only be a separator
+# (json escapes it inside strings), so "},\n    {" is only ever the border between two records.
+JSON_CHUNK_ROWS = 2000
+_FLAT_TYPES = frozenset({str, int, float, bool, type(None), date})
+_FLAT_ROWS_ENCODER = json.JSONEncoder(ensure_ascii=False, default=_json_default, separators=(",\n    ", ": "))
+
+
+def _is_flat(row) -> bool:
+    return type(row) is dict and bool(row) and _FLAT_TYPES.issuperset(map(type, row.values()))
+
+
+def _json_rows(rows: list) -> str:
+    """The records of `rows` as they appear inside json.dumps(..., indent=2) of a longer list."""
+    if all(map(_is_flat, rows)):
+        text = _FLAT_ROWS_ENCODER.encode(rows)
+        return "  {\n    " + text[2:-2].replace("},\n    {", "\n  },\n  {\n    ") + "\n  }"
+    return to_json(rows, indent=2)[2:-2]
+
+
+def json_chunks(data):
+    """The text of `data` in --format json, ending in a newline, as a few large chunks."""
+    if not isinstance(data, list) or not data:
+        yield to_json(data, indent=2) + "\n"
+        return
+    yield "[\n"
+    for start in range(0, len(data), JSON_CHUNK_ROWS):
+        yield ("" if start == 0 else ",\n") + _json_rows(data[start:start + JSON_CHUNK_ROWS])
+    yield "\n]\n"
+
+
 def _cell(value) -> str:
     """A csv/tsv cell: JSON spelling for booleans and nested values, empty for null."""
     if value is None:
@@ -75,7 +108,7 @@ def render_text(data, fmt: str) -> str:
     """json, jsonl, csv, tsv and the plain table, as text ending in a newline (empty for no rows)."""
     rows = _as_rows(data)
     if fmt == "json":
-        return to_json(data, indent=2) + "\n"
+        return "".join(json_chunks(data))
     if fmt == "jsonl":
         return "".join(to_json(row) + "\n" for row in rows)
     if not rows:
@@ -100,6 +133,8 @@ def label(key: str) -> str:
 
 
 def display(key: str, value) -> str:
+    if type(value) is str and key not in CODE_FIELDS:  # most cells, first: a digest draws a million
+        return value
     if value is None:
         return "—"
     if isinstance(value, bool):
@@ -160,6 +195,10 @@ def emit(data, fmt: str | None, *, color: str = "auto", quiet: bool = False) -> 
         return
     if fmt == "table" and (color == "always" or _is_terminal(sys.stdout)):
         _rich_table(data, color)
+        return
+    if fmt == "json":  # written as it is encoded: a long listing is never held twice in memory
+        for chunk in json_chunks(data):
+            click.echo(chunk, nl=False)
         return
     text = render_text(data, fmt)
     if text:

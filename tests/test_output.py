@@ -74,3 +74,19 @@ def test_rich_table_when_colour_is_forced(capsys):
     emit([{"right_no": "1", "provisional": True}], "table", color="always")
     out = capsys.readouterr().out
     assert "\x1b[" in out and "number" in out and "yes" in out
+
+
+def test_json_listing_is_written_exactly_as_json_dumps_with_indent_2(capsys, monkeypatch):
+    """The chunked fast path for flat records gives the very text of json.dumps(..., indent=2)."""
+    from ipcli import output
+
+    monkeypatch.setattr(output, "JSON_CHUNK_ROWS", 3)
+    tricky = ["},\n    {", "甲\t\"乙\"\\", "\u2028", "\x1b[31m", "", "R-TM-WINDOW"]
+    flat = [{"due_on": date(2026, 3, i % 28 + 1), "days_left": i - 3, "title": tricky[i % len(tricky)],
+             "provisional": i % 2 == 0, "late_fee": None if i % 3 else 12.5, "},\n    {": i} for i in range(10)]
+    mixed = flat[:4] + [ROWS[0], {}] + flat[4:]
+    for rows in (flat, mixed, flat[:1], [{}], [[1, 2]]):
+        expected = json.dumps(rows, ensure_ascii=False, indent=2, default=date.isoformat) + "\n"
+        assert render_text(rows, "json") == expected
+        emit(rows, "json")
+        assert capsys.readouterr().out == expected

@@ -5,6 +5,7 @@ import os
 import sqlite3
 import stat
 import subprocess
+import sys
 import shutil
 import threading
 import time
@@ -169,3 +170,11 @@ def test_past_the_busy_timeout_exit_75_and_nothing_written(db_path):
     assert result.returncode == 75
     assert result.stderr.startswith("ipcli: error: the database") and result.stderr.count("\n") == 1
     assert sqlite3.connect(db_path).execute("SELECT count(*) FROM marks").fetchone()[0] == 0
+
+
+def test_opening_the_register_leaves_numpy_unloaded_but_importable():
+    """sqlite-utils imports numpy only for numpy values, which ipcli never stores (bench/deadlines.py)."""
+    probe = ("import sys; import ipcli.db.store; assert 'numpy' not in sys.modules, 'numpy loaded'; "
+             "import importlib.util; spec = importlib.util.find_spec('numpy'); "
+             "spec is None or __import__('numpy')")
+    subprocess.run([sys.executable, "-c", probe], check=True, timeout=60)

@@ -3,12 +3,35 @@ and the one write transaction (BEGIN IMMEDIATE) every write command runs in."""
 
 import os
 import sqlite3
+import sys
 from contextlib import contextmanager
 from pathlib import Path
 
 from ipcli.errors import Busy
 
 BUSY_TIMEOUT_SECONDS = 30.0
+# sqlite-utils imports these, when installed, only to map their value types to column types; ipcli
+# never stores such values, and numpy alone would add about 100 ms to every command that opens the
+# register (bench/deadlines.py).
+_UNUSED_BY_SQLITE_UTILS = ("numpy", "pandas")
+
+
+def _import_sqlite_utils() -> None:
+    """Import sqlite-utils with numpy and pandas hidden: they stay importable for anyone else."""
+    if "sqlite_utils" in sys.modules:
+        return
+    hidden = [name for name in _UNUSED_BY_SQLITE_UTILS if name not in sys.modules]
+    sys.modules.update(dict.fromkeys(hidden))  # None in sys.modules: `import` raises ImportError
+    try:
+        import sqlite_utils  # noqa: F401
+    finally:
+        for name in hidden:
+            if sys.modules.get(name, "") is None:
+                del sys.modules[name]
+
+
+# Before anything imports ipcli.db.migrations (which imports sqlite-utils): store.py imports this first.
+_import_sqlite_utils()
 
 
 def _create_private_file(path: Path) -> None:

@@ -1,5 +1,7 @@
 """The deadline and expiry queries: one index range scan per kind of stored date, unioned."""
 
+import json
+
 # An open renewal for the mark's current term meets its renewal deadlines (accepted ones have
 # already moved the mark to its next term).
 _NO_OPEN_RENEWAL = """NOT EXISTS (SELECT 1 FROM filing_rights fr JOIN filings f ON f.id = fr.filing_id
@@ -89,7 +91,20 @@ def deadline_rows(store, start: str, end: str, kinds, owner: str | None = None, 
     return store.db.conn.execute(sql + " ORDER BY due_on, right_no, kind", params)
 
 
-def patent_fee_facts(store, app_no: str) -> dict:
-    rows = list(store.db.query("SELECT type, filed_on, granted_on, next_annuity_year, reduction FROM patents "
-                               "WHERE app_no = ?", [app_no]))
-    return rows[0]
+# What deadlines passed unmet need to know of their rights: one query for all of them.
+_FEE_FACTS = ("type", "filed_on", "granted_on", "next_annuity_year", "reduction")
+
+
+def patent_fee_facts(store, app_nos: list[str]) -> dict[str, dict]:
+    """{app_no: {type, filed_on, granted_on, next_annuity_year, reduction}} of the patents `app_nos`."""
+    rows = store.db.conn.execute(f"SELECT app_no, {', '.join(_FEE_FACTS)} FROM patents "
+                                 "WHERE app_no IN (SELECT value FROM json_each(?))", [json.dumps(app_nos)])
+    return {app_no: dict(zip(_FEE_FACTS, facts)) for app_no, *facts in rows}
+
+
+def mark_grace_facts(store, reg_nos: list[str]) -> dict[str, tuple[str, int]]:
+    """{reg_no: (grace_ends_on, number of classes)} of the marks `reg_nos`."""
+    rows = store.db.conn.execute(
+        "SELECT reg_no, grace_ends_on, (SELECT count(*) FROM mark_classes c WHERE c.reg_no = m.reg_no) FROM marks m "
+        "WHERE reg_no IN (SELECT value FROM json_each(?))", [json.dumps(reg_nos)])
+    return {reg_no: (grace_ends_on, classes) for reg_no, grace_ends_on, classes in rows}

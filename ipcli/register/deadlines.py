@@ -12,6 +12,7 @@ SAVEABLE, LOST, ENDED = "saveable", "lost", "ended"
 OVERDUE_LOOKBACK_DAYS = 365
 _ENDED_KINDS = ("pledge_term_ends",)
 _LOST_KINDS = ("mark_grace_ends", "patent_annuity_grace_ends", "license_recordal_due", "notice_response_due")
+_NOT_PATENT_FEE_KINDS = frozenset((*_ENDED_KINDS, *_LOST_KINDS, "mark_expires"))  # see _overdue
 
 
 # Dates that pass without anything slipping: an opening window, a term that simply ends.
@@ -32,53 +33,77 @@ def deadlines(store, calendar: WorkCalendar, today: date, *, days: int, kinds=db
 def _rows(store, calendar, today: date, start: date, end: date, kinds, owner, window) -> list[dict]:
     if not kinds:
         return []
-    cursor = db.deadline_rows(store, start.isoformat(), end.isoformat(), kinds, owner, window)
-    return [_deadline(store, calendar, today, row) for row in cursor]
+    values = db.deadline_rows(store, start.isoformat(), end.isoformat(), kinds, owner, window).fetchall()
+    days_left = _DaysLeft(today)
+    facts = _OverdueFacts(store, values) if start < today else None
+    return [_deadline(facts, calendar, today, row, days_left) for row in values]
+
+
+class _DaysLeft(dict):
+    """Days from today to an ISO date, parsed once per distinct date (a listing repeats dates a lot)."""
+
+    def __init__(self, today: date):
+        super().__init__()
+        self.today = today
+
+    def __missing__(self, iso: str) -> int:
+        days = self[iso] = (date.fromisoformat(iso) - self.today).days
+        return days
 
 
 def default_overdue_since(today: date) -> date:
     return today - timedelta(days=OVERDUE_LOOKBACK_DAYS)
 
 
-def _deadline(store, calendar: WorkCalendar, today: date, values: tuple) -> dict:
-    row = dict(zip(db.COLUMNS, values))
-    due = date.fromisoformat(row["due_on"])
-    status, percent, late_fee = _overdue(store, calendar, today, row) if due < today else (None, None, None)
-    if row["kind"] == "license_recordal_due" and row["right_type"] == "patent":
+class _OverdueFacts:
+    """What deadlines passed unmet need to know of their rights, read in one query per kind of right
+    rather than one per row."""
+
+    def __init__(self, store, values: list[tuple]):
+        marks = [right_no for _, kind, _, right_no, *_ in values if kind == "mark_expires"]
+        patents = [right_no for _, kind, _, right_no, *_ in values if kind not in _NOT_PATENT_FEE_KINDS]
+        self.marks = db.mark_grace_facts(store, marks) if marks else {}
+        self.patents = db.patent_fee_facts(store, patents) if patents else {}
+
+
+def _deadline(facts: _OverdueFacts | None, calendar: WorkCalendar, today: date, values: tuple,
+              days_left: _DaysLeft) -> dict:
+    # One call per listed row: the tuple is unpacked, and its date parsed, once.
+    due_on, kind, right_type, right_no, owner, title, rule, provisional, filing_id, window = values
+    days = days_left[due_on]
+    status, percent, late_fee = _overdue(facts, calendar, today, kind, right_no) if days < 0 else (None, None, None)
+    if kind == "license_recordal_due" and right_type == "patent":
         # R-PROVISIONAL: a shifted date in a year without a holiday table was left unshifted.
-        row["provisional"] = calendar.year_source(due.year) == PROVISIONAL
-    return {"due_on": row["due_on"], "days_left": (due - today).days, "kind": row["kind"],
-            "right_type": row["right_type"], "right_no": row["right_no"], "owner": row["owner"],
-            "title": row["title"], "rule": row["rule"], "provisional": bool(row["provisional"]),
-            "filing_id": row["filing_id"], "window": row["window"], "overdue_status": status,
-            "late_fee_rate_pct": percent, "late_fee": late_fee}
+        provisional = calendar.year_source(int(due_on[:4])) == PROVISIONAL
+    return {"due_on": due_on, "days_left": days, "kind": kind, "right_type": right_type, "right_no": right_no,
+            "owner": owner, "title": title, "rule": rule, "provisional": bool(provisional), "filing_id": filing_id,
+            "window": window, "overdue_status": status, "late_fee_rate_pct": percent, "late_fee": late_fee}
 
 
-def _overdue(store, calendar: WorkCalendar, today: date, row: dict) -> tuple:
+def _overdue(facts: _OverdueFacts, calendar: WorkCalendar, today: date, kind: str, right_no: str) -> tuple:
     """(status, late fee percent, late fee) of a deadline passed unmet."""
-    kind = row["kind"]
     if kind in _ENDED_KINDS:
         return ENDED, None, None
     if kind in _LOST_KINDS:
         return LOST, None, None
     if kind == "mark_expires":
-        return _mark_in_grace(store, today, row["right_no"])
-    return _annuity_in_grace(store, calendar, today, row["right_no"])
+        return _mark_in_grace(facts, today, right_no)
+    return _annuity_in_grace(facts, calendar, today, right_no)
 
 
-def _mark_in_grace(store, today: date, reg_no: str) -> tuple:
+def _mark_in_grace(facts: _OverdueFacts, today: date, reg_no: str) -> tuple:
     """R-TM-GRACE: renewable until the grace end with the late fee (FEE-TM, online, per class)."""
-    mark = store.get_mark(reg_no)
-    if today > date.fromisoformat(mark["grace_ends_on"]):
+    grace_ends_on, classes = facts.marks[reg_no]
+    if today > date.fromisoformat(grace_ends_on):
         return LOST, None, None
-    return SAVEABLE, None, trademark_fee(LATE_RENEWAL, today, False, len(mark["classes"]))[0]
+    return SAVEABLE, None, trademark_fee(LATE_RENEWAL, today, False, classes)[0]
 
 
-def _annuity_in_grace(store, calendar: WorkCalendar, today: date, app_no: str) -> tuple:
+def _annuity_in_grace(facts: _OverdueFacts, calendar: WorkCalendar, today: date, app_no: str) -> tuple:
     """R-PAT-LATE: payable until the grace end with today's late-fee band (on the full fee)."""
-    facts = db.patent_fee_facts(store, app_no)
-    payment = patent_rules.annuity_payment(calendar, facts["type"], date.fromisoformat(facts["filed_on"]),
-                                           facts["next_annuity_year"], today=today, paid=today)
+    patent = facts.patents[app_no]
+    payment = patent_rules.annuity_payment(calendar, patent["type"], date.fromisoformat(patent["filed_on"]),
+                                           patent["next_annuity_year"], today=today, paid=today)
     if payment.late_fee_rate_pct is None:
         return LOST, None, None
     return SAVEABLE, payment.late_fee_rate_pct, payment.late_fee
