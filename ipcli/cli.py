@@ -18,6 +18,7 @@ COMMANDS = {
     "calc": ("ipcli.commands.calc", "calc", "help.calc"),
     "calendar": ("ipcli.commands.calendar", "calendar", "help.calendar"),
     "deadlines": ("ipcli.commands.deadlines", "deadlines", "help.deadlines"),
+    "digest": ("ipcli.commands.digest", "digest", "help.digest"),
     "expiries": ("ipcli.commands.deadlines", "expiries", "help.expiries"),
     "filing": ("ipcli.commands.filing", "filing", "help.filing"),
     "license": ("ipcli.commands.license", "license", "help.license"),

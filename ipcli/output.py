@@ -17,7 +17,8 @@ from ipcli.i18n import t
 
 FORMATS = ("table", "json", "jsonl", "csv", "tsv")
 # String values of these fields are codes with a translated label in tables.
-CODE_FIELDS = frozenset({"status", "kind", "type", "source", "source_before", "right_type", "confidence"})
+CODE_FIELDS = frozenset({"status", "kind", "type", "source", "source_before", "right_type", "confidence",
+                         "overdue_status"})
 _TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 

@@ -12,6 +12,7 @@ from ipcli import __version__
 from ipcli.clickext import Group, IntRange, option
 from ipcli.context import get_app
 from ipcli.errors import ConfigError, Rejected, Unavailable, UsageProblem
+from ipcli.net import network_reason
 from ipcli.output import format_option
 
 DEFAULT_URL = "https://raw.githubusercontent.com/NateScarlet/holiday-cn/master/{year}.json"
@@ -117,24 +118,3 @@ def download(url: str):
         return json.loads(response.content.decode("utf-8-sig"))
     except ValueError:  # UnicodeDecodeError and JSONDecodeError alike
         raise Unavailable("calendar.not_json", url=url) from None
-
-
-def network_reason(error: BaseException) -> str:
-    """The operating system's words for a failed connection (e.g. "Connection refused"), found in the
-    chain of exceptions requests and urllib3 wrap around it."""
-    current, seen = error, set()
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        if isinstance(current, OSError) and current.strerror:
-            return current.strerror
-        current = _inner(current)
-    return type(error).__name__
-
-
-def _inner(error: BaseException) -> BaseException | None:
-    reason = getattr(error, "reason", None)
-    if isinstance(reason, BaseException):
-        return reason
-    if error.args and isinstance(error.args[0], BaseException):
-        return error.args[0]
-    return error.__cause__ or error.__context__

@@ -154,7 +154,7 @@ MESSAGES = {
     "field.last_protected_on": "最后受保护日",
     "field.annuities": "年费",
     "field.year": "年度",
-    "field.due_on": "应缴日",
+    "field.due_on": "到期日",
     "field.fee": "费用",
     "field.fee_payable": "应缴费用",
     "field.late_fee_rate_pct": "滞纳金比例 %",

@@ -1,0 +1,339 @@
+"""Delivering a digest: e-mail by SMTP with settings from the environment only, and the WeCom and
+DingTalk group-robot webhooks. Secrets (the SMTP password, the DingTalk secret, webhook keys, tokens
+and signatures) never leave this module unredacted: every failure is a DeliveryFailed whose message
+went through a Redactor, and no exception keeps the original as its cause."""
+
+import base64
+import hashlib
+import hmac
+import os
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import parse_qs, quote_plus, urlsplit
+
+from ipcli.errors import ConfigError, Unavailable
+from ipcli.i18n import t
+
+TIMEOUT_SECONDS = 10
+EMAIL, WECOM, DINGTALK, STDOUT = "email", "wecom", "dingtalk", "stdout"
+WEBHOOK_CHANNELS = (WECOM, DINGTALK)
+# WeCom refuses markdown over 4096 bytes; DingTalk's limit is not documented as clearly, so the same.
+MARKDOWN_LIMIT_BYTES = 4096
+TLS_MODES = ("starttls", "ssl", "none")
+DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
+_SECRET_QUERY = re.compile(r"(?i)\b(key|access_token|sign|secret|token)=([^&#\s'\"]+)")
+_ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+                      r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*")
+
+
+class DeliveryFailed(Unavailable):
+    """One destination could not be reached or refused the message (exit 69). Made by `failure`, so
+    its parameters are redacted."""
+
+
+def failure(redact, key: str, **params) -> DeliveryFailed:
+    return DeliveryFailed(key, **{name: redact(value) if isinstance(value, str) else value
+                                  for name, value in params.items()})
+
+
+# redaction
+
+
+class Redactor:
+    """Replaces every secret it knows, and the value of every key=, access_token=, sign= (...) query
+    parameter, with ***."""
+
+    def __init__(self, secrets=()):
+        self.secrets = sorted({s for s in secrets if s}, key=len, reverse=True)
+
+    def __call__(self, text) -> str:
+        text = _SECRET_QUERY.sub(lambda match: f"{match.group(1)}=***", str(text))
+        for secret in self.secrets:
+            text = text.replace(secret, "***").replace(quote_plus(secret), "***")
+        return text
+
+
+def redactor_for(destinations, environ=os.environ) -> Redactor:
+    secrets = [environ.get("IPCLI_SMTP_PASSWORD"), environ.get("IPCLI_DINGTALK_SECRET")]
+    for destination in destinations:
+        secrets.extend(destination.secrets())
+    return Redactor(secrets)
+
+
+# destinations
+
+
+@dataclass(frozen=True)
+class Destination:
+    channel: str
+    address: str = ""
+
+    @property
+    def recipient(self) -> str:
+        """Who it is in the sent-log: the e-mail address, or a webhook's redacted URL and a fingerprint
+        of the whole URL (so two robots differ, and no key or token is stored)."""
+        if self.channel not in WEBHOOK_CHANNELS:
+            return self.address
+        fingerprint = hashlib.sha256(self.address.encode()).hexdigest()[:16]
+        return f"{Redactor()(self.address)}#{fingerprint}"
+
+    def shown(self) -> str:
+        """How messages name it: webhooks redacted."""
+        return Redactor()(self.address) if self.channel in WEBHOOK_CHANNELS else self.address or self.channel
+
+    def secrets(self) -> list[str]:
+        if self.channel not in WEBHOOK_CHANNELS:
+            return []
+        query = parse_qs(urlsplit(self.address).query)
+        return [value for name in ("key", "access_token") for value in query.get(name, [])]
+
+
+def is_email_address(value: str) -> bool:
+    return bool(_ADDRESS.fullmatch(value)) and len(value) <= 254
+
+
+def webhook_destination(value: str) -> Destination | None:
+    """The robot a --webhook URL names: an explicit `wecom+` or `dingtalk+` prefix, else a `key=`
+    query (WeCom) or an `access_token=` query (DingTalk); None when it is neither or not http(s)."""
+    channel, _, rest = value.partition("+")
+    if channel in WEBHOOK_CHANNELS and rest:
+        return Destination(channel, rest) if _is_http_url(rest) else None
+    if not _is_http_url(value):
+        return None
+    query = parse_qs(urlsplit(value).query)
+    found = [name for name, key in ((WECOM, "key"), (DINGTALK, "access_token")) if query.get(key)]
+    return Destination(found[0], value) if len(found) == 1 else None
+
+
+def _is_http_url(value: str) -> bool:
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError on a port that is not a number
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and not re.search(r"\s", value)
+
+
+# SMTP
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int
+    tls: str
+    sender: str
+    user: str | None = None
+    password: str | None = field(default=None, repr=False)
+    cafile: str | None = None
+
+
+def smtp_settings(environ=os.environ) -> SmtpSettings:
+    """IPCLI_SMTP_* and IPCLI_MAIL_FROM; ConfigError (exit 78) naming the setting that is missing or
+    invalid. Values are never part of a message, except a port, a TLS mode or a CA file path."""
+    host, sender = _required(environ, "IPCLI_SMTP_HOST"), _sender(_required(environ, "IPCLI_MAIL_FROM"))
+    tls = (environ.get("IPCLI_SMTP_TLS") or "starttls").lower()
+    if tls not in TLS_MODES:
+        raise ConfigError("digest.setting_invalid", name="IPCLI_SMTP_TLS", value=tls)
+    user, password = environ.get("IPCLI_SMTP_USER") or None, environ.get("IPCLI_SMTP_PASSWORD") or None
+    if bool(user) != bool(password):
+        raise ConfigError("digest.setting_missing", name="IPCLI_SMTP_PASSWORD" if user else "IPCLI_SMTP_USER")
+    if password and tls == "none":
+        raise ConfigError("digest.password_in_clear")
+    return SmtpSettings(host, _port(environ, tls), tls, sender, user, password, _cafile(environ))
+
+
+def _required(environ, name: str) -> str:
+    value = (environ.get(name) or "").strip()
+    if not value:
+        raise ConfigError("digest.setting_missing", name=name)
+    return value
+
+
+def _sender(value: str) -> str:
+    """IPCLI_MAIL_FROM: an address, or a name and an address ("ipcli 提醒 <ipcli@example.cn>")."""
+    from email.utils import formataddr, parseaddr
+
+    name, address = parseaddr(value)
+    if not is_email_address(address) or "\n" in value or "\r" in value:
+        raise ConfigError("digest.setting_invalid", name="IPCLI_MAIL_FROM", value=value)
+    return formataddr((name, address)) if name else address
+
+
+def _port(environ, tls: str) -> int:
+    text = environ.get("IPCLI_SMTP_PORT") or str(DEFAULT_PORTS[tls])
+    if not text.isdigit() or not 0 < int(text) < 65536:
+        raise ConfigError("digest.setting_invalid", name="IPCLI_SMTP_PORT", value=text)
+    return int(text)
+
+
+def _cafile(environ) -> str | None:
+    path = environ.get("IPCLI_SMTP_CAFILE") or None
+    if path and not Path(path).is_file():
+        raise ConfigError("digest.setting_invalid", name="IPCLI_SMTP_CAFILE", value=path)
+    return path
+
+
+def mail_message(settings: SmtpSettings, to: str, subject: str, text: str, html: str):
+    """A UTF-8 text message with an HTML alternative."""
+    from email.message import EmailMessage
+    from email.utils import formatdate, make_msgid
+
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = settings.sender
+    message["To"] = to
+    message["Date"] = formatdate(localtime=True)
+    message["Message-ID"] = make_msgid(domain=settings.sender.rpartition("@")[2].rstrip(">"))
+    message.set_content(text, charset="utf-8")
+    message.add_alternative(html, subtype="html", charset="utf-8")
+    return message
+
+
+class Mailer:
+    """One SMTP session, opened on the first message and shared by every recipient; a failure to
+    connect or log in fails each message sent through it."""
+
+    def __init__(self, settings: SmtpSettings, redact: Redactor):
+        self.settings, self.redact = settings, redact
+        self._smtp = None
+        self._failure: str | None = None
+
+    def send(self, message) -> None:
+        smtp = self._session()
+        try:
+            smtp.send_message(message)
+        except Exception as error:  # noqa: BLE001 - any failure is this recipient's, reported redacted
+            raise failure(self.redact, "digest.smtp_failed", reason=_reason(error)) from None
+
+    def _session(self):
+        if self._failure is None and self._smtp is None:
+            try:
+                self._smtp = self._connect()
+            except Exception as error:  # noqa: BLE001 - reported redacted, without the original
+                self._failure = self.redact(_reason(error))
+        if self._failure is not None:
+            raise failure(self.redact, "digest.smtp_failed", reason=self._failure)
+        return self._smtp
+
+    def _connect(self):
+        import smtplib
+
+        s = self.settings
+        if s.tls == "ssl":
+            smtp = smtplib.SMTP_SSL(s.host, s.port, timeout=TIMEOUT_SECONDS, context=self._tls_context())
+        else:
+            smtp = smtplib.SMTP(s.host, s.port, timeout=TIMEOUT_SECONDS)
+        try:
+            if s.tls == "starttls":
+                smtp.starttls(context=self._tls_context())
+            if s.user:
+                _login(smtp, s.user, s.password)
+        except BaseException:
+            smtp.close()
+            raise
+        return smtp
+
+    def _tls_context(self):
+        import ssl
+
+        context = ssl.create_default_context()
+        if self.settings.cafile:
+            context.load_verify_locations(cafile=self.settings.cafile)
+        return context
+
+    def close(self) -> None:
+        if self._smtp is not None:
+            try:
+                self._smtp.quit()
+            except Exception:  # noqa: BLE001 - the messages are sent; a failed goodbye changes nothing
+                self._smtp.close()
+            self._smtp = None
+
+
+def _login(smtp, user: str, password: str) -> None:
+    """smtplib's login, which sends ASCII only; UTF-8 credentials go by AUTH PLAIN (RFC 4616)."""
+    import smtplib
+
+    if (user + password).isascii():
+        smtp.login(user, password)
+        return
+    smtp.ehlo_or_helo_if_needed()
+    if "plain" not in smtp.esmtp_features.get("auth", "").lower().split():
+        raise smtplib.SMTPNotSupportedError(t("digest.auth_plain_needed"))
+    token = base64.b64encode(f"\0{user}\0{password}".encode("utf-8")).decode("ascii")
+    code, answer = smtp.docmd("AUTH", f"PLAIN {token}")
+    if code != 235:
+        raise smtplib.SMTPAuthenticationError(code, answer)
+
+
+def _reason(error: BaseException) -> str:
+    """Words for a failure: the SMTP server's answer, or the operating system's, or the error's type."""
+    import smtplib
+
+    if isinstance(error, smtplib.SMTPResponseException):
+        answer = error.smtp_error.decode("utf-8", "replace") if isinstance(error.smtp_error, bytes) \
+            else str(error.smtp_error)
+        return f"{error.smtp_code} {answer}"
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return "; ".join(f"{code} {_text(answer)}" for code, answer in error.recipients.values())
+    if isinstance(error, OSError) and (error.strerror or getattr(error, "reason", None)):
+        return str(error.strerror or error.reason)
+    return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+
+
+def _text(value) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
+# webhooks
+
+
+def robot_payload(channel: str, title: str, markdown: str) -> dict:
+    if channel == WECOM:
+        return {"msgtype": "markdown", "markdown": {"content": markdown}}
+    return {"msgtype": "markdown", "markdown": {"title": title, "text": markdown}}
+
+
+def dingtalk_signature(secret: str, timestamp_ms: int) -> str:
+    """DingTalk's signing of a robot request: the URL-quoted base64 of HMAC-SHA256 with the secret as
+    key over "timestamp\\nsecret"."""
+    digest = hmac.new(secret.encode(), f"{timestamp_ms}\n{secret}".encode(), hashlib.sha256).digest()
+    return quote_plus(base64.b64encode(digest))
+
+
+def signed_url(destination: Destination, secret: str | None, now=time.time) -> str:
+    if destination.channel != DINGTALK or not secret:
+        return destination.address
+    timestamp = int(now() * 1000)
+    separator = "&" if urlsplit(destination.address).query else "?"
+    return f"{destination.address}{separator}timestamp={timestamp}&sign={dingtalk_signature(secret, timestamp)}"
+
+
+def post_webhook(destination: Destination, payload: dict, secret: str | None, redact: Redactor) -> None:
+    """POST the payload; success is HTTP 2xx with errcode 0 in the JSON body. DeliveryFailed otherwise."""
+    import requests
+
+    from ipcli.net import network_reason
+
+    try:
+        response = requests.post(signed_url(destination, secret), json=payload, timeout=TIMEOUT_SECONDS)
+    except requests.Timeout:
+        raise failure(redact, "digest.timeout", seconds=TIMEOUT_SECONDS) from None
+    except Exception as error:  # noqa: BLE001 - reported redacted, without the original
+        raise failure(redact, "digest.unreachable", reason=network_reason(error)) from None
+    _check_answer(response, redact)
+
+
+def _check_answer(response, redact: Redactor) -> None:
+    if not 200 <= response.status_code < 300:
+        raise failure(redact, "digest.http_status", status=response.status_code, reason=response.reason or "")
+    try:
+        answer = response.json()
+    except ValueError:
+        raise failure(redact, "digest.not_json", status=response.status_code) from None
+    if not isinstance(answer, dict) or answer.get("errcode") != 0:
+        answer = answer if isinstance(answer, dict) else {}
+        raise failure(redact, "digest.errcode", code=answer.get("errcode"), message=answer.get("errmsg") or "")

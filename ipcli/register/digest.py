@@ -1,0 +1,270 @@
+"""The digest: which deadlines a run reports under the reminder ladder, grouped by owner and kind, and
+the message rendered as plain text, HTML and Markdown (for group robots). No network code here:
+delivery is ipcli.delivery's."""
+
+import html
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from typing import NamedTuple
+from unicodedata import east_asian_width
+
+from ipcli.db.deadlines import DEADLINE_KINDS
+from ipcli.i18n import get_language, t
+from ipcli.output import display, label
+
+DEFAULT_LADDER = (90, 30, 7)
+OVERDUE_STEP = "overdue"
+# Shown in every table; the overdue columns only where a row of the table has a value.
+_COLUMNS = ("due_on", "days_left", "right_type", "right_no", "title", "rule")
+_OVERDUE_COLUMNS = ("overdue_status", "late_fee_rate_pct", "late_fee")
+_KIND_ORDER = {kind: index for index, kind in enumerate(DEADLINE_KINDS)}
+_CODES = frozenset({"kind", "right_type", "overdue_status"})  # shown by their translated label
+
+
+def reminder_step(days_left: int, ladder) -> str | None:
+    """The ladder step a deadline has reached: the smallest step at or above its days left, "overdue"
+    once it passed, None while it is further off than every step."""
+    if days_left < 0:
+        return OVERDUE_STEP
+    return next((str(step) for step in sorted(ladder) if days_left <= step), None)
+
+
+class Item(NamedTuple):
+    row: dict
+    step: str
+    key: tuple  # the sent-log identity: the deadline (kind, right, due date, filing) and the step reached
+
+
+def reminders(rows: list[dict], ladder) -> list[Item]:
+    """The deadlines (rows of register.deadlines, in their order) that have reached a step of the ladder."""
+    steps = [reminder_step(days, ladder) for days in range(max(ladder) + 1)]  # by days left, looked up
+    items = []
+    for row in rows:
+        days = row["days_left"]
+        step = OVERDUE_STEP if days < 0 else steps[days] if days < len(steps) else None
+        if step is not None:
+            key = (row["kind"], row["right_type"], row["right_no"], row["due_on"], row["filing_id"], step)
+            items.append(Item(row, step, key))
+    return items
+
+
+def unsent(items: list[Item], sent: set) -> list[Item]:
+    """The items whose current step is not in `sent` (keys from the sent-log of one destination), so a
+    day without a run is caught up by the next run, and a second run the same day finds nothing."""
+    if not sent:
+        return list(items)
+    return [item for item in items if item.key not in sent]
+
+
+@dataclass
+class Digest:
+    today: date
+    days: int
+    ladder: tuple
+    items: list[Item]
+
+    @property
+    def overdue(self) -> int:
+        return sum(1 for item in self.items if item.step == OVERDUE_STEP)
+
+    @property
+    def due(self) -> int:
+        return len(self.items) - self.overdue
+
+    def subject(self) -> str:
+        return t("digest.subject", today=self.today, due=self.due, overdue=self.overdue)
+
+    def intro(self) -> str:
+        return t("digest.intro", due=self.due, days=self.days, overdue=self.overdue)
+
+    def footer(self) -> str:
+        return t("digest.footer", ladder=", ".join(str(step) for step in self.ladder))
+
+    def groups(self) -> list[tuple[str, list[tuple[str, list[dict]]]]]:
+        """[(owner, [(kind, rows)])]: owners by name (no owner last), kinds in the order of CLI.md,
+        rows in the order of the items (register.deadlines gives them by due date, then right)."""
+        owners: dict = {}
+        for item in self.items:
+            row = item.row
+            owners.setdefault(row["owner"], {}).setdefault(row["kind"], []).append(row)
+        return [(owner, [(kind, kinds[kind]) for kind in sorted(kinds, key=_kind_order)])
+                for owner, kinds in sorted(owners.items(), key=_owner_order)]
+
+    def has_provisional(self) -> bool:
+        return any(item.row["provisional"] for item in self.items)
+
+
+def _owner_order(pair: tuple) -> tuple:
+    return (pair[0] is None, pair[0] or "")
+
+
+def _kind_order(kind: str) -> int:
+    return _KIND_ORDER.get(kind, len(_KIND_ORDER))
+
+
+def _owner_name(owner: str) -> str:
+    return owner or t("digest.no_owner")
+
+
+def _columns(rows: list[dict]) -> list[str]:
+    extra = [column for column in _OVERDUE_COLUMNS if any(row[column] is not None for row in rows)]
+    return list(_COLUMNS) + extra
+
+
+def _cells(rows: list[dict], column: str) -> list[str]:
+    """One column of a table as text (a digest may have a million cells: one loop per column)."""
+    if column == "due_on":
+        return [row["due_on"] + " *" if row["provisional"] else row["due_on"] for row in rows]
+    if column in _CODES:
+        language = get_language()
+        return [_code_label(language, row[column]) if row[column] else "—" for row in rows]
+    if column == "days_left":
+        return [str(row["days_left"]) for row in rows]
+    return [value if isinstance(value := row[column], str) else display(column, value) for row in rows]
+
+
+def _cell(row: dict, column: str) -> str:
+    return _cells([row], column)[0]
+
+
+@lru_cache(maxsize=256)
+def _code_label(language: str, code: str) -> str:
+    """The translated label of a code such as mark or saveable."""
+    return t(f"value.{code}")
+
+
+def _table(rows: list[dict]) -> tuple[list[str], list[list[str]]]:
+    """Headers and columns (not rows) of the table of these rows."""
+    columns = _columns(rows)
+    return [label(c) for c in columns], [_cells(rows, c) for c in columns]
+
+
+# plain text
+
+
+def render_text(digest: Digest) -> str:
+    parts = [digest.subject(), digest.intro()]
+    for owner, kinds in digest.groups():
+        parts.append(f"== {_owner_name(owner)} ({sum(len(rows) for _, rows in kinds)}) ==")
+        for kind, rows in kinds:
+            parts.append(f"{display('kind', kind)} ({len(rows)})\n{_aligned(*_table(rows))}")
+    parts.extend(_notes(digest))
+    return "\n\n".join(parts) + "\n"
+
+
+def _aligned(headers: list[str], columns: list[list[str]]) -> str:
+    """A plain table in the layout of tabulate's "simple" format (header, dashes, left-aligned columns
+    two spaces apart), drawn here because tabulate takes seconds on a large portfolio's digest."""
+    widths, padded = zip(*(_padded([header, *cells]) for header, cells in zip(headers, columns)))
+    lines = ["  ".join(line).rstrip() for line in zip(*padded)]
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    return "\n".join(lines)
+
+
+def _padded(cells: list[str]) -> tuple[int, list[str]]:
+    """The width of a column and its cells padded to it (wide characters take two columns)."""
+    if "".join(cells).isascii():
+        width = max(map(len, cells))
+        return width, [cell.ljust(width) for cell in cells]
+    extra = [_wide_characters(cell) for cell in cells]
+    width = max(len(cell) + wide for cell, wide in zip(cells, extra))
+    return width, [cell.ljust(width - wide) for cell, wide in zip(cells, extra)]
+
+
+@lru_cache(maxsize=4096)
+def _wide_characters(text: str) -> int:
+    """How many East Asian wide and full-width characters `text` has: each takes two columns."""
+    return 0 if text.isascii() else sum(1 for char in text if east_asian_width(char) in "WF")
+
+
+def _notes(digest: Digest) -> list[str]:
+    notes = [t("digest.provisional_note")] if digest.has_provisional() else []
+    return notes + [digest.footer()]
+
+
+# HTML
+
+_STYLE = ("body{font-family:sans-serif}h1{font-size:1.3em}h2{font-size:1.15em}h3{font-size:1em}"
+          "table{border-collapse:collapse;margin:0 0 1em 0}"
+          "th,td{border:1px solid #bbb;padding:2px 8px;text-align:left;vertical-align:top}.note{color:#555}")
+
+
+def render_html(digest: Digest, language: str) -> str:
+    """A self-contained HTML page (its style sheet inside, no external resources); every value escaped."""
+    esc = html.escape
+    body = [f"<h1>{esc(digest.subject())}</h1>", f"<p>{esc(digest.intro())}</p>"]
+    for owner, kinds in digest.groups():
+        body.append(f"<h2>{esc(_owner_name(owner))} ({sum(len(rows) for _, rows in kinds)})</h2>")
+        for kind, rows in kinds:
+            body.append(f"<h3>{esc(display('kind', kind))} ({len(rows)})</h3>")
+            body.append(_html_table(rows))
+    body.extend(f"<p class=\"note\">{esc(note)}</p>" for note in _notes(digest))
+    lang = "zh-CN" if language == "zh" else "en"
+    return (f"<!DOCTYPE html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\">"
+            f"<title>{esc(digest.subject())}</title><style>{_STYLE}</style></head>\n<body>\n"
+            + "\n".join(body) + "\n</body></html>\n")
+
+
+def _html_table(rows: list[dict]) -> str:
+    headers, columns = _table(rows)
+    head = "".join(f"<th>{html.escape(header)}</th>" for header in headers)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in cells) + "</tr>\n"
+                   for cells in zip(*columns))
+    return f"<table><thead><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody></table>"
+
+
+# Markdown for group robots
+
+
+def render_markdown(digest: Digest, limit_bytes: int) -> str:
+    """Markdown of at most `limit_bytes` UTF-8 bytes (group robots refuse longer messages): the items
+    that do not fit are counted in a last line that points to `ipcli deadlines`."""
+    lines = [f"### {_one_line(digest.subject())}", _one_line(digest.intro())]
+    total, shown = len(digest.items), 0
+    reserve = max(_size(_more(total)), _size(digest.footer())) + 1
+    used = _size("\n".join(lines))
+    for line, is_item in _markdown_entries(digest):
+        used += _size(line) + 1
+        if used + reserve > limit_bytes:
+            return "\n".join(lines + [_more(total - shown)])
+        lines.append(line)
+        shown += is_item
+    return "\n".join(lines + [digest.footer()])
+
+
+def _markdown_entries(digest: Digest):
+    """(line, whether it is an item) of every owner heading, kind heading and item."""
+    for owner, kinds in digest.groups():
+        yield f"#### {_one_line(_owner_name(owner))}", False
+        for kind, rows in kinds:
+            yield f"**{display('kind', kind)}** ({len(rows)})", False
+            for row in rows:
+                yield _markdown_line(row), True
+
+
+def _markdown_line(row: dict) -> str:
+    days = row["days_left"]
+    when = t("digest.days_left", days=days) if days >= 0 else t("digest.days_overdue", days=-days)
+    parts = [_cell(row, "due_on"), when,
+             f"{display('right_type', row['right_type'])} {row['right_no']}"]
+    if row["title"]:
+        parts.append(row["title"])
+    if row["overdue_status"]:
+        parts.append(_cell(row, "overdue_status"))
+    if row["late_fee"] is not None:
+        parts.append(t("digest.late_fee", fee=row["late_fee"]))
+    parts.append(row["rule"])
+    return "- " + _one_line(" · ".join(str(part) for part in parts))
+
+
+def _more(count: int) -> str:
+    return t("digest.more", count=count)
+
+
+def _size(text: str) -> int:
+    return len(text.encode("utf-8"))
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
