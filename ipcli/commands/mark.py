@@ -53,3 +53,7 @@ def list_(owner, window, fmt):
     app = get_app()
     rows = app.store().list_marks(owner=owner, window=window)
     app.emit([rights.mark_view(app.key_dates(), row, app.today) for row in rows], fmt)
+
+
+from ipcli.commands.importing import import_marks  # noqa: E402
+mark.add_command(import_marks, "import")

@@ -56,3 +56,7 @@ def list_(owner, window, fmt):
     app = get_app()
     rows = app.store().list_patents(owner=owner, window=window)
     app.emit([rights.patent_view(row, app.today) for row in rows], fmt)
+
+
+from ipcli.commands.importing import import_patents  # noqa: E402
+patent.add_command(import_patents, "import")

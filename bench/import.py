@@ -1,0 +1,142 @@
+"""Speed and memory of `ipcli mark import` on 1,000,000 generated marks, measured in one run against
+a bare sqlite3 `executemany` of the same rows and against `sqlite-utils insert --csv`.
+
+Prints the three times, the ratios import/executemany (target <= 3) and import/sqlite-utils
+(target < 1), and the peak RSS of the import process (target < 500 MB). Figures only: nothing is
+asserted. Run: python bench/import.py [--rows N] [--keep DIR]
+"""
+
+import argparse
+import csv
+import random
+import resource
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+TARGET_EXECUTEMANY = 3.0
+TARGET_SQLITE_UTILS = 1.0
+TARGET_RSS_MB = 500
+COLUMNS = ("reg_no", "classes", "name", "owner", "owner_id", "kind", "registered_on", "term_starts_on", "window")
+FIRST_DAY, LAST_DAY = date(2004, 1, 1), date(2026, 12, 31)
+WINDOWS = ("", "FZ01", "XM02", "QZ03", "PT04")
+OWNER_NAMES = ("福建闽光食品有限公司", "厦门海联科技股份有限公司", "泉州安达鞋业有限公司", "Fuzhou Bright Tea Co., Ltd.",
+               "莆田木兰工艺品厂", "漳州绿源农业发展有限公司", "宁德时海电池材料有限公司", "张三")
+GOODS = ("茶", "鞋", "电池", "饮料", "服装", "软件", "家具", "Tea", "Shoes", "Cloud")
+
+
+def uscc(serial: int) -> str:
+    """A valid unified social credit code (GB 32100) made from a serial number."""
+    from stdnum.cn.uscc import calc_check_digit
+
+    body = f"91350{serial:03d}MA{serial:07d}"[:17]
+    return body + calc_check_digit(body)
+
+
+def owners() -> list[tuple[str, str]]:
+    people = [(name, uscc(index + 100)) for index, name in enumerate(OWNER_NAMES[:-1])]
+    return people + [(OWNER_NAMES[-1], "")]  # a person without an ID on file
+
+
+def mark_rows(count: int, seed: int = 20260101):
+    """Rows in the `mark import` columns: unique registration numbers in random order, registration
+    dates 2004-2026, 1-3 classes, several owners, a few windows, some renewed terms."""
+    rng = random.Random(seed)
+    span = (LAST_DAY - FIRST_DAY).days
+    people = owners()
+    for reg_no in rng.sample(range(1_000_000, 99_999_999), count):
+        registered = FIRST_DAY + timedelta(days=rng.randrange(span + 1))
+        renewed = registered.year <= 2015 and rng.random() < 0.5
+        term_start = registered.replace(year=registered.year + 10, day=min(registered.day, 28)) if renewed else None
+        owner, owner_id = rng.choice(people)
+        classes = ";".join(str(c) for c in sorted(rng.sample(range(1, 46), rng.randint(1, 3))))
+        kind = "ordinary" if rng.random() < 0.97 else rng.choice(("collective", "certification"))
+        yield (str(reg_no), classes, f"{rng.choice(GOODS)}{rng.randrange(10_000)}", owner, owner_id, kind,
+               registered.isoformat(), term_start.isoformat() if term_start else "", rng.choice(WINDOWS))
+
+
+def write_csv(path: Path, count: int) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(COLUMNS)
+        writer.writerows(mark_rows(count))
+
+
+def timed(function, *args) -> float:
+    start = time.perf_counter()
+    function(*args)
+    return time.perf_counter() - start
+
+
+def run_import(ipcli: str, csv_path: Path, db_path: Path) -> None:
+    subprocess.run([ipcli, "--db", str(db_path), "--quiet", "mark", "import", str(csv_path), "--format", "json"],
+                   check=True, stdout=subprocess.DEVNULL)
+
+
+def run_executemany(csv_path: Path, db_path: Path) -> None:
+    connection = sqlite3.connect(db_path)
+    connection.execute(f"CREATE TABLE marks ({', '.join(COLUMNS)})")
+    with open(csv_path, encoding="utf-8", newline="") as handle:
+        rows = csv.reader(handle)
+        next(rows)
+        with connection:
+            connection.executemany(f"INSERT INTO marks VALUES ({', '.join('?' * len(COLUMNS))})", rows)
+    connection.close()
+
+
+def run_sqlite_utils(sqlite_utils: str, csv_path: Path, db_path: Path) -> None:
+    subprocess.run([sqlite_utils, "insert", str(db_path), "marks", str(csv_path), "--csv"], check=True,
+                   stdout=subprocess.DEVNULL)
+
+
+def children_peak_rss_mb() -> float:
+    # ru_maxrss is in KiB on Linux (bytes on macOS); it is the largest child waited for so far.
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def tools() -> tuple[str, str]:
+    ipcli, sqlite_utils = shutil.which("ipcli"), shutil.which("sqlite-utils")
+    if ipcli is None or sqlite_utils is None:
+        sys.exit("needs the installed `ipcli` and `sqlite-utils` commands: python -m pip install -e .")
+    return ipcli, sqlite_utils
+
+
+def measure(rows: int, work: Path) -> None:
+    ipcli, sqlite_utils = tools()
+    csv_path = work / "marks.csv"
+    seconds = timed(write_csv, csv_path, rows)
+    print(f"generated {rows:,} marks ({csv_path.stat().st_size / 1e6:.1f} MB CSV) in {seconds:.1f} s")
+    imported = timed(run_import, ipcli, csv_path, work / "import.db")
+    peak_mb = children_peak_rss_mb()  # measured before sqlite-utils runs
+    bare = timed(run_executemany, csv_path, work / "executemany.db")
+    utils = timed(run_sqlite_utils, sqlite_utils, csv_path, work / "sqlite-utils.db")
+    print(f"ipcli mark import:          {imported:7.2f} s")
+    print(f"sqlite3 executemany:        {bare:7.2f} s")
+    print(f"sqlite-utils insert --csv:  {utils:7.2f} s")
+    print(f"ratio import/executemany:   {imported / bare:7.2f} (target <= {TARGET_EXECUTEMANY})")
+    print(f"ratio import/sqlite-utils:  {imported / utils:7.2f} (target < {TARGET_SQLITE_UTILS})")
+    print(f"peak RSS of the import:     {peak_mb:7.1f} MB (target < {TARGET_RSS_MB} MB)")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--keep", type=Path, help="work in this directory and keep the files")
+    args = parser.parse_args()
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
+        measure(args.rows, args.keep)
+        return 0
+    with tempfile.TemporaryDirectory(prefix="ipcli-bench-") as work:
+        measure(args.rows, Path(work))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,81 @@
+"""`ipcli mark import` and `ipcli patent import`: a CSV or JSONL file of rights into the register,
+whole or not at all (attached to their groups at the end of mark.py and patent.py)."""
+
+import sys
+from contextlib import contextmanager
+
+import click
+
+from ipcli.clickext import Choice, Command, option
+from ipcli.context import get_app
+from ipcli.errors import Rejected
+from ipcli.output import format_option
+
+INPUT_FORMATS = ("csv", "jsonl")
+
+
+def import_options(command):
+    decorators = (
+        click.argument("file", metavar="FILE|-"),
+        option("--input-format", type=Choice(INPUT_FORMATS), help="opt.input_format"),
+        option("--update", is_flag=True, help="opt.import_update"),
+        option("--dry-run", is_flag=True, help="opt.import_dry_run"),
+        format_option,
+    )
+    for decorator in reversed(decorators):
+        command = decorator(command)
+    return command
+
+
+@click.command("import", cls=Command, help="help.mark_import")
+@import_options
+def import_marks(file, input_format, update, dry_run, fmt):
+    run_import("mark", file, input_format, update, dry_run, fmt)
+
+
+@click.command("import", cls=Command, help="help.patent_import")
+@import_options
+def import_patents(file, input_format, update, dry_run, fmt):
+    run_import("patent", file, input_format, update, dry_run, fmt)
+
+
+def run_import(kind: str, file: str, input_format: str | None, update: bool, dry_run: bool, fmt: str | None) -> None:
+    from ipcli.register import importing
+
+    app = get_app()
+    importer = importing.Importer(kind, app.store(), app.key_dates(), update=update)
+    with importing.open_source(file, input_format, click.get_binary_stream("stdin")) as source:
+        with progress_bar(app, source.size, "import.checking") as advance_to:
+            report = importer.check(source, advance_to)
+    refuse_bad_rows(report)
+    app.check_calendar(report.missing_years)
+    if not dry_run:
+        with progress_bar(app, importing.WRITE_STEPS, "import.writing") as advance_to:
+            importer.write(report, advance_to)
+    app.emit(importing.summary(report, dry_run), fmt)
+
+
+def refuse_bad_rows(report) -> None:
+    """Each bad row as `FILE:LINE: reason [RULE]` on stderr; the summary is the error (exit 65)."""
+    if not report.errors:
+        return
+    from ipcli.cli import error_message
+
+    for line, error in report.errors:
+        click.echo(f"{report.name}:{line}: {error_message(error)}", err=True)
+    if report.rows:
+        raise Rejected("import.rejected", file=report.name, bad=report.bad_rows, rows=report.rows)
+    raise Rejected("import.rejected_file", file=report.name)
+
+
+@contextmanager
+def progress_bar(app, length: int, label_key: str):
+    """A function that moves a progress bar on stderr to a position, when stderr is a terminal and
+    not --quiet; otherwise a function that does nothing."""
+    if app.quiet or not sys.stderr.isatty():
+        yield lambda position: None
+        return
+    from ipcli.i18n import t
+
+    with click.progressbar(length=max(length, 1), label=t(label_key), file=sys.stderr) as bar:
+        yield lambda position: bar.update(max(0, position - bar.pos))

@@ -1,0 +1,532 @@
+"""`mark import` and `patent import` (CLI.md): rows of a CSV or JSONL file, every one validated before
+anything is written, then written whole in one transaction, or not at all.
+
+How a million rows stay fast and small:
+- The input is read once, as a stream. Its encoding (UTF-8 with or without BOM, else GB18030) is
+  decided by a pass over the bytes first, and it is always decoded strictly. Standard input is
+  spooled to a temporary file, so it is read like a file.
+- Each valid row becomes one tuple, staged in chunks in a TEMP table of the import's connection
+  (SQLite keeps it on disk). Per row, memory keeps only its key and line, to refuse a key given twice.
+  Rows are then compared with the register and written from the stage by a few INSERT ... SELECT
+  statements in key order (ipcli.db.bulk), inside one transaction.
+- A mark's dates and kind are validated, and its key dates computed, by mark_row itself once per
+  distinct (registered_on, term_starts_on, kind); its own fields (registration number, classes, owner
+  id, texts) go through the validators mark_row uses, once per distinct value where values repeat.
+  The result is the row mark_row gives (tests/test_import.py checks that they agree).
+- Patents go through patent_row row by row; only the owner id is validated once per distinct value.
+"""
+
+import codecs
+import csv
+import json
+import shutil
+import sys
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from functools import partial
+from operator import itemgetter
+from pathlib import Path
+
+from ipcli.db import bulk
+from ipcli.db.store import MARK_COLUMNS, PATENT_COLUMNS, now_utc
+from ipcli.errors import Rejected, UsageProblem
+from ipcli.register import rights
+from ipcli.rules import identifiers
+from ipcli.rules.dates import EARLIEST, ISO_DATE, LATEST
+from ipcli.rules.patent import PATENT_TYPES
+
+# Rule ids of the import's own refusals (README "Importing marks and patents").
+ENCODING_RULE = "IMPORT-ENCODING"    # bytes that are neither UTF-8 nor GB18030 text
+FORMAT_RULE = "IMPORT-FORMAT"        # the shape of the file: header, columns, quoting, JSON, value types
+DATE_RULE = "IMPORT-DATE"            # a date that is not YYYY-MM-DD, not a calendar date, or out of range
+VALUE_RULE = "IMPORT-VALUE"          # a value outside its list (kind, type, reduction)
+DUPLICATE_RULE = "IMPORT-DUPLICATE"  # the same right twice in one input
+CONFLICT_RULE = "IMPORT-CONFLICT"    # a right stored with other data, without --update
+
+JSONL_SUFFIXES = (".jsonl", ".ndjson")
+STDIN = "-"
+STDIN_NAME = "stdin"
+CHUNK_ROWS = 50_000
+READ_BLOCK = 1 << 20
+SNIFF_BYTES = 1 << 16
+# Drop the tables' indexes and build them again after the rows are in, when an import adds at least
+# this many rows and at least as many as the table holds (much faster than updating them row by row).
+REBUILD_MIN_ROWS = 50_000
+WRITE_STEPS = 3
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+GB18030_BOM = b"\x84\x31\x95\x33"
+TEXT_BOM = "\ufeff"  # what remains of a GB18030 BOM once decoded
+
+
+# The input: where it is, what it is called, its format and encoding.
+
+@dataclass(frozen=True)
+class Source:
+    path: Path  # the file read; standard input is spooled to a temporary file first
+    name: str   # as messages name it
+    fmt: str    # csv or jsonl
+
+    @property
+    def size(self) -> int:
+        return self.path.stat().st_size
+
+    @property
+    def journal_id(self) -> str:
+        return "import:" + (self.name if self.name == STDIN_NAME else Path(self.name).name)
+
+
+@contextmanager
+def open_source(argument: str, input_format: str | None, stdin=None):
+    """The Source for FILE or `-` (standard input). What cannot be read twice (standard input, a pipe
+    such as `<(...)`) is spooled to a temporary file first. The format is `input_format`, else taken
+    from the file extension, else sniffed: a first non-blank character `{` means JSONL."""
+    if argument == STDIN:
+        with _spooled(stdin or sys.stdin.buffer) as path:
+            yield Source(path, STDIN_NAME, input_format or _sniff(path))
+        return
+    path = Path(argument)
+    _check_readable(path, argument)
+    if path.is_file():
+        yield Source(path, argument, input_format or _format_by_name(path) or _sniff(path))
+        return
+    with open(path, "rb") as stream, _spooled(stream) as spooled:
+        yield Source(spooled, argument, input_format or _format_by_name(path) or _sniff(spooled))
+
+
+@contextmanager
+def _spooled(stream):
+    with tempfile.TemporaryDirectory(prefix="ipcli-import-") as folder:
+        path = Path(folder) / "input"
+        with open(path, "wb") as spool:
+            shutil.copyfileobj(stream, spool, READ_BLOCK)
+        yield path
+
+
+def _check_readable(path: Path, argument: str) -> None:
+    try:
+        with open(path, "rb"):
+            pass
+    except OSError as error:
+        raise UsageProblem("import.unreadable", file=argument, reason=error.strerror or type(error).__name__) from None
+
+
+def _format_by_name(path: Path) -> str | None:
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return "csv"
+    return "jsonl" if suffix in JSONL_SUFFIXES else None
+
+
+def _sniff(path: Path) -> str:
+    with open(path, "rb") as handle:
+        start = handle.read(SNIFF_BYTES).removeprefix(codecs.BOM_UTF8).removeprefix(GB18030_BOM).lstrip()
+    return "jsonl" if start.startswith(b"{") else "csv"
+
+
+class InputRejected(Exception):
+    """A problem of the whole input (encoding, header), reported at its line; no row is read."""
+
+    def __init__(self, line: int, error: Rejected):
+        super().__init__(line, error)
+        self.line = line
+        self.error = error
+
+
+def detect_encoding(path: Path) -> str:
+    """utf-8-sig when the bytes are UTF-8 (a BOM is dropped), else gb18030; else InputRejected at the
+    first line that neither decodes."""
+    with open(path, "rb") as handle:
+        if handle.read(2) in UTF16_BOMS:
+            raise InputRejected(1, Rejected("import.encoding", rule=ENCODING_RULE))
+    for encoding in ("utf-8", "gb18030"):
+        if _decodes(path, encoding):
+            return "utf-8-sig" if encoding == "utf-8" else encoding
+    raise InputRejected(_first_bad_line(path), Rejected("import.encoding", rule=ENCODING_RULE))
+
+
+def _decodes(path: Path, encoding: str) -> bool:
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    try:
+        with open(path, "rb") as handle:
+            while block := handle.read(READ_BLOCK):
+                decoder.decode(block)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _first_bad_line(path: Path) -> int:
+    """Neither UTF-8 nor GB18030 uses the byte 0x0A inside a character, so lines decode one by one."""
+    number = 1
+    with open(path, "rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            try:
+                line.decode("gb18030")
+            except UnicodeDecodeError:
+                return number
+    return number
+
+
+# Records: (line, values) with values a tuple of text or None in the order of Columns.names, or a
+# Rejected for a record that cannot be read. `line` is the physical line where the record starts.
+
+@dataclass(frozen=True)
+class Columns:
+    names: tuple
+    required: tuple
+
+
+def csv_records(handle, columns: Columns):
+    reader = csv.reader(handle, strict=True)
+    header, header_line = _header(reader)
+    getter = _getter(header, columns, header_line)
+    width, last = len(header), reader.line_num
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            yield last + 1, Rejected("import.bad_csv", rule=FORMAT_RULE)
+            last = reader.line_num
+            continue
+        line, last = last + 1, reader.line_num
+        if not record:
+            continue
+        if len(record) != width:
+            yield line, Rejected("import.field_count", rule=FORMAT_RULE, count=len(record), expected=width)
+            continue
+        record.append("")  # where absent columns are read
+        yield line, getter(record)
+
+
+def _header(reader) -> tuple[list, int]:
+    last = 0
+    try:
+        for record in reader:
+            if record:
+                return [name.strip().lstrip(TEXT_BOM) for name in record], last + 1
+            last = reader.line_num
+    except csv.Error:
+        raise InputRejected(last + 1, Rejected("import.bad_csv", rule=FORMAT_RULE)) from None
+    raise InputRejected(1, Rejected("import.no_header", rule=FORMAT_RULE))
+
+
+def _getter(header: list, columns: Columns, line: int):
+    """Reads the columns' values from a record with an empty field appended, which absent columns read."""
+    for name in header:
+        if header.count(name) > 1 and name in columns.names:
+            raise InputRejected(line, Rejected("import.duplicate_column", rule=FORMAT_RULE, column=name))
+    for name in columns.required:
+        if name not in header:
+            raise InputRejected(line, Rejected("import.missing_column", rule=FORMAT_RULE, column=name))
+    return itemgetter(*(header.index(name) if name in header else -1 for name in columns.names))
+
+
+def jsonl_records(handle, columns: Columns):
+    for line, text in enumerate(handle, start=1):
+        if line == 1:
+            text = text.lstrip(TEXT_BOM)
+        if not text.strip():
+            continue
+        try:
+            record = json.loads(text)
+        except ValueError as error:
+            yield line, Rejected("import.bad_json", rule=FORMAT_RULE, column=getattr(error, "colno", 1))
+            continue
+        if type(record) is not dict:
+            yield line, Rejected("import.not_object", rule=FORMAT_RULE)
+            continue
+        try:
+            yield line, tuple([_json_value(record.get(name), name) for name in columns.names])
+        except Rejected as error:
+            yield line, error
+
+
+def _json_value(value, column: str):
+    """Text as in CSV: strings and null as they are, whole numbers as digits, classes also as a list."""
+    if value is None or type(value) is str:
+        return value
+    if type(value) is int:
+        return str(value)
+    if column == "classes" and type(value) is list and all(type(item) in (int, str) for item in value):
+        return ";".join(str(item) for item in value)
+    raise Rejected("import.not_text", rule=FORMAT_RULE, column=column, value=json.dumps(value, ensure_ascii=False))
+
+
+# Values
+
+def parse_date(text: str, column: str) -> date:
+    """A date written YYYY-MM-DD within ipcli's dates, as the command line takes it (clickext.DATE)."""
+    if not ISO_DATE.fullmatch(text):
+        raise Rejected("import.date_format", rule=DATE_RULE, column=column, value=text)
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise Rejected("import.date_invalid", rule=DATE_RULE, column=column, value=text) from None
+    if not EARLIEST <= day <= LATEST:
+        raise Rejected("import.date_range", rule=DATE_RULE, column=column, value=text, low=EARLIEST, high=LATEST)
+    return day
+
+
+def parse_integer(text: str, column: str) -> int:
+    if not (text.isascii() and text.isdigit()):
+        raise Rejected("import.not_integer", rule=FORMAT_RULE, column=column, value=text)
+    return int(text)
+
+
+def _missing(values: tuple, columns: Columns) -> Rejected:
+    for name in columns.required:
+        if not values[columns.names.index(name)]:
+            return Rejected("import.missing_value", rule=FORMAT_RULE, column=name)
+    raise AssertionError("no required value is missing")
+
+
+class Memo(dict):
+    """The results of `function` by argument, each computed on first use. A refusal is not kept: a
+    bad value is validated (and refused) again each time, which only bad rows pay for."""
+
+    def __init__(self, function):
+        super().__init__()
+        self.function = function
+
+    def __missing__(self, key):
+        value = self[key] = self.function(key)
+        return value
+
+
+def _text(text: str | None) -> str | None:
+    return text or None
+
+
+def _owner_id(text: str | None) -> str | None:
+    return identifiers.owner_id(text)[1] if text else None
+
+
+def _classes_json(text: str) -> str:
+    return json.dumps(list(identifiers.nice_classes(text)), separators=(",", ":"))
+
+
+# Rows: each kind validates the values of a record into the tuple it stages: (line, key, ...).
+# Texts that repeat (owner, window) are shared objects, which also spares re-encoding them.
+
+# A mark's own values, and those it shares with every mark of the same dates and kind.
+MARK_OWN = ("reg_no", "classes", "name", "owner", "owner_id", "window")
+MARK_SHARED = tuple(column for column in MARK_COLUMNS if column not in MARK_OWN)
+
+
+class MarkRows:
+    kind = "mark"
+    target = bulk.MARKS
+    columns = Columns(("reg_no", "classes", "name", "owner", "owner_id", "kind", "registered_on", "term_starts_on",
+                       "window"), required=("reg_no", "classes", "registered_on"))
+    # What `mark import` compares with a stored mark to call a row unchanged (besides its classes).
+    compared = ("name", "owner", "owner_id", "kind", "registered_on", "term_starts_on", "window")
+    names = MARK_OWN + MARK_SHARED
+    PLACEHOLDER = {"reg_no": "1", "classes": (1,)}
+
+    def __init__(self, key_dates: rights.KeyDates):
+        self.key_dates = key_dates
+        self.missing_years = set()
+        self._shared = Memo(self._shared_values)
+        self._classes = Memo(_classes_json)
+        self._owner_id = Memo(_owner_id)
+        self._text = Memo(_text)
+
+    def validate(self, line: int, values: tuple) -> tuple:
+        reg_no, classes, name, owner, owner_id, kind, registered_on, term_starts_on, window = values
+        if not (reg_no and classes and registered_on):
+            raise _missing(values, self.columns)
+        shared = self._shared[registered_on, term_starts_on or None, kind or None]
+        # In mark_row's order, so that a row with several faults is refused for the same one.
+        return (line, identifiers.trademark_reg_no(reg_no), self._classes[classes], name or None, self._text[owner],
+                self._owner_id[owner_id], self._text[window]) + shared
+
+    def _shared_values(self, key: tuple) -> tuple:
+        """mark_row's checks of the dates and kind, and the key dates it computes from them."""
+        registered_on, term_starts_on, kind = key
+        registered = parse_date(registered_on, "registered_on")
+        term = parse_date(term_starts_on, "term_starts_on") if term_starts_on else None
+        row = rights.mark_row(self.key_dates, **self.PLACEHOLDER, registered_on=registered, term_starts_on=term,
+                              **({"kind": kind} if kind else {}))
+        self.missing_years |= rights.missing_years(self.key_dates, row)
+        return tuple(row[column] for column in MARK_SHARED)
+
+
+class PatentRows:
+    kind = "patent"
+    target = bulk.PATENTS
+    columns = Columns(("app_no", "type", "filed_on", "granted_on", "title", "owner", "owner_id", "paid_through",
+                       "reduction", "window"), required=("app_no", "filed_on"))
+    compared = ("type", "filed_on", "granted_on", "title", "owner", "owner_id", "paid_through", "reduction", "window")
+    names = PATENT_COLUMNS
+
+    def __init__(self, key_dates: rights.KeyDates):
+        self.key_dates = key_dates
+        self.missing_years = set()
+        self._filed_on = Memo(partial(parse_date, column="filed_on"))
+        self._granted_on = Memo(partial(parse_date, column="granted_on"))
+        self._owner_id = Memo(_owner_id)
+
+    def validate(self, line: int, values: tuple) -> tuple:
+        app_no, patent_type, filed_on, granted_on, title, owner, owner_id, paid_through, reduction, window = values
+        if not (app_no and filed_on):
+            raise _missing(values, self.columns)
+        if patent_type and patent_type not in PATENT_TYPES:
+            raise Rejected("import.bad_choice", rule=VALUE_RULE, column="type", value=patent_type,
+                           choices=", ".join(PATENT_TYPES))
+        row = rights.patent_row(
+            self.key_dates, app_no=app_no, filed_on=self._filed_on[filed_on], patent_type=patent_type or None,
+            granted_on=self._granted_on[granted_on] if granted_on else None,
+            paid_through=parse_integer(paid_through, "paid_through") if paid_through else 0, title=title,
+            owner=owner, reduction=reduction or "none", window=window)
+        row["owner_id"] = self._owner_id[owner_id]
+        years = rights.missing_years(self.key_dates, row)
+        if years:
+            self.missing_years |= years
+        return (line, *(row[column] for column in PATENT_COLUMNS))
+
+
+ROWS = {"mark": MarkRows, "patent": PatentRows}
+
+
+# The import
+
+@dataclass
+class Report:
+    name: str
+    journal_id: str = ""
+    rows: int = 0
+    errors: list = field(default_factory=list)  # (line, Rejected), in line order
+    counts: dict = field(default_factory=dict)
+    missing_years: set = field(default_factory=set)
+
+    @property
+    def bad_rows(self) -> int:
+        return len({line for line, _ in self.errors})
+
+
+def _with_rule(error: Rejected) -> Rejected:
+    if error.rule is None:
+        error.rule = VALUE_RULE
+    return error
+
+
+class Importer:
+    """check() reads, validates and stages the whole input; write() then stores it in one transaction."""
+
+    def __init__(self, kind: str, store, key_dates: rights.KeyDates, update: bool = False):
+        self.rows = ROWS[kind](key_dates)
+        self.store = store
+        self.update = update
+        self.staged = 0
+        self._classified = False
+        self._version = None
+
+    def check(self, source: Source, progress=None) -> Report:
+        """Every row validated and staged; `progress(bytes_read)` is called along the way."""
+        report = Report(source.name, source.journal_id)
+        bulk.create_stage(self.store, self.rows.target)
+        try:
+            encoding = detect_encoding(source.path)
+            with open(source.path, encoding=encoding, newline="") as handle:
+                self._read(handle, source.fmt, report, progress or _ignore)
+        except InputRejected as problem:
+            report.errors.append((problem.line, problem.error))
+            return report
+        self._compare(report)
+        report.errors.sort(key=itemgetter(0))
+        report.missing_years = set(self.rows.missing_years)
+        return report
+
+    def _read(self, handle, fmt: str, report: Report, progress) -> None:
+        records = (csv_records if fmt == "csv" else jsonl_records)(handle, self.rows.columns)
+        validate, errors, seen, batch, count = self.rows.validate, report.errors, {}, [], 0
+        for line, values in records:
+            count += 1
+            if type(values) is not tuple:
+                errors.append((line, values))
+                continue
+            try:
+                staged = validate(line, values)
+            except Rejected as error:
+                errors.append((line, _with_rule(error)))
+                continue
+            first = seen.setdefault(staged[1], line)
+            if first != line:
+                errors.append((line, Rejected("import.duplicate", rule=DUPLICATE_RULE, value=staged[1], first=first)))
+                continue
+            batch.append(staged)
+            if len(batch) == CHUNK_ROWS:
+                self._stage(batch, handle, progress)
+                batch = []
+        self._stage(batch, handle, progress)
+        report.rows = count
+
+    def _stage(self, batch: list, handle, progress) -> None:
+        bulk.stage_rows(self.store, self.rows.target, self.rows.names, batch)
+        self.staged += len(batch)
+        progress(handle.buffer.tell())
+
+    def _compare(self, report: Report) -> None:
+        """Staged rows against the register: new, unchanged, or changed (a conflict without --update)."""
+        self._version = bulk.data_version(self.store)  # read first: a later commit shows as a change
+        if self._classify() and not self.update:
+            report.errors += [(line, Rejected("import.conflict", rule=CONFLICT_RULE, value=key))
+                              for line, key in bulk.staged_with_status(self.store, self.rows.target, bulk.CHANGED)]
+        report.counts = self._counts()
+
+    def _classify(self) -> bool:
+        """Compare the staged rows with the register, unless it holds no right of this kind (all are new)."""
+        target = self.rows.target
+        if not (self._classified or bulk.has_rights(self.store, target)):
+            return False
+        bulk.classify(self.store, target, self.rows.compared)
+        self._classified = True
+        return True
+
+    def _counts(self) -> dict:
+        if not self._classified:
+            return {"added": self.staged, "unchanged": 0, "updated": 0}
+        counts = bulk.status_counts(self.store, self.rows.target)
+        return {"added": counts[bulk.NEW], "unchanged": counts[bulk.SAME],
+                "updated": counts[bulk.CHANGED] if self.update else 0}
+
+    def write(self, report: Report, progress=None) -> dict:
+        """Store the checked rows in one transaction; `progress(step)` after each of WRITE_STEPS."""
+        progress = progress or _ignore
+        store, target = self.store, self.rows.target
+        with store.transaction():
+            counts = self._recheck(report)
+            progress(1)
+            if self.update:
+                for stored, staged in bulk.changed_rights(store, target):
+                    store.journal(self.rows.kind, staged[target.key], stored, staged)
+            progress(2)
+            rebuild = counts["added"] >= max(REBUILD_MIN_ROWS, bulk.count_rights(store, target))
+            bulk.write_staged(store, target, now_utc(), rebuild_indexes=rebuild)
+            store.journal(self.rows.kind, report.journal_id, None,
+                          {"file": report.name, "rows_read": report.rows, **counts})
+            progress(3)
+        report.counts = counts
+        return counts
+
+    def _recheck(self, report: Report) -> dict:
+        """The comparison again, inside the transaction, if another writer committed since check()."""
+        if bulk.data_version(self.store) != self._version and self._classify() and not self.update:
+            changed = bulk.staged_with_status(self.store, self.rows.target, bulk.CHANGED)
+            if changed:
+                line, key = changed[0]
+                raise Rejected("import.changed_meanwhile", rule=CONFLICT_RULE, file=report.name, line=line, value=key)
+        return self._counts()
+
+
+def summary(report: Report, dry_run: bool) -> dict:
+    return {"file": report.name, "rows_read": report.rows, **report.counts, "dry_run": dry_run}
+
+
+def _ignore(*args) -> None:
+    return None
