@@ -15,6 +15,7 @@ from ipcli.i18n import LANGUAGES, default_language, localize_codes, set_language
 # name -> (module, attribute, short-help key): modules load only when their command runs.
 COMMANDS = {
     "annuity": ("ipcli.commands.annuity", "annuity", "help.annuity"),
+    "batch": ("ipcli.commands.batch", "batch", "help.batch"),
     "calc": ("ipcli.commands.calc", "calc", "help.calc"),
     "calendar": ("ipcli.commands.calendar", "calendar", "help.calendar"),
     "deadlines": ("ipcli.commands.deadlines", "deadlines", "help.deadlines"),
@@ -28,8 +29,11 @@ COMMANDS = {
     "patent": ("ipcli.commands.patent", "patent", "help.patent"),
     "pledge": ("ipcli.commands.pledge", "pledge", "help.pledge"),
     "renew": ("ipcli.commands.renew", "renew", "help.renew"),
+    "report": ("ipcli.commands.stats", "report", "help.report"),
     "sample": ("ipcli.commands.sample", "sample", "help.sample"),
+    "stats": ("ipcli.commands.stats", "stats", "help.stats"),
     "transfer": ("ipcli.commands.transfer", "transfer", "help.transfer"),
+    "window": ("ipcli.commands.window", "window", "help.window"),
 }
 
 

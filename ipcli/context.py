@@ -63,11 +63,14 @@ class App:
     def desk(self, window: str | None = None, silent: bool = False):
         """The counter where filings are entered: the register, its dates and its checks.
 
-        A silent desk neither warns nor refuses provisional dates (for the sample portfolio).
+        A silent desk neither warns nor refuses provisional dates (for the sample portfolio). Without
+        `window` (--window, IPCLI_WINDOW), filings carry this machine's default window (`window set-default`).
         """
+        from ipcli.db.stats import default_window
         from ipcli.register.desk import Desk
 
         store = self.store()
+        window = window or default_window(store.db)
         if silent:
             return Desk(store, self.key_dates(), self.today, _ignore, _ignore, window)
         return Desk(store, self.key_dates(), self.today, self.warn, self.check_calendar, window)

@@ -6,7 +6,7 @@ from ipcli.clickext import Choice, Command, IntRange, option
 from ipcli.context import get_app
 from ipcli.output import format_option
 
-RECORD_TYPES = ("mark", "patent", "filing", "notice", "calendar", "digest", "sample")
+RECORD_TYPES = ("mark", "patent", "filing", "notice", "calendar", "digest", "sample", "window", "setting", "batch")
 
 
 @click.command("log", cls=Command, help="help.log")

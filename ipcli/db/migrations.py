@@ -181,3 +181,77 @@ def m002_notices(db):
     CREATE INDEX notices_deadline_on ON notices(status, deadline_on);
     CREATE INDEX notices_right ON notices(right_type, right_no)
     """)
+
+
+@MIGRATIONS()
+def m003_digest_log(db):
+    # One row per deadline, reminder step and destination that a digest reached. A webhook's recipient
+    # is its redacted address and a fingerprint, never its key or token.
+    _run(db, """
+    CREATE TABLE digest_log (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL,
+        right_type TEXT NOT NULL,
+        right_no TEXT NOT NULL,
+        due_on TEXT NOT NULL,
+        filing_id INTEGER,
+        step TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        recipient TEXT NOT NULL,
+        sent_at TEXT NOT NULL
+    );
+    CREATE UNIQUE INDEX digest_log_item ON digest_log(channel, recipient, due_on, kind, right_type, right_no,
+        ifnull(filing_id, 0), step)
+    """)
+
+
+@MIGRATIONS()
+def m004_windows(db):
+    # The window tree (province > prefecture > county) and this machine's settings, such as the default
+    # window of filings. Window codes already stored on rights and filings need not be registered here.
+    _run(db, """
+    CREATE TABLE windows (
+        code TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        parent TEXT REFERENCES windows(code),
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX windows_parent ON windows(parent);
+    CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    )
+    """)
+
+
+@MIGRATIONS()
+def m005_batches(db):
+    # Submission batches (issue 5): one row per batch this register exported or imported, with the
+    # document as written or read (what `batch submit` posts), and the filing behind each item.
+    _run(db, """
+    CREATE TABLE batches (
+        id TEXT PRIMARY KEY,
+        filing_type TEXT NOT NULL,
+        origin TEXT NOT NULL CHECK (origin IN ('exported', 'imported')),
+        window TEXT,
+        operator TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        item_count INTEGER NOT NULL,
+        fee_total REAL NOT NULL,
+        items_sha256 TEXT NOT NULL UNIQUE,
+        document TEXT NOT NULL,
+        file TEXT,
+        csv_file TEXT,
+        recorded_at TEXT NOT NULL,
+        recorded_by TEXT NOT NULL,
+        submitted_to TEXT,
+        submitted_at TEXT
+    );
+    CREATE TABLE batch_items (
+        batch_id TEXT NOT NULL REFERENCES batches(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        filing_id INTEGER NOT NULL REFERENCES filings(id),
+        PRIMARY KEY (batch_id, seq)
+    ) WITHOUT ROWID;
+    CREATE UNIQUE INDEX batch_items_filing ON batch_items(filing_id)
+    """)

@@ -2,6 +2,7 @@
 filings in every state, dated around "today" so that its deadlines are always near."""
 
 import random
+from dataclasses import replace
 from datetime import date, timedelta
 
 from ipcli.errors import Rejected
@@ -83,6 +84,11 @@ def _add_patents(desk: Desk, rng: random.Random, owners) -> list[str]:
     return numbers
 
 
+def _at_window(desk: Desk, right_no: str) -> Desk:
+    """The desk of the window that handles the right: sample filings are received where their right is."""
+    return replace(desk, window=desk.right(right_no).row["window"])
+
+
 LIFECYCLES = ((), ("ready",), ("ready", "exported"), ("ready", "exported", "submitted"),
               ("ready", "exported", "submitted", "accepted"), ("ready", "rejected"), ("withdrawn",))
 
@@ -101,7 +107,8 @@ def _add_renewals(desk: Desk, marks: list[str]) -> int:
         if not opens <= desk.today <= grace_end or added >= 3 * len(LIFECYCLES):
             continue
         received = max(opens, desk.today - timedelta(days=20))
-        _move(desk, filings.add_renewal(desk, reg_no, received), LIFECYCLES[added % len(LIFECYCLES)], received)
+        filing_id = filings.add_renewal(_at_window(desk, reg_no), reg_no, received)
+        _move(desk, filing_id, LIFECYCLES[added % len(LIFECYCLES)], received)
         added += 1
     return added
 
@@ -113,26 +120,28 @@ def _add_other_filings(desk: Desk, rng: random.Random, marks: list[str], patents
         due = patent["next_annuity_due_on"]
         if due and date.fromisoformat(due) <= today:
             try:
-                filings.pay_annuity(desk, app_no, patent["next_annuity_year"], today - timedelta(days=index))
+                filings.pay_annuity(_at_window(desk, app_no), app_no, patent["next_annuity_year"],
+                                    today - timedelta(days=index))
             except Rejected:
                 pass  # lapsed past its grace period: the sample keeps it as a lapsed patent
     free = [m for m in marks if desk.store.get_mark(m)["expires_on"] > (today + timedelta(days=800)).isoformat()]
     for index, reg_no in enumerate(free[:7]):
         new_owner, new_id = owners[(index + 3) % len(owners)]
         received = today - timedelta(days=10 + index)
-        filing_id = filings.add_transfer(desk, [reg_no], to=new_owner, to_id=new_id, to_address="浙江省杭州市",
-                                         from_address=None, filed=received, kind="assignment", consent=False)
+        filing_id = filings.add_transfer(_at_window(desk, reg_no), [reg_no], to=new_owner, to_id=new_id,
+                                         to_address="浙江省杭州市", from_address=None, filed=received,
+                                         kind="assignment", consent=False)
         _move(desk, filing_id, LIFECYCLES[index], received)
     for index, reg_no in enumerate(free[7:14]):
         received = today - timedelta(days=5 + index)
-        filing_id = filings.add_license(desk, reg_no, licensee=COMPANIES[index % len(COMPANIES)],
+        filing_id = filings.add_license(_at_window(desk, reg_no), reg_no, licensee=COMPANIES[index % len(COMPANIES)],
                                         starts=received - timedelta(days=30), ends=today + timedelta(days=40 * index),
                                         filed=received, kind=("exclusive", "sole", "ordinary")[index % 3],
                                         amount=50000 * (index + 1), consent=False)
         _move(desk, filing_id, LIFECYCLES[index], received)
     for index, reg_no in enumerate(free[14:21]):
         received = today - timedelta(days=30 + index)
-        filing_id = filings.add_pledge(desk, [reg_no], pledgee=BANKS[index % len(BANKS)],
+        filing_id = filings.add_pledge(_at_window(desk, reg_no), [reg_no], pledgee=BANKS[index % len(BANKS)],
                                        amount=1_000_000 * rng.randint(1, 20), starts=received,
                                        ends=today + timedelta(days=15 * index + 1), filed=received, debtor=None)
         _move(desk, filing_id, LIFECYCLES[index], received)
@@ -149,8 +158,9 @@ def _add_notices_and_patent_licenses(desk: Desk, marks: list[str], patents: list
     notices.close_notice(desk, done["id"], today - timedelta(days=3))
     for index, app_no in enumerate(patents[20:23]):
         starts = today - timedelta(days=10 + 30 * index)
-        filings.add_license(desk, app_no, licensee=COMPANIES[index], starts=starts, ends=starts + timedelta(days=900),
-                            filed=today - timedelta(days=index), kind="ordinary", amount=120000, consent=True)
+        filings.add_license(_at_window(desk, app_no), app_no, licensee=COMPANIES[index], starts=starts,
+                            ends=starts + timedelta(days=900), filed=today - timedelta(days=index), kind="ordinary",
+                            amount=120000, consent=True)
 
 
 def load_sample(desk: Desk) -> dict:

@@ -1,0 +1,201 @@
+"""`ipcli batch`: submission batches of renewals, transfers, licences and pledges, exported at one
+window, checked and imported at the next, submitted to an intake endpoint, and decided."""
+
+import gc
+import os
+from contextlib import contextmanager
+from datetime import datetime
+from functools import wraps
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import click
+from click.core import ParameterSource
+
+from ipcli.clickext import DATE, Choice, Group, IntRange, option
+from ipcli.context import SHANGHAI, get_app
+from ipcli.errors import ConfigError, Rejected, UsageProblem
+from ipcli.i18n import localize_codes, t
+from ipcli.output import format_option
+from ipcli.register.batch_format import BATCH_TYPES
+
+DECISIONS = ("submitted", "accepted", "rejected")
+STDIN = "-"
+
+
+def without_gc_pauses(command):
+    """Run `command` with the cyclic garbage collector off: a batch is 100,000s of small dicts and
+    lists without cycles, and the collector's passes over them cost more than building them."""
+
+    @wraps(command)
+    def run(*args, **kwargs):
+        with _gc_paused():
+            return command(*args, **kwargs)
+
+    return run
+
+
+@contextmanager
+def _gc_paused():
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@click.group(cls=Group, help="help.batch")
+def batch():
+    pass
+
+
+@batch.command("export", help="help.batch_export")
+@option("--type", "filing_type", type=Choice(BATCH_TYPES), required=True, help="opt.batch_type")
+@option("--window", help="opt.batch_window")
+@option("--until", type=DATE, help="opt.batch_until")
+@option("--out", "out_dir", metavar="DIR", required=True, help="opt.batch_out")
+@format_option
+@without_gc_pauses
+def export(filing_type, window, until, out_dir, fmt):
+    from ipcli.register import batch_format, batches
+
+    app = get_app()
+    request = batches.ExportRequest(
+        filing_type=filing_type, window=window, until=until, out_dir=Path(out_dir), today=app.today,
+        created_at=datetime.now(SHANGHAI), sender=window or os.environ.get("IPCLI_WINDOW") or None,
+        csv_header=[t(f"batch.column_{name}") for name, _ in batch_format.csv_columns(filing_type)],
+        yes_no=(t("value.yes"), t("value.no")))
+    result = batches.export_batch(app.store(), request)
+    if result is None:
+        note(app, "batch.nothing_to_export", type=filing_type)
+        return
+    app.emit(result, fmt)
+
+
+@batch.command("validate", help="help.batch_validate")
+@click.argument("file", metavar="FILE|-")
+@format_option
+@without_gc_pauses
+def validate(file, fmt):
+    from ipcli.register import batches
+
+    app = get_app()
+    name, data = read_input(file)
+    checked = batches.check_bytes(data, app.calendar())
+    if checked.problems:
+        for problem in checked.problems:
+            click.echo(f"{name}: {problem.path}: {problem_text(problem)}", err=True)
+        raise Rejected("batch.invalid", file=name, count=len(checked.problems))
+    app.check_calendar(checked.missing_years)
+    app.emit(batches.validation_view(name, checked.doc), fmt)
+
+
+@batch.command("import", help="help.batch_import")
+@click.argument("file", metavar="FILE|-")
+@format_option
+@without_gc_pauses
+def import_(file, fmt):
+    from ipcli.register import batches
+
+    app = get_app()
+    name, data = read_input(file)
+    checked = batches.check_bytes(data, app.calendar())
+    if checked.problems:
+        refuse_import(name, checked.problems)
+    source = None if file == STDIN else str(Path(file).resolve())
+    summary = batches.import_batch(app.desk(), name, data, checked, source)
+    if summary["already_imported"]:
+        note(app, "batch.already_imported", value=summary["batch_id"], known=summary["known_as"])
+    app.emit(summary, fmt)
+
+
+@batch.command("list", help="help.batch_list")
+@format_option
+def list_(fmt):
+    from ipcli.register import batches
+
+    app = get_app()
+    app.emit(batches.list_batches(app.store()), fmt)
+
+
+@batch.command("show", help="help.batch_show")
+@click.argument("batch_id", metavar="ID")
+@format_option
+def show(batch_id, fmt):
+    from ipcli.register import batches
+
+    app = get_app()
+    app.emit(batches.show_batch(app.store(), batch_id), fmt)
+
+
+@batch.command("mark", help="help.batch_mark")
+@click.argument("batch_id", metavar="ID")
+@click.argument("status", type=Choice(DECISIONS))
+@option("--item", "seq", type=IntRange(1), help="opt.batch_item")
+@option("--reason", help="opt.reason")
+@option("--on", type=DATE, help="opt.status_on")
+@format_option
+def mark(batch_id, status, seq, reason, on, fmt):
+    from ipcli.register import batches
+
+    app = get_app()
+    app.emit(batches.mark_batch(app.desk(), batch_id, status, on or app.today, seq, reason), fmt)
+
+
+@batch.command("submit", help="help.batch_submit")
+@click.argument("batch_id", metavar="ID")
+@option("--url", envvar="IPCLI_SUBMIT_URL", metavar="URL", required=True, help="opt.submit_url")
+@option("--timeout", type=IntRange(1, 600), default=30, show_default=True, help="opt.submit_timeout")
+@option("--retries", type=IntRange(0, 10), default=3, show_default=True, help="opt.submit_retries")
+@format_option
+@click.pass_context
+def submit(ctx, batch_id, url, timeout, retries, fmt):
+    from ipcli.register import batches
+
+    check_url(url, from_env=ctx.get_parameter_source("url") == ParameterSource.ENVIRONMENT)
+    app = get_app()
+    app.emit(batches.submit_batch(app.desk(), batch_id, url, timeout=timeout, retries=retries), fmt)
+
+
+def read_input(file: str) -> tuple[str, bytes]:
+    """(name for messages, bytes) of FILE, or of standard input for `-`."""
+    if file == STDIN:
+        return "stdin", click.get_binary_stream("stdin").read()
+    try:
+        return file, Path(file).read_bytes()
+    except OSError as error:
+        raise UsageProblem("batch.unreadable", file=file, reason=error.strerror or type(error).__name__) from None
+
+
+def problem_text(problem) -> str:
+    text = t(problem.key, **localize_codes(problem.params))
+    return f"{text} [{problem.rule}]" if problem.rule else text
+
+
+def refuse_import(name: str, problems: list) -> None:
+    """One line: the first problem, and how many more `batch validate` lists."""
+    first = problems[0]
+    text = t(first.key, **localize_codes(first.params))
+    if len(problems) == 1:
+        raise Rejected("batch.import_invalid", rule=first.rule, file=name, path=first.path, problem=text)
+    raise Rejected("batch.import_invalid_more", rule=first.rule, file=name, path=first.path, problem=text,
+                   more=len(problems) - 1)
+
+
+def check_url(url: str, from_env: bool) -> None:
+    """An http(s) address with a host; a bad one from IPCLI_SUBMIT_URL is a configuration error."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a port that is not a number
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        raise (ConfigError if from_env else UsageProblem)("batch.bad_url", value=url)
+
+
+def note(app, key: str, **params) -> None:
+    """A line on stderr that is neither data nor an error (not with --quiet)."""
+    if not app.quiet:
+        click.echo(t(key, **localize_codes(params)), err=True)
