@@ -3,6 +3,7 @@ window, checked and imported at the next, submitted to an intake endpoint, and d
 
 import gc
 import os
+import sys
 from contextlib import contextmanager
 from datetime import datetime
 from functools import wraps
@@ -162,7 +163,7 @@ def submit(ctx, batch_id, url, timeout, retries, fmt):
 def read_input(file: str) -> tuple[str, bytes]:
     """(name for messages, bytes) of FILE, or of standard input for `-`."""
     if file == STDIN:
-        return "stdin", click.get_binary_stream("stdin").read()
+        return "stdin", sys.stdin.buffer.read()
     try:
         return file, Path(file).read_bytes()
     except OSError as error:

@@ -2,6 +2,7 @@
 what is bundled, imported and missing, and loading a year from a holiday-cn file or its download."""
 
 import json
+import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -77,7 +78,7 @@ def read_document(file: str):
     """The JSON document in FILE (or stdin for `-`); invalid JSON is refused naming file and position."""
     name = STDIN_SOURCE if file == STDIN else file
     try:
-        data = click.get_binary_stream("stdin").read() if file == STDIN else Path(file).read_bytes()
+        data = sys.stdin.buffer.read() if file == STDIN else Path(file).read_bytes()
     except OSError as error:
         raise UsageProblem("calendar.unreadable", file=name, reason=error.strerror or type(error).__name__) from None
     try:

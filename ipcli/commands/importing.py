@@ -44,7 +44,7 @@ def run_import(kind: str, file: str, input_format: str | None, update: bool, dry
 
     app = get_app()
     importer = importing.Importer(kind, app.store(), app.key_dates(), update=update)
-    with importing.open_source(file, input_format, click.get_binary_stream("stdin")) as source:
+    with importing.open_source(file, input_format, sys.stdin.buffer) as source:
         with progress_bar(app, source.size, "import.checking") as advance_to:
             report = importer.check(source, advance_to)
     refuse_bad_rows(report)
