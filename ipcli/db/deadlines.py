@@ -92,11 +92,11 @@ def deadline_rows(store, start: str, end: str, kinds, owner: str | None = None, 
 
 
 # What deadlines passed unmet need to know of their rights: one query for all of them.
-_FEE_FACTS = ("type", "filed_on", "granted_on", "next_annuity_year", "reduction")
+_FEE_FACTS = ("type", "next_annuity_year", "next_annuity_due_on", "next_annuity_grace_ends_on")
 
 
 def patent_fee_facts(store, app_nos: list[str]) -> dict[str, dict]:
-    """{app_no: {type, filed_on, granted_on, next_annuity_year, reduction}} of the patents `app_nos`."""
+    """{app_no: {type, next_annuity_year, next_annuity_due_on, next_annuity_grace_ends_on}} of `app_nos`."""
     rows = store.db.conn.execute(f"SELECT app_no, {', '.join(_FEE_FACTS)} FROM patents "
                                  "WHERE app_no IN (SELECT value FROM json_each(?))", [json.dumps(app_nos)])
     return {app_no: dict(zip(_FEE_FACTS, facts)) for app_no, *facts in rows}

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from ipcli.db import deadlines as db
 from ipcli.rules import patent as patent_rules
 from ipcli.rules.calendar import PROVISIONAL, WorkCalendar
-from ipcli.rules.fees import LATE_RENEWAL, trademark_fee
+from ipcli.rules.fees import LATE_RENEWAL, annual_fee, trademark_fee
 
 SAVEABLE, LOST, ENDED = "saveable", "lost", "ended"
 OVERDUE_LOOKBACK_DAYS = 365
@@ -71,7 +71,7 @@ def _deadline(facts: _OverdueFacts | None, calendar: WorkCalendar, today: date, 
     # One call per listed row: the tuple is unpacked, and its date parsed, once.
     due_on, kind, right_type, right_no, owner, title, rule, provisional, filing_id, window = values
     days = days_left[due_on]
-    status, percent, late_fee = _overdue(facts, calendar, today, kind, right_no) if days < 0 else (None, None, None)
+    status, percent, late_fee = _overdue(facts, today, kind, right_no) if days < 0 else (None, None, None)
     if kind == "license_recordal_due" and right_type == "patent":
         # R-PROVISIONAL: a shifted date in a year without a holiday table was left unshifted.
         provisional = calendar.year_source(int(due_on[:4])) == PROVISIONAL
@@ -80,7 +80,7 @@ def _deadline(facts: _OverdueFacts | None, calendar: WorkCalendar, today: date, 
             "window": window, "overdue_status": status, "late_fee_rate_pct": percent, "late_fee": late_fee}
 
 
-def _overdue(facts: _OverdueFacts, calendar: WorkCalendar, today: date, kind: str, right_no: str) -> tuple:
+def _overdue(facts: _OverdueFacts, today: date, kind: str, right_no: str) -> tuple:
     """(status, late fee percent, late fee) of a deadline passed unmet."""
     if kind in _ENDED_KINDS:
         return ENDED, None, None
@@ -88,7 +88,7 @@ def _overdue(facts: _OverdueFacts, calendar: WorkCalendar, today: date, kind: st
         return LOST, None, None
     if kind == "mark_expires":
         return _mark_in_grace(facts, today, right_no)
-    return _annuity_in_grace(facts, calendar, today, right_no)
+    return _annuity_in_grace(facts, today, right_no)
 
 
 def _mark_in_grace(facts: _OverdueFacts, today: date, reg_no: str) -> tuple:
@@ -99,14 +99,16 @@ def _mark_in_grace(facts: _OverdueFacts, today: date, reg_no: str) -> tuple:
     return SAVEABLE, None, trademark_fee(LATE_RENEWAL, today, False, classes)[0]
 
 
-def _annuity_in_grace(facts: _OverdueFacts, calendar: WorkCalendar, today: date, app_no: str) -> tuple:
-    """R-PAT-LATE: payable until the grace end with today's late-fee band (on the full fee)."""
+def _annuity_in_grace(facts: _OverdueFacts, today: date, app_no: str) -> tuple:
+    """R-PAT-LATE: payable until the stored grace end with today's late-fee band, a percentage of the
+    full annual fee (FEE-PAT-ANNUAL)."""
     patent = facts.patents[app_no]
-    payment = patent_rules.annuity_payment(calendar, patent["type"], date.fromisoformat(patent["filed_on"]),
-                                           patent["next_annuity_year"], today=today, paid=today)
-    if payment.late_fee_rate_pct is None:
+    grace_ends_on = date.fromisoformat(patent["next_annuity_grace_ends_on"])
+    if today > grace_ends_on:
         return LOST, None, None
-    return SAVEABLE, payment.late_fee_rate_pct, payment.late_fee
+    percent, _ = patent_rules.late_band(date.fromisoformat(patent["next_annuity_due_on"]), grace_ends_on, today)
+    fee, _ = annual_fee(patent["type"], patent["next_annuity_year"])
+    return SAVEABLE, percent, fee * percent // 100
 
 
 def expiries(store, today: date, *, days: int, owner=None, window=None) -> list[dict]:

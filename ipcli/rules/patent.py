@@ -135,13 +135,18 @@ def late_fee_percent(due: Annuity, paid: date) -> tuple[int | None, Step]:
         return 0, Step("R-PAT-LATE", f"step.paid_{status}", {"paid": paid, "due": due.due_on})
     if status == LAPSED:
         return None, Step("R-PAT-LATE", "step.paid_lapsed", {"paid": paid, "grace_ends": due.grace_ends_on})
-    for months, percent in LATE_FEE_BANDS:
-        band_end = month_end_clamped(due.due_on, months)
-        if paid <= band_end:
-            break
-    else:
-        band_end, percent = due.grace_ends_on, LAST_BAND_PERCENT
+    percent, band_end = late_band(due.due_on, due.grace_ends_on, paid)
     return percent, Step("R-PAT-LATE", "step.late_band", {"paid": paid, "band_end": band_end, "percent": percent})
+
+
+def late_band(due_on: date, grace_ends_on: date, paid: date) -> tuple[int, date]:
+    """R-PAT-LATE: (late-fee percent, last day of its band) of a payment after the due date that is
+    made by the grace end."""
+    for months, percent in LATE_FEE_BANDS:
+        band_end = month_end_clamped(due_on, months)
+        if paid <= band_end:
+            return percent, band_end
+    return LAST_BAND_PERCENT, grace_ends_on
 
 
 @dataclass(frozen=True)
