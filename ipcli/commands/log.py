@@ -6,7 +6,8 @@ from ipcli.clickext import Choice, Command, IntRange, option
 from ipcli.context import get_app
 from ipcli.output import format_option
 
-RECORD_TYPES = ("mark", "patent", "filing", "notice", "calendar", "digest", "sample", "window", "setting", "batch")
+RECORD_TYPES = ("mark", "patent", "filing", "notice", "calendar", "digest", "sample", "window", "setting", "batch",
+                "database")
 
 
 @click.command("log", cls=Command, help="help.log")

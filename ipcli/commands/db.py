@@ -1,0 +1,302 @@
+"""`ipcli db`: backup, check and restore of the register file. Every copy is made with SQLite's online
+backup API into a private temporary file, checked (integrity, foreign keys, migrations) and only then
+renamed into place or copied into the live register."""
+
+import os
+import shutil
+import sqlite3
+import tempfile
+from contextlib import closing, contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+import click
+
+from ipcli.clickext import Group, option
+from ipcli.context import get_app
+from ipcli.db import maintenance
+from ipcli.errors import ConfigError, ExitCode, Rejected, UsageProblem
+from ipcli.i18n import t
+from ipcli.output import format_option
+
+# Files SQLite keeps beside a database while it is open or was not closed cleanly.
+SIDE_FILES = ("-wal", "-shm", "-journal")
+PRIVATE = 0o600
+
+
+@click.group(cls=Group, help="help.db")
+def db():
+    pass
+
+
+@db.command("backup", help="help.db_backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@option("--force", is_flag=True, help="opt.db_force")
+@format_option
+def backup(path, force, fmt):
+    app = get_app()
+    live = existing_register(app.db_path)
+    target = backup_target(path, live, force)
+    with closing(maintenance.connect(live)) as source, new_copy(source, live, target) as copy:
+        refuse_unsound(copy, target)
+        held = maintenance.counts(copy)
+    app.emit({"path": str(target), "bytes": target.stat().st_size, **held, "checked": True}, fmt)
+
+
+@db.command("check", help="help.db_check")
+@format_option
+@click.pass_context
+def check(ctx, fmt):
+    app = get_app()
+    live = existing_register(app.db_path)
+    with closing(maintenance.connect(live)) as connection:
+        record, problems = examine(connection, live)
+    app.emit({"path": str(live), "bytes": live.stat().st_size, **record}, fmt)
+    if record["migrations_pending"]:
+        app.warn("db.pending", names=", ".join(record["migrations_pending"]))
+    for problem in problems:
+        click.echo(t("err.prefix") + problem_line(problem), err=True)
+    if problems:
+        ctx.exit(ExitCode.REJECTED)
+
+
+@db.command("restore", help="help.db_restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@format_option
+@click.pass_context
+def restore(ctx, path, fmt):
+    app = get_app()
+    live = Path(app.db_path).absolute()
+    with staged_source(path, live) as staged:
+        with closing(maintenance.connect(staged)) as copy:
+            applied = refuse_unsound(copy, path)
+        safety = safety_copy(live)
+        migrated = [name for name in maintenance.known_migrations() if name not in applied]
+        with dropped_on_failure(safety):
+            held = prepare(staged, live, path, safety, migrated, ctx.command_path)
+            replace_live(staged, live)
+    app.emit({"path": str(live), "source": str(path.absolute()), "safety_copy": safety and str(safety),
+              **held, "migrated": migrated, "checked": True}, fmt)
+
+
+# the files
+
+
+def existing_register(path) -> Path:
+    """The live register; `backup` and `check` never create it."""
+    path = Path(path).absolute()
+    if not path.is_file() or path.stat().st_size == 0:
+        raise ConfigError("db.missing", path=str(path))
+    if not maintenance.is_sqlite_file(path):
+        raise Rejected("db.not_database", rule="DB-NOT-IPCLI", path=str(path))
+    return path
+
+
+def backup_target(path: Path, live: Path, force: bool) -> Path:
+    target = path.absolute()
+    if target.exists() and target.resolve() == live.resolve():
+        raise UsageProblem("db.target_is_register", path=str(target))
+    if target.exists() and not force:
+        raise UsageProblem("db.target_exists", path=str(target))
+    with os_errors(target):
+        target.parent.mkdir(parents=True, exist_ok=True)
+    return target
+
+
+@contextmanager
+def os_errors(path: Path):
+    try:
+        yield
+    except OSError as error:
+        raise UsageProblem("db.unwritable", path=str(path), reason=error.strerror or str(error)) from None
+
+
+def private_temporary(directory: Path, name: str) -> Path:
+    """A new empty file, mode 0600, under a hidden temporary name in `directory`."""
+    with os_errors(directory / name):
+        descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=f".{name}.", suffix=".tmp")
+    os.close(descriptor)
+    return Path(temporary)
+
+
+def remove_with_side_files(path: Path) -> None:
+    for suffix in ("", *SIDE_FILES):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def fsync_path(path: Path) -> None:
+    """Flush a file, or a directory's entries after a rename, to the disk."""
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+@contextmanager
+def staged(target: Path):
+    """A private temporary file beside `target`, renamed to it when the block succeeds, else removed."""
+    temporary = private_temporary(target.parent, target.name)
+    try:
+        yield temporary
+        fsync_path(temporary)
+        with os_errors(target):
+            os.replace(temporary, target)
+        fsync_path(target.parent)
+    finally:
+        remove_with_side_files(temporary)
+
+
+@contextmanager
+def new_copy(source: sqlite3.Connection, locked_path: Path, target: Path):
+    """A copy of `source` written to `target` as one self-contained file (no -wal); the caller checks it
+    while the block runs, and it is renamed into place only when the block ends without error."""
+    with staged(target) as temporary, closing(maintenance.connect(temporary)) as copy:
+        maintenance.copy_pages(source, copy, locked_path)
+        maintenance.set_journal_mode(copy, "delete", temporary)
+        yield copy
+
+
+# the checks
+
+
+def examine(connection: sqlite3.Connection, path: Path) -> tuple[dict, list[Rejected]]:
+    """The `db check` record of an open database, and its problems (each one line on stderr)."""
+    integrity = [line for line in maintenance.integrity_check(connection) if line != "ok"]
+    keys = maintenance.foreign_key_check(connection)
+    applied = maintenance.applied_migrations(connection)
+    known = maintenance.known_migrations()
+    unknown = [name for name in applied or () if name not in known]
+    record = {"integrity_ok": not integrity,
+              "integrity_problems": len(integrity), "foreign_key_violations": len(keys),
+              "migrations_applied": applied or [], "migrations_pending": [n for n in known if n not in (applied or ())],
+              "migrations_unknown": unknown, **maintenance.provisional_counts(connection)}
+    problems = [*map(integrity_problem, integrity), *map(foreign_key_problem, keys)]
+    problems += schema_problems(path, applied, unknown)
+    return {**record, "ok": not problems}, problems
+
+
+def integrity_problem(line: str) -> Rejected:
+    return Rejected("db.integrity", rule="DB-INTEGRITY", detail=line)
+
+
+def foreign_key_problem(row: dict) -> Rejected:
+    if "error" in row:
+        return Rejected("db.foreign_key_check", rule="DB-INTEGRITY", detail=row["error"])
+    if row["rowid"] is None:  # a WITHOUT ROWID table
+        return Rejected("db.foreign_key_in", rule="DB-INTEGRITY", table=row["table"], parent=row["parent"])
+    return Rejected("db.foreign_key", rule="DB-INTEGRITY", **row)
+
+
+def schema_problems(path: Path, applied: list | None, unknown: list) -> list[Rejected]:
+    if applied is None:
+        return [Rejected("db.not_ipcli", rule="DB-NOT-IPCLI", path=str(path))]
+    if unknown:
+        return [Rejected("db.newer_schema", rule="DB-SCHEMA", path=str(path), names=", ".join(unknown))]
+    return []
+
+
+def problem_line(problem: Rejected) -> str:
+    from ipcli.cli import error_message
+
+    return error_message(problem)
+
+
+def refuse_unsound(connection: sqlite3.Connection, path: Path) -> list[str]:
+    """The applied migrations of a copy that passes every check; else one line naming the first problem
+    (and how many more `db check` would list), exit 65, and the copy is not used."""
+    _, problems = examine(connection, path)
+    if problems:
+        first, more = problems[0], len(problems) - 1
+        raise Rejected("db.refused_more" if more else "db.refused", rule=first.rule, path=str(path),
+                       reason=t(first.key, **first.params), more=more)
+    return maintenance.applied_migrations(connection)
+
+
+# restore
+
+
+@contextmanager
+def staged_source(source: Path, live: Path):
+    """A private copy of the file to restore (and of its -wal, if any) beside the live register: the
+    source itself is only read. Removed at the end, used or not."""
+    with os_errors(live):
+        live.parent.mkdir(parents=True, exist_ok=True)
+    temporary = private_temporary(live.parent, live.name)
+    try:
+        with os_errors(temporary):
+            copy_file(source, temporary)
+        if not maintenance.is_sqlite_file(temporary):
+            raise Rejected("db.not_database", rule="DB-NOT-IPCLI", path=str(source))
+        yield temporary
+    finally:
+        remove_with_side_files(temporary)
+
+
+def copy_file(source: Path, temporary: Path) -> None:
+    shutil.copyfile(source, temporary)
+    wal = Path(f"{source}-wal")
+    if wal.is_file():
+        os.close(os.open(f"{temporary}-wal", os.O_CREAT | os.O_WRONLY | os.O_TRUNC, PRIVATE))
+        shutil.copyfile(wal, f"{temporary}-wal")
+
+
+def safety_copy(live: Path) -> Path | None:
+    """The current register, copied to `<db>.before-restore-<UTC time>` before it is replaced. It is not
+    required to pass the checks: a damaged register is what one restores over."""
+    if not live.is_file() or live.stat().st_size == 0:
+        return None
+    if not maintenance.is_sqlite_file(live):
+        raise Rejected("db.live_not_database", rule="DB-NOT-IPCLI", path=str(live))
+    target = safety_copy_name(live)
+    with closing(maintenance.connect(live)) as source, new_copy(source, live, target):
+        pass
+    return target
+
+
+@contextmanager
+def dropped_on_failure(safety: Path | None):
+    """A failed replacement leaves the register as it was, so its safety copy is only clutter."""
+    try:
+        yield
+    except BaseException:
+        if safety is not None:
+            safety.unlink(missing_ok=True)
+        raise
+
+
+def safety_copy_name(live: Path) -> Path:
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    target, number = live.with_name(f"{live.name}.before-restore-{stamp}"), 1
+    while target.exists():
+        number += 1
+        target = live.with_name(f"{live.name}.before-restore-{stamp}-{number}")
+    return target
+
+
+def prepare(staged: Path, live: Path, source: Path, safety: Path | None, migrated: list, command: str) -> dict:
+    """Migrate the checked copy to this ipcli's schema and journal the restore in it, so that the restore
+    and its journal entry reach the live register together. Returns what the copy holds."""
+    from ipcli.db.store import Store
+
+    store = Store(staged, operator=get_app().operator, command=command)
+    try:
+        with store.transaction():
+            held = maintenance.counts(store.db.conn)
+            store.journal("database", live, {"safety_copy": safety and str(safety)},
+                          {"source": str(source.absolute()), "migrated": migrated, **held})
+        maintenance.set_journal_mode(store.db.conn, "delete", staged)
+    finally:
+        store.close()
+    return held
+
+
+def replace_live(staged: Path, live: Path) -> None:
+    """Copy the prepared file into the live register through the backup API, in one write transaction
+    that waits for other writers (busy timeout) and that their connections see like any other commit:
+    the file is never renamed under them, so no -wal or -shm of an old file is left to mislead them."""
+    if not live.exists():
+        os.close(os.open(live, os.O_CREAT | os.O_WRONLY, PRIVATE))
+    with closing(maintenance.connect(staged)) as source, closing(maintenance.connect(live)) as target:
+        maintenance.copy_pages(source, target, live)
+        maintenance.set_journal_mode(target, "wal", live)

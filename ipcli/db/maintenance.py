@@ -1,0 +1,111 @@
+"""SQL of `ipcli db`: page copies through SQLite's online backup API, the checks a copy must pass
+(integrity, foreign keys, migrations) and what a register holds. Plain sqlite3 connections: nothing
+here migrates a file or changes it except the target of a copy."""
+
+import sqlite3
+
+from ipcli.db.connection import busy_timeout_from_env, translate_busy
+from ipcli.db.migrations import MIGRATIONS
+from ipcli.errors import Busy
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+SQLITE_BUSY, SQLITE_LOCKED = 5, 6
+COUNTED_TABLES = ("marks", "patents", "filings")
+
+
+def is_sqlite_file(path) -> bool:
+    """Whether the file starts with SQLite's header (an empty file is not a database here)."""
+    with open(path, "rb") as stream:
+        return stream.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC
+
+
+def connect(path) -> sqlite3.Connection:
+    """A plain connection on an existing file: no migration, no change of journal mode."""
+    timeout = busy_timeout_from_env()
+    connection = sqlite3.connect(path, timeout=timeout, isolation_level=None)
+    with translate_busy(path):
+        connection.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+    return connection
+
+
+def copy_pages(source: sqlite3.Connection, target: sqlite3.Connection, locked_path) -> None:
+    """Every page of `source` into `target` in one write transaction of the target (the backup API):
+    other connections see the old content or the new, never a mix. A lock held past the busy timeout
+    is Busy (exit 75); without this the backup loop would wait for ever."""
+
+    def progress(status, remaining, total):
+        if status in (SQLITE_BUSY, SQLITE_LOCKED):
+            raise Busy("err.db_busy", path=str(locked_path))
+
+    with translate_busy(locked_path):
+        source.backup(target, progress=progress)
+
+
+def set_journal_mode(connection: sqlite3.Connection, mode: str, path) -> None:
+    """`delete` makes a copy one self-contained file; `wal` is the live register's mode."""
+    with translate_busy(path):
+        connection.execute(f"PRAGMA journal_mode = {mode}").fetchall()
+
+
+def integrity_check(connection: sqlite3.Connection) -> list[str]:
+    """PRAGMA integrity_check: ["ok"] for a sound file; a page too damaged to read is one message."""
+    try:
+        return [row[0] for row in connection.execute("PRAGMA integrity_check")]
+    except sqlite3.DatabaseError as error:
+        return [str(error)]
+
+
+def foreign_key_check(connection: sqlite3.Connection) -> list[dict]:
+    """PRAGMA foreign_key_check: one row per broken reference; a check that cannot run is one row
+    with its `error`."""
+    try:
+        rows = connection.execute("PRAGMA foreign_key_check").fetchall()
+    except sqlite3.DatabaseError as error:
+        return [{"error": str(error)}]
+    return [{"table": table, "rowid": rowid, "parent": parent} for table, rowid, parent, _ in rows]
+
+
+def _has_table(connection: sqlite3.Connection, name: str) -> bool:
+    sql = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?"
+    return connection.execute(sql, [name]).fetchone()[0] == 1
+
+
+def applied_migrations(connection: sqlite3.Connection) -> list[str] | None:
+    """Names of the ipcli migrations applied, in order; None when the file is no ipcli database."""
+    try:
+        if not _has_table(connection, MIGRATIONS.migrations_table):
+            return None
+        rows = connection.execute(f"SELECT name FROM {MIGRATIONS.migrations_table} WHERE migration_set = ? "
+                                  "ORDER BY rowid", [MIGRATIONS.name]).fetchall()
+    except sqlite3.DatabaseError:
+        return None
+    return [name for name, in rows] or None
+
+
+def known_migrations() -> list[str]:
+    """The migrations this ipcli knows, oldest first."""
+    return [migration.name for migration in MIGRATIONS._migrations]
+
+
+def counts(connection: sqlite3.Connection) -> dict:
+    return {table: connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in COUNTED_TABLES}
+
+
+_PROVISIONAL = {
+    "provisional_marks": ("marks", "SELECT count(*) FROM marks WHERE dates_provisional = 1"),
+    "provisional_patents": ("patents", "SELECT count(*) FROM patents WHERE dates_provisional = 1"),
+    "provisional_notices": ("notices", "SELECT count(*) FROM notices WHERE status = 'open' AND provisional = 1"),
+}
+
+
+def provisional_counts(connection: sqlite3.Connection) -> dict:
+    """R-PROVISIONAL: stored deadlines computed without holiday data; null where the table is missing
+    (an old schema) or unreadable."""
+    return {key: _count_or_none(connection, table, sql) for key, (table, sql) in _PROVISIONAL.items()}
+
+
+def _count_or_none(connection: sqlite3.Connection, table: str, sql: str) -> int | None:
+    try:
+        return connection.execute(sql).fetchone()[0] if _has_table(connection, table) else None
+    except sqlite3.DatabaseError:
+        return None
