@@ -18,6 +18,7 @@ COMMANDS = {
     "batch": ("ipcli.commands.batch", "batch", "help.batch"),
     "calc": ("ipcli.commands.calc", "calc", "help.calc"),
     "calendar": ("ipcli.commands.calendar", "calendar", "help.calendar"),
+    "db": ("ipcli.commands.db", "db", "help.db"),
     "deadlines": ("ipcli.commands.deadlines", "deadlines", "help.deadlines"),
     "digest": ("ipcli.commands.digest", "digest", "help.digest"),
     "expiries": ("ipcli.commands.deadlines", "expiries", "help.expiries"),
@@ -91,8 +92,13 @@ def fail(message: str, code: int) -> int:
     return code
 
 
+SHOWN_CHARS = 200  # a value longer than this (a 10 MB field) is cut in messages, so each stays one short line
+
+
 def error_message(error: IpcliError) -> str:
-    text = t(error.key, **localize_codes(error.params))
+    params = {name: value[:SHOWN_CHARS] + "..." if isinstance(value, str) and len(value) > SHOWN_CHARS else value
+              for name, value in localize_codes(error.params).items()}
+    text = t(error.key, **params)
     return f"{text} [{error.rule}]" if error.rule else text
 
 
