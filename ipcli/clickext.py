@@ -1,6 +1,7 @@
 """click classes whose help texts are message keys, translated when shown, and strict value types
 whose refusals are translated one-liners."""
 
+import math
 import re
 from datetime import date
 
@@ -87,6 +88,9 @@ class Choice(click.Choice):
         self.fail(t("err.choice", value=value, choices=", ".join(self.choices)), param, ctx)
 
 
+LARGEST_INTEGER = 2 ** 63 - 1  # SQLite's INTEGER
+
+
 class IntRange(click.ParamType):
     name = "integer"
 
@@ -96,14 +100,18 @@ class IntRange(click.ParamType):
     def convert(self, value, param, ctx):
         if isinstance(value, int):
             number = value
-        elif isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d+\s*", value):
-            number = int(value)
+        elif isinstance(value, str) and re.fullmatch(r"\s*[+-]?[0-9]+\s*", value):
+            try:
+                number = int(value)
+            except ValueError:  # more digits than int() converts
+                self.fail(t("err.not_integer", value=value), param, ctx)
         else:
             self.fail(t("err.not_integer", value=value), param, ctx)
         if self.low is not None and number < self.low:
             self._refuse("err.too_small", number, self.low, param, ctx)
-        if self.high is not None and number > self.high:
-            self._refuse("err.too_large", number, self.high, param, ctx)
+        high = LARGEST_INTEGER if self.high is None else self.high  # an id or limit goes to SQLite
+        if number > high:
+            self._refuse("err.too_large", number, high, param, ctx)
         return number
 
     def _refuse(self, key, number, limit, param, ctx):
@@ -125,6 +133,8 @@ class Amount(click.ParamType):
         if not re.fullmatch(r"[0-9]+(\.[0-9]{1,2})?", str(value).strip()):
             self.fail(t("err.not_amount", value=value), param, ctx)
         number = float(value)
+        if not math.isfinite(number):  # too many digits: float() gives inf, which JSON cannot hold
+            self.fail(t("err.not_amount", value=value), param, ctx)
         if number < self.low or (self.open_low and number == self.low):
             self.fail(t("err.too_small", value=value, limit=self.low), param, ctx)
         return int(number) if number.is_integer() else number

@@ -1,7 +1,7 @@
 """Delivering a digest: e-mail by SMTP with settings from the environment only, and the WeCom and
 DingTalk group-robot webhooks. Secrets (the SMTP password, the DingTalk secret, webhook keys, tokens
 and signatures) never leave this module unredacted: every failure is a DeliveryFailed whose message
-went through a Redactor, and no exception keeps the original as its cause."""
+went through a Redactor, and no exception keeps the original as its cause or context."""
 
 import base64
 import hashlib
@@ -205,8 +205,10 @@ class Mailer:
         smtp = self._session()
         try:
             smtp.send_message(message)
+            return
         except Exception as error:  # noqa: BLE001 - any failure is this recipient's, reported redacted
-            raise failure(self.redact, "digest.smtp_failed", reason=_reason(error)) from None
+            reason = _reason(error)
+        raise failure(self.redact, "digest.smtp_failed", reason=reason)  # outside `except`: keeps no context
 
     def _session(self):
         if self._failure is None and self._smtp is None:
@@ -318,13 +320,22 @@ def post_webhook(destination: Destination, payload: dict, secret: str | None, re
 
     from ipcli.net import network_reason
 
+    # Each failure is raised outside its `except` block, so that it keeps no context: the original's
+    # message holds the URL with its key or token.
     try:
         response = requests.post(signed_url(destination, secret), json=payload, timeout=TIMEOUT_SECONDS)
     except requests.Timeout:
-        raise failure(redact, "digest.timeout", seconds=TIMEOUT_SECONDS) from None
+        problem = failure(redact, "digest.timeout", seconds=TIMEOUT_SECONDS)
     except Exception as error:  # noqa: BLE001 - reported redacted, without the original
-        raise failure(redact, "digest.unreachable", reason=network_reason(error)) from None
+        problem = failure(redact, "digest.unreachable", reason=network_reason(error))
+    else:
+        problem = None
+    if problem is not None:
+        raise problem
     _check_answer(response, redact)
+
+
+_NOT_JSON = object()
 
 
 def _check_answer(response, redact: Redactor) -> None:
@@ -332,8 +343,10 @@ def _check_answer(response, redact: Redactor) -> None:
         raise failure(redact, "digest.http_status", status=response.status_code, reason=response.reason or "")
     try:
         answer = response.json()
-    except ValueError:
-        raise failure(redact, "digest.not_json", status=response.status_code) from None
+    except ValueError:  # the body, which may echo a secret, stays out of the error and its context
+        answer = _NOT_JSON
+    if answer is _NOT_JSON:
+        raise failure(redact, "digest.not_json", status=response.status_code)
     if not isinstance(answer, dict) or answer.get("errcode") != 0:
         answer = answer if isinstance(answer, dict) else {}
         raise failure(redact, "digest.errcode", code=answer.get("errcode"), message=answer.get("errmsg") or "")

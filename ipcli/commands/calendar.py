@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import click
 from click.core import ParameterSource
 
-from ipcli import __version__
+from ipcli import __version__, jsontext
 from ipcli.clickext import Group, IntRange, option
 from ipcli.context import get_app
 from ipcli.errors import ConfigError, Rejected, Unavailable, UsageProblem
@@ -82,7 +82,7 @@ def read_document(file: str):
     except OSError as error:
         raise UsageProblem("calendar.unreadable", file=name, reason=error.strerror or type(error).__name__) from None
     try:
-        return json.loads(data.decode("utf-8-sig"))
+        return jsontext.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
         raise Rejected("calendar.not_utf8", rule="R-WORKDAY", file=name) from None
     except json.JSONDecodeError as error:
@@ -116,6 +116,6 @@ def download(url: str):
     if response.status_code != 200:
         raise Unavailable("calendar.http_status", url=url, status=response.status_code, reason=response.reason)
     try:
-        return json.loads(response.content.decode("utf-8-sig"))
+        return jsontext.loads(response.content.decode("utf-8-sig"))
     except ValueError:  # UnicodeDecodeError and JSONDecodeError alike
         raise Unavailable("calendar.not_json", url=url) from None

@@ -10,10 +10,12 @@ import csv
 import functools
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from datetime import date
 from operator import itemgetter
 
+from ipcli import jsontext
 from ipcli.errors import Rejected
 from ipcli.rules import identifiers, trademark
 from ipcli.rules.dates import EARLIEST, LATEST, month_end_clamped
@@ -290,17 +292,26 @@ def _json_path(index: int, field: str) -> str:
 
 
 def _field(*parts) -> str:
-    """`mark.classes[0]` from ("mark", "classes", 0)."""
+    """`mark.classes[0]` from ("mark", "classes", 0); a name that is not a plain word is quoted, as in
+    `["a\\nb"]`, so that no name from the file can break or forge a line of the report."""
     text = ""
     for part in parts:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif not _PLAIN_NAME.fullmatch(str(part)):
+            text += f"[{json.dumps(str(part))}]"
+        else:
+            text += f".{part}" if text else str(part)
     return text
+
+
+_PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def parse_document(data: bytes):
     """(document, None), or (None, the problem) when the bytes are not UTF-8 JSON."""
     try:
-        return json.loads(data.decode("utf-8-sig")), None
+        return jsontext.loads(data.decode("utf-8-sig")), None
     except UnicodeDecodeError:
         return None, Problem("$", "batch.not_utf8", "BATCH-SCHEMA", {})
     except json.JSONDecodeError as error:
