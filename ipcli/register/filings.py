@@ -3,6 +3,7 @@ received -> ready -> exported -> submitted -> accepted | rejected, or withdrawn 
 On acceptance the register follows (renewed term, new owner, registered pledge, recorded licence)."""
 
 from datetime import date
+from functools import wraps
 
 from ipcli.db import filings as db
 from ipcli.errors import NotFound, Rejected
@@ -16,6 +17,17 @@ ACCEPTED, REJECTED, WITHDRAWN = "accepted", "rejected", "withdrawn"
 PROGRESS = (RECEIVED, READY, EXPORTED, SUBMITTED)
 FINAL = (ACCEPTED, REJECTED, WITHDRAWN)
 STATUSES = PROGRESS + FINAL
+
+
+def _atomic(enter):
+    """The whole filing, its checks included, in one BEGIN IMMEDIATE transaction: two clerks entering
+    filings at once cannot both pass a check that only one may pass (a right pledged twice, a year paid
+    twice). The write blocks inside become savepoints of it."""
+    @wraps(enter)
+    def entered(desk: Desk, *args, **kwargs):
+        with desk.store.transaction():
+            return enter(desk, *args, **kwargs)
+    return entered
 
 
 def _record(desk: Desk, *, type: str, received_on: date, rights: list[Right], fee_total, details: dict,
@@ -47,6 +59,7 @@ def _refuse_open(desk: Desk, right: Right, filing_type: str) -> None:
 _RENEWAL_REFUSALS = {trademark.TOO_EARLY: "R-TM-WINDOW", trademark.TOO_LATE: "R-TM-GRACE"}
 
 
+@_atomic
 def add_renewal(desk: Desk, reg_no: str, filed: date, paper: bool = False) -> int:
     right = desk.right(reg_no)
     if right.type != MARK:
@@ -71,6 +84,7 @@ def add_renewal(desk: Desk, reg_no: str, filed: date, paper: bool = False) -> in
 
 # annual fee payment
 
+@_atomic
 def pay_annuity(desk: Desk, app_no: str, year: int, paid: date) -> int:
     """Record an annual fee paid (R-PAT-ANNUITY-DUE, R-PAT-LATE); the patent is paid through `year`."""
     right = desk.right(app_no)
@@ -103,6 +117,7 @@ def pay_annuity(desk: Desk, app_no: str, year: int, paid: date) -> int:
 
 # transfer (转让, 移转)
 
+@_atomic
 def add_transfer(desk: Desk, right_nos, *, to: str, to_id: str | None, to_address: str | None,
                  from_address: str | None, filed: date, kind: str, consent: bool, paper: bool = False) -> int:
     rights = desk.rights(right_nos)
@@ -142,6 +157,7 @@ def _warn_same_name_kept(desk: Desk, rights: list[Right], owner, key: str, rule:
 
 # licence recordal (许可备案)
 
+@_atomic
 def add_license(desk: Desk, right_no: str, *, licensee: str, starts: date, ends: date, filed: date, kind: str,
                 amount: float | None, consent: bool, paper: bool = False) -> int:
     right = desk.right(right_no)
@@ -187,6 +203,7 @@ def _pledge_rule(right: Right) -> str:
     return "R-TM-PLEDGE" if right.type == MARK else "R-PAT-PLEDGE"
 
 
+@_atomic
 def add_pledge(desk: Desk, right_nos, *, pledgee: str, amount: float, starts: date, ends: date, filed: date,
                debtor: str | None) -> int:
     rights = desk.rights(right_nos)
@@ -229,6 +246,7 @@ def _pledge_rights(desk: Desk, pledge: dict) -> list[Right]:
     return [desk.right(r["right_no"]) for r in pledge["rights"]]
 
 
+@_atomic
 def extend_pledge(desk: Desk, pledge_id: int, *, to: date, filed: date) -> int:
     """R-TM-PLEDGE (project decision): an extension is filed by the last day of the pledge term."""
     pledge = _registered_pledge(desk, pledge_id)
@@ -249,6 +267,7 @@ def extend_pledge(desk: Desk, pledge_id: int, *, to: date, filed: date) -> int:
                        details=details)
 
 
+@_atomic
 def change_pledge(desk: Desk, pledge_id: int, *, filed: date, **changes) -> int:
     pledge = _registered_pledge(desk, pledge_id)
     changes = {key: value for key, value in changes.items() if value is not None}
@@ -261,6 +280,7 @@ def change_pledge(desk: Desk, pledge_id: int, *, filed: date, **changes) -> int:
                        fee_total=0, details=details)
 
 
+@_atomic
 def release_pledge(desk: Desk, pledge_id: int, *, on: date) -> int:
     pledge = _registered_pledge(desk, pledge_id)
     details = {"pledge_id": pledge_id, "released_on": on}
