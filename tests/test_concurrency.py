@@ -1,0 +1,96 @@
+"""Several clerks and a cron job on one register: 4 writer processes each add 250 licence recordals
+through the installed `ipcli` while a fifth process lists deadlines and dry-runs the digest in a loop.
+Nothing may be lost, doubled or refused as "database is locked"."""
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import threading
+from contextlib import closing
+
+import pytest
+
+IPCLI = shutil.which("ipcli")
+WRITERS = int(os.environ.get("IPCLI_CONCURRENCY_WRITERS", "4"))
+FILINGS_PER_WRITER = int(os.environ.get("IPCLI_CONCURRENCY_FILINGS", "250"))
+# One mark per writer, registered 2020-01-01 (expires 2029-12-31): a licence to 2027-10-31 fits its term
+# (R-TM-LICENSE), and licences with distinct licensees may be recorded any number of times.
+MARKS = [str(7_000_001 + n) for n in range(WRITERS)]
+
+
+def environment(db_path) -> dict:
+    return {**os.environ, "IPCLI_DB": str(db_path), "IPCLI_LANG": "en", "IPCLI_TODAY": "2026-11-21", "LANG": "C",
+            "NO_COLOR": "1", "IPCLI_OPERATOR": "concurrency-test"}
+
+
+def ipcli(env, *args) -> subprocess.CompletedProcess:
+    return subprocess.run([IPCLI, *args], capture_output=True, text=True, timeout=120, env=env)
+
+
+def problems_of(result: subprocess.CompletedProcess, label: str) -> list[str]:
+    """Why a run counts as failed: its exit code, a lock error or any traceback on stderr."""
+    found = []
+    if result.returncode != 0:
+        found.append(f"{label}: exit {result.returncode}: {result.stderr.strip()}")
+    lowered = result.stderr.lower()
+    if "locked" in lowered or "busy" in lowered or "traceback" in lowered:
+        found.append(f"{label}: {result.stderr.strip()}")
+    return found
+
+
+@pytest.mark.slow
+def test_four_writers_and_a_reader_lose_nothing(db_path):
+    env = environment(db_path)
+    for reg_no in MARKS:
+        added = ipcli(env, "mark", "add", reg_no, "--registered", "2020-01-01", "--classes", "9,35",
+                      "--owner", "甲公司", "--format", "json")
+        assert added.returncode == 0, added.stderr
+    failures: list[str] = []
+    lock = threading.Lock()
+    writers_done = threading.Event()
+    reader_iterations = [0]
+
+    def writer(n: int) -> None:
+        for i in range(FILINGS_PER_WRITER):
+            result = ipcli(env, "license", "add", MARKS[n], "--licensee", f"被许可人-{n}-{i:03d}",
+                           "--from", "2026-11-01", "--to", "2027-10-31", "--filed", "2026-11-20",
+                           "--amount", str(1000 + i), "--format", "json")
+            with lock:
+                failures.extend(problems_of(result, f"writer {n} filing {i}"))
+
+    def reader() -> None:
+        while not writers_done.is_set():
+            for args in (("deadlines", "--days", "400", "--format", "json"), ("digest", "--dry-run")):
+                result = ipcli(env, *args)
+                with lock:
+                    failures.extend(problems_of(result, f"reader {' '.join(args)}"))
+            reader_iterations[0] += 1
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(WRITERS)]
+    reading = threading.Thread(target=reader)
+    reading.start()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    writers_done.set()
+    reading.join()
+
+    expected = WRITERS * FILINGS_PER_WRITER
+    with closing(sqlite3.connect(db_path)) as db:
+        filings = db.execute("SELECT count(*) FROM filings WHERE type = 'license'").fetchone()[0]
+        licensees = db.execute("SELECT count(DISTINCT licensee) FROM licenses").fetchone()[0]
+        journal_ids = {int(row[0]) for row in db.execute(
+            "SELECT record_id FROM journal WHERE record_type = 'filing' AND command LIKE '%license add'")}
+        journal_entries = db.execute("SELECT count(*) FROM journal WHERE record_type = 'filing'").fetchone()[0]
+        filing_ids = {row[0] for row in db.execute("SELECT id FROM filings")}
+        integrity = db.execute("PRAGMA integrity_check").fetchone()[0]
+    print(f"\nconcurrency: {WRITERS} writer processes x {FILINGS_PER_WRITER} filings + 1 reader process; "
+          f"filings stored {filings}, licences {licensees}, journal filing entries {journal_entries}, "
+          f"reader iterations {reader_iterations[0]} (deadlines + digest --dry-run), failures {len(failures)}")
+    assert failures == []
+    assert reader_iterations[0] >= 1
+    assert integrity == "ok"
+    assert filings == licensees == expected
+    assert journal_entries == expected and journal_ids == filing_ids
