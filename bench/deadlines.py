@@ -20,7 +20,6 @@ Run: python bench/deadlines.py [--rows-marks N] [--rows-patents N] [--runs N] [-
 import argparse
 import json
 import random
-import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -29,6 +28,8 @@ import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
+
+from common import installed_ipcli, run_seconds
 
 TARGET_DEADLINES = 2.0
 TARGET_DIGEST = 3.0
@@ -320,16 +321,8 @@ def check_same_rows(ipcli: list[str], bare: list[str]) -> None:
           f" ({'the same' if same else 'NOT THE SAME'}); by kind: {kinds}")
 
 
-def run_seconds(command: list[str]) -> float:
-    start = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - start
-
-
 def measure(args, work: Path) -> None:
-    ipcli = shutil.which("ipcli")
-    if ipcli is None:
-        sys.exit("the ipcli command is not installed: run `python -m pip install -e .` first")
+    ipcli = installed_ipcli()
     db = str(prepare(args, work))
     today, end = args.today.isoformat(), (args.today + timedelta(days=args.days)).isoformat()
     days = str(args.days)

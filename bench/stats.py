@@ -17,7 +17,6 @@ Run: python bench/stats.py [--rows N] [--runs N] [--db-cache PATH]
 import argparse
 import json
 import random
-import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -26,6 +25,8 @@ import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
+
+from common import installed_ipcli, run_seconds
 
 TARGET = 3.0
 FIRST_DAY, LAST_DAY = date(2024, 1, 1), date(2026, 12, 31)
@@ -154,16 +155,8 @@ def check_same_totals(ipcli: list[str], bare: list[str]) -> None:
           f" ({'the same by type' if ours == theirs else 'NOT THE SAME'})")
 
 
-def run_seconds(command: list[str]) -> float:
-    start = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - start
-
-
 def measure(args, work: Path) -> None:
-    ipcli = shutil.which("ipcli")
-    if ipcli is None:
-        sys.exit("the ipcli command is not installed: run `python -m pip install -e .` first")
+    ipcli = installed_ipcli()
     db = str(prepare(args, work))
     commands = {"stats": [ipcli, "--db", db, "stats", "--from", PERIOD[0], "--to", PERIOD[1], "--format", "json"],
                 "bare": [sys.executable, "-c", BARE_SCRIPT, db, *PERIOD, "filings"],

@@ -1,0 +1,19 @@
+"""What every bench script shares: the installed ipcli, and the wall time of one command."""
+
+import shutil
+import subprocess
+import sys
+import time
+
+
+def installed_ipcli() -> str:
+    ipcli = shutil.which("ipcli")
+    if ipcli is None:
+        sys.exit("the ipcli command is not installed: run `python -m pip install -e .` first")
+    return ipcli
+
+
+def run_seconds(command: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
