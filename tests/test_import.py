@@ -174,6 +174,35 @@ def test_a_registration_number_twice_in_one_input_is_refused(invoke, tmp_path):
                                      "[IMPORT-DUPLICATE]"
 
 
+def test_repeated_keys_across_chunks_name_the_first_valid_row(invoke, tmp_path, monkeypatch):
+    monkeypatch.setattr(importing, "CHUNK_ROWS", 2)
+    rows = ["5,9,,,,,2020-02-30,\n",  # line 2: invalid, so line 4 is the first valid row with 5
+            "6,9,,,,,2020-01-01,\n", "5,9,,,,,2020-01-02,\n", "7,9,,,,,2020-01-03,\n", "8,9,,,,,2020-01-04,\n",
+            "6,9,,,,,2020-01-05,\n", "5,9,,,,,2020-01-06,\n"]
+    path = write(tmp_path, "marks.csv", HEADER + "".join(rows))
+    result = invoke("mark", "import", path)
+    assert result.exit_code == 65
+    assert error_lines(result)[:4] == [
+        f"{path}:2: registered_on: 2020-02-30 is not a calendar date [IMPORT-DATE]",
+        f"{path}:7: 6 appears again in this input (first on line 3) [IMPORT-DUPLICATE]",
+        f"{path}:8: 5 appears again in this input (first on line 4) [IMPORT-DUPLICATE]",
+        f"ipcli: error: {path}: 3 of 7 rows rejected; nothing was written"]
+
+
+def test_the_write_restores_the_connection_settings(tmp_path):
+    from ipcli.db.store import Store
+
+    store = Store(tmp_path / "ipcli.db")
+    importer = importing.Importer("mark", store, rights.KeyDates(WorkCalendar({})))
+    with importing.open_source(str(write(tmp_path, "marks.csv", HEADER + "".join(GOOD))), None) as source:
+        report = importer.check(source)
+    importer.write(report)
+    pragmas = [store.db.execute(f"PRAGMA {name}").fetchone()[0] for name in ("foreign_keys", "threads")]
+    assert pragmas == [1, 0]
+    assert store.db.execute("PRAGMA foreign_key_check").fetchall() == []
+    store.close()
+
+
 def test_a_row_conflicting_with_the_stored_mark_is_refused(invoke, tmp_path, mark_file):
     as_json(invoke("-q", "mark", "import", mark_file, "--format", "json"))
     changed = write(tmp_path, "changed.csv", HEADER + GOOD[0] + GOOD[1].replace("Bright,", "Brighter,") + GOOD[2])
@@ -372,6 +401,7 @@ def test_a_register_changed_after_the_check_is_refused_at_write(tmp_path):
         importer.write(report)
     assert (refused.value.key, refused.value.params["line"]) == ("import.changed_meanwhile", 3)
     assert store.db.execute("SELECT count(*) FROM marks").fetchone()[0] == 1
+    assert [store.db.execute(f"PRAGMA {name}").fetchone()[0] for name in ("foreign_keys", "threads")] == [1, 0]
     store.close()
 
 
@@ -386,7 +416,9 @@ def _day(text):
 KEY_DATES = rights.KeyDates(WorkCalendar({}))
 MARK_ROWS = importing.MarkRows(KEY_DATES)
 PATENT_ROWS = importing.PatentRows(KEY_DATES)
-DATES = ["2016-02-29", "2014-03-07", "2025-02-30", "2020-1-01", "2030-06-15", "1979-12-31", ""]
+# With "|" too: the import remembers valid dates and kinds by "registered_on|term_starts_on|kind".
+DATES = ["2016-02-29", "2014-03-07", "2025-02-30", "2020-1-01", "2030-06-15", "1979-12-31", "", "2016-02-29|",
+         "|2016-02-29"]
 TEXTS = ["", "Acme", "福建"]
 
 
@@ -398,9 +430,7 @@ def reference(call):
 
 
 def staged_mark(values):
-    row = dict(zip(("line",) + MARK_ROWS.names, MARK_ROWS.validate(1, values)))
-    del row["line"]
-    return {**row, "classes": json.loads(row["classes"])}
+    return MARK_ROWS.row(MARK_ROWS.validate(1, values))
 
 
 def mark_row_of(values):
@@ -417,8 +447,8 @@ def mark_row_of(values):
 @given(st.tuples(st.sampled_from(["7001840", "007", " 12 ", "12a", "123456789", ""]),
                  st.sampled_from(["9", "35;9", "9,35", "46", "9;9", "x", ""]), st.sampled_from(TEXTS),
                  st.sampled_from(TEXTS), st.sampled_from(["", USCC, RIC, "91350100M000100Y44", "123"]),
-                 st.sampled_from(["", "ordinary", "certification", "plant"]), st.sampled_from(DATES),
-                 st.sampled_from(DATES), st.sampled_from(TEXTS)))
+                 st.sampled_from(["", "ordinary", "certification", "plant", "|ordinary", "ordinary|"]),
+                 st.sampled_from(DATES), st.sampled_from(DATES), st.sampled_from(TEXTS)))
 def test_mark_rows_equal_mark_row(values):
     expected = reference(lambda: mark_row_of(values))
     if isinstance(expected, Rejected):
@@ -442,7 +472,7 @@ def patent_row_of(values):
                  st.sampled_from(["", USCC, "91350100M000100Y44"]), st.sampled_from(["", "0", "3", "16"]),
                  st.sampled_from(["", "none", "85", "half"]), st.sampled_from(TEXTS)))
 def test_patent_rows_equal_patent_row(values):
-    staged = reference(lambda: dict(zip(PATENT_ROWS.names, PATENT_ROWS.validate(1, values)[1:])))
+    staged = reference(lambda: dict(zip(PATENT_ROWS.target.staged, PATENT_ROWS.validate(1, values)[1:])))
     assert staged == reference(lambda: patent_row_of(values))
 
 

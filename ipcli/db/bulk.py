@@ -1,6 +1,13 @@
-"""SQL of `mark import` and `patent import`: validated rows are staged in a TEMP table of the import's
-connection, compared with the register there, and written from it with a few INSERT ... SELECT
-statements in the caller's transaction. Every function takes a `Store`; there is no logic here but SQL."""
+"""SQL of `mark import` and `patent import`: validated rows are staged in TEMP tables of the import's
+connection, compared with the register there, and written from them with a few INSERT ... SELECT
+statements in the caller's transaction. Every function takes a `Store`; there is no logic here but SQL.
+
+A staged row holds the values of its own columns. Values that many rows share are staged once:
+- a target's `shared` columns (a mark's kind, dates and key dates), one row per distinct tuple in
+  the side table STAGE_shared, which each staged row names by its `shared` id;
+- a mark's Nice classes, one set per distinct set as (class_set, nice_class) rows in the side table
+  STAGE_class_sets, which each staged row names by its `class_set` id.
+"""
 
 import json
 from collections.abc import Iterator
@@ -10,33 +17,65 @@ from dataclasses import dataclass
 from ipcli.db.store import MARK_COLUMNS, PATENT_COLUMNS
 
 NEW, SAME, CHANGED = "new", "same", "changed"
+SHARED, CLASS_SET = "shared", "class_set"
+SORT_THREADS = 1  # helper threads of SQLite's sorter while write_staged() sorts
 
 
 @dataclass(frozen=True)
 class Target:
-    """A register table that an import writes, and the TEMP table its rows are staged in."""
+    """A register table that an import writes, and the TEMP tables its rows are staged in."""
 
     table: str
     key: str
     columns: tuple
     stage: str
-    classes: bool  # marks: a JSON array of Nice classes per row, stored in mark_classes
+    classes: bool       # marks: a set of Nice classes per row, stored in mark_classes
+    shared: tuple = ()  # columns staged once per distinct tuple of their values
 
     @property
     def tables(self) -> tuple:
         return (self.table, "mark_classes") if self.classes else (self.table,)
 
+    @property
+    def own(self) -> tuple:
+        return tuple(column for column in self.columns if column not in self.shared)
 
-MARKS = Target("marks", "reg_no", MARK_COLUMNS, "import_marks", classes=True)
+    @property
+    def staged(self) -> tuple:
+        """The values of a staged row, after its line: its own columns, then its class set and shared ids."""
+        return self.own + ((CLASS_SET,) if self.classes else ()) + ((SHARED,) if self.shared else ())
+
+    @property
+    def shared_table(self) -> str:
+        return f"temp.{self.stage}_shared"
+
+    @property
+    def class_sets(self) -> str:
+        return f"temp.{self.stage}_class_sets"
+
+    def value(self, column: str) -> str:
+        """A column of a staged row in the queries below: `s.` its own values, `d.` the shared ones."""
+        return f"d.{column}" if column in self.shared else f"s.{column}"
+
+
+MARKS = Target("marks", "reg_no", MARK_COLUMNS, "import_marks", classes=True,
+               shared=("kind", "registered_on", "term_starts_on", "expires_on", "renewal_window_opens_on",
+                       "grace_ends_on", "dates_provisional"))
 PATENTS = Target("patents", "app_no", PATENT_COLUMNS, "import_patents", classes=False)
 
 
 def create_stage(store, target: Target) -> None:
-    extra = ", classes TEXT NOT NULL" if target.classes else ""
     conn = store.db.conn
-    conn.execute(f"DROP TABLE IF EXISTS temp.{target.stage}")
-    conn.execute(f"CREATE TEMP TABLE {target.stage} (line INTEGER NOT NULL, {', '.join(target.columns)}{extra}, "
+    for table in (f"temp.{target.stage}", target.shared_table, target.class_sets):
+        conn.execute(f"DROP TABLE IF EXISTS {table}")
+    ids = "".join(f", {column} INTEGER NOT NULL" for column in target.staged[len(target.own):])
+    conn.execute(f"CREATE TEMP TABLE {target.stage} (line INTEGER NOT NULL, {', '.join(target.own)}{ids}, "
                  f"status TEXT NOT NULL DEFAULT '{NEW}')")
+    if target.shared:
+        conn.execute(f"CREATE TABLE {target.shared_table} (id INTEGER PRIMARY KEY, {', '.join(target.shared)})")
+    if target.classes:
+        conn.execute(f"CREATE TABLE {target.class_sets} ({CLASS_SET} INTEGER NOT NULL, nice_class INTEGER NOT NULL, "
+                     f"PRIMARY KEY ({CLASS_SET}, nice_class)) WITHOUT ROWID")
 
 
 @contextmanager
@@ -54,12 +93,35 @@ def _batch(conn):
         raise
 
 
-def stage_rows(store, target: Target, names: tuple, rows: list) -> None:
-    """Add rows `(line, *values in the order of names)` to the stage."""
+def stage_rows(store, target: Target, rows: list, shared: list = (), class_sets: list = ()) -> None:
+    """Add rows `(line, *values of target.staged)` to the stage, with the shared tuples `(id, *values
+    of target.shared)` and class set rows `(class_set, nice_class)` that no earlier call staged."""
     conn = store.db.conn
     with _batch(conn):
-        conn.executemany(f"INSERT INTO temp.{target.stage} (line, {', '.join(names)}) "
-                         f"VALUES ({', '.join('?' * (len(names) + 1))})", rows)
+        for table, names, values in _staged_tables(target, rows, shared, class_sets):
+            conn.executemany(f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+                             values)
+
+
+def _staged_tables(target: Target, rows, shared, class_sets) -> list:
+    tables = [(target.shared_table, ("id",) + target.shared, shared),
+              (target.class_sets, (CLASS_SET, "nice_class"), class_sets),
+              (f"temp.{target.stage}", ("line",) + target.staged, rows)]
+    return [table for table in tables if table[2]]
+
+
+def _source(target: Target) -> str:
+    """The staged rows as `s`, joined to their shared values as `d`."""
+    if not target.shared:
+        return f"temp.{target.stage} AS s"
+    return f"temp.{target.stage} AS s JOIN {target.shared_table} AS d ON d.id = s.{SHARED}"
+
+
+def _shared_join(target: Target) -> tuple[str, str]:
+    """The FROM item and WHERE condition that join a staged row `s` to its shared values `d`."""
+    if not target.shared:
+        return "", ""
+    return f", {target.shared_table} AS d", f" AND d.id = s.{SHARED}"
 
 
 def has_rights(store, target: Target) -> bool:
@@ -75,27 +137,38 @@ def count_rights(store, target: Target) -> int:
     return store.db.conn.execute(f"SELECT count(*) FROM main.{target.table}").fetchone()[0]
 
 
-def _same_classes() -> str:
-    """Whether the staged JSON array s.classes holds exactly the stored classes of the mark m."""
-    return ("(SELECT count(*) FROM main.mark_classes c WHERE c.reg_no = m.reg_no) = json_array_length(s.classes) "
-            "AND NOT EXISTS (SELECT 1 FROM json_each(s.classes) j WHERE NOT EXISTS "
-            "(SELECT 1 FROM main.mark_classes c WHERE c.reg_no = m.reg_no AND c.nice_class = j.value))")
+def _same_classes(target: Target) -> str:
+    """Whether the staged class set of s holds exactly the stored classes of the mark m."""
+    staged = f"FROM {target.class_sets} k WHERE k.{CLASS_SET} = s.{CLASS_SET}"
+    return (f"(SELECT count(*) FROM main.mark_classes c WHERE c.reg_no = m.reg_no) = (SELECT count(*) {staged}) "
+            f"AND NOT EXISTS (SELECT 1 {staged} AND NOT EXISTS "
+            "(SELECT 1 FROM main.mark_classes c WHERE c.reg_no = m.reg_no AND c.nice_class = k.nice_class))")
 
 
 def classify(store, target: Target, compared: tuple) -> None:
     """Mark each staged row new, the same as its stored right (in the `compared` columns), or changed."""
-    same = " AND ".join([f"s.{c} IS m.{c}" for c in compared] + ([_same_classes()] if target.classes else []))
+    same = " AND ".join([f"{target.value(c)} IS m.{c}" for c in compared] +
+                        ([_same_classes(target)] if target.classes else []))
+    shared, joined = _shared_join(target)
     conn = store.db.conn
     with _batch(conn):
         conn.execute(f"UPDATE temp.{target.stage} SET status = '{NEW}' WHERE status <> '{NEW}'")
         conn.execute(f"UPDATE temp.{target.stage} AS s SET status = CASE WHEN {same} THEN '{SAME}' "
-                     f"ELSE '{CHANGED}' END FROM main.{target.table} AS m WHERE m.{target.key} = s.{target.key}")
+                     f"ELSE '{CHANGED}' END FROM main.{target.table} AS m{shared} "
+                     f"WHERE m.{target.key} = s.{target.key}{joined}")
 
 
 def staged_with_status(store, target: Target, status: str) -> list[tuple]:
     """(line, key) of the staged rows with this status, in file order."""
     return store.db.conn.execute(f"SELECT line, {target.key} FROM temp.{target.stage} WHERE status = ? "
                                  "ORDER BY line", [status]).fetchall()
+
+
+def staged_lines(store, target: Target, keys: set) -> dict:
+    """The line of the staged row with each of these keys."""
+    rows = store.db.conn.execute(f"SELECT {target.key}, line FROM temp.{target.stage} "
+                                 f"WHERE {target.key} IN (SELECT value FROM json_each(?))", [json.dumps(list(keys))])
+    return dict(rows.fetchall())
 
 
 def status_counts(store, target: Target) -> dict:
@@ -105,48 +178,72 @@ def status_counts(store, target: Target) -> dict:
 
 def changed_rights(store, target: Target) -> Iterator[tuple[dict, dict]]:
     """(stored, staged) of every changed row, as column dicts (marks with their classes), in file order."""
-    columns = ", ".join(f"m.{c}" for c in target.columns) + ", " + ", ".join(f"s.{c}" for c in target.columns)
+    columns = ", ".join(f"m.{c}" for c in target.columns) + ", " + ", ".join(target.value(c) for c in target.columns)
     if target.classes:
-        columns += (", (SELECT json_group_array(nice_class) FROM main.mark_classes c WHERE c.reg_no = m.reg_no), "
-                    "s.classes")
+        columns += (", (SELECT group_concat(nice_class) FROM main.mark_classes c WHERE c.reg_no = m.reg_no), "
+                    f"(SELECT group_concat(nice_class) FROM {target.class_sets} k WHERE k.{CLASS_SET} = s.{CLASS_SET})")
     cursor = store.db.conn.execute(
-        f"SELECT {columns} FROM temp.{target.stage} AS s JOIN main.{target.table} AS m "
+        f"SELECT {columns} FROM {_source(target)} JOIN main.{target.table} AS m "
         f"ON m.{target.key} = s.{target.key} WHERE s.status = '{CHANGED}' ORDER BY s.line")
     width = len(target.columns)
     for values in cursor:
         stored, staged = dict(zip(target.columns, values[:width])), dict(zip(target.columns, values[width:]))
         if target.classes:
-            stored["classes"], staged["classes"] = sorted(json.loads(values[-2])), json.loads(values[-1])
+            stored["classes"], staged["classes"] = _class_list(values[-2]), _class_list(values[-1])
         yield stored, staged
 
 
-def write_staged(store, target: Target, stamp: str, rebuild_indexes: bool) -> None:
-    """Update the changed rights and insert the new ones, in key order (inside the caller's transaction).
+def _class_list(text: str | None) -> list[int]:
+    return sorted(int(item) for item in text.split(",")) if text else []
+
+
+@contextmanager
+def writing(store):
+    """The import's connection while write_staged() runs, around its transaction (these pragmas do
+    nothing inside one): sorts use a helper thread; and foreign keys are not looked up row by row,
+    as write_staged() stores classes only for marks it has just inserted or found stored."""
+    conn = store.db.conn
+    threads, foreign_keys = (conn.execute(f"PRAGMA {name}").fetchone()[0] for name in ("threads", "foreign_keys"))
+    conn.execute(f"PRAGMA threads = {max(threads, SORT_THREADS)}")
+    conn.execute("PRAGMA foreign_keys = OFF")
+    try:
+        yield
+    finally:
+        conn.execute(f"PRAGMA foreign_keys = {foreign_keys}")
+        conn.execute(f"PRAGMA threads = {threads}")
+
+
+def write_staged(store, target: Target, stamp: str, rebuild_indexes: bool, changed: bool = True) -> None:
+    """Update the changed rights (unless the caller knows there are none) and insert the new ones, in
+    key order, inside the caller's transaction.
 
     With rebuild_indexes, the tables' own indexes are dropped first and built again at the end:
     for a large import into a smaller table that is much faster than updating them row by row.
     """
     conn = store.db.conn
     indexes = _drop_indexes(conn, target) if rebuild_indexes else []
-    columns, values = ", ".join(target.columns[1:]), ", ".join(f"s.{c}" for c in target.columns[1:])
-    conn.execute(f"UPDATE main.{target.table} AS m SET ({columns}, updated_at) = ({values}, ?) "
-                 f"FROM temp.{target.stage} AS s "
-                 f"WHERE s.{target.key} = m.{target.key} AND s.status = '{CHANGED}'", [stamp])
-    columns = ", ".join(target.columns)
-    conn.execute(f"INSERT INTO main.{target.table} ({columns}, created_at, updated_at) SELECT {columns}, ?, ? "
-                 f"FROM temp.{target.stage} WHERE status = '{NEW}' ORDER BY {target.key}", [stamp, stamp])
+    values = [target.value(c) for c in target.columns]
+    shared, joined = _shared_join(target)
+    if changed:
+        conn.execute(f"UPDATE main.{target.table} AS m SET ({', '.join(target.columns[1:])}, updated_at) = "
+                     f"({', '.join(values[1:])}, ?) FROM temp.{target.stage} AS s{shared} "
+                     f"WHERE s.{target.key} = m.{target.key} AND s.status = '{CHANGED}'{joined}", [stamp])
+    conn.execute(f"INSERT INTO main.{target.table} ({', '.join(target.columns)}, created_at, updated_at) "
+                 f"SELECT {', '.join(values)}, ?, ? FROM {_source(target)} "
+                 f"WHERE s.status = '{NEW}' ORDER BY s.{target.key}", [stamp, stamp])
     if target.classes:
-        _write_classes(conn, target)
+        _write_classes(conn, target, changed)
     for sql in indexes:
         conn.execute(sql)
 
 
-def _write_classes(conn, target: Target) -> None:
-    conn.execute(f"DELETE FROM main.mark_classes WHERE reg_no IN "
-                 f"(SELECT reg_no FROM temp.{target.stage} WHERE status = '{CHANGED}')")
-    conn.execute(f"INSERT INTO main.mark_classes (reg_no, nice_class) SELECT s.reg_no, j.value "
-                 f"FROM temp.{target.stage} AS s, json_each(s.classes) AS j "
-                 f"WHERE s.status IN ('{NEW}', '{CHANGED}') ORDER BY s.reg_no, j.value")
+def _write_classes(conn, target: Target, changed: bool) -> None:
+    if changed:
+        conn.execute(f"DELETE FROM main.mark_classes WHERE reg_no IN "
+                     f"(SELECT reg_no FROM temp.{target.stage} WHERE status = '{CHANGED}')")
+    conn.execute(f"INSERT INTO main.mark_classes (reg_no, nice_class) SELECT s.reg_no, k.nice_class "
+                 f"FROM temp.{target.stage} AS s JOIN {target.class_sets} AS k ON k.{CLASS_SET} = s.{CLASS_SET} "
+                 f"WHERE s.status IN ('{NEW}', '{CHANGED}') ORDER BY s.reg_no, k.nice_class")
 
 
 def _drop_indexes(conn, target: Target) -> list[str]:

@@ -5,19 +5,23 @@ How a million rows stay fast and small:
 - The input is read once, as a stream. Its encoding (UTF-8 with or without BOM, else GB18030) is
   decided by a pass over the bytes first, and it is always decoded strictly. Standard input is
   spooled to a temporary file, so it is read like a file.
-- Each valid row becomes one tuple, staged in chunks in a TEMP table of the import's connection
-  (SQLite keeps it on disk). Per row, memory keeps only its key and line, to refuse a key given twice.
-  Rows are then compared with the register and written from the stage by a few INSERT ... SELECT
-  statements in key order (ipcli.db.bulk), inside one transaction.
+- Each valid row becomes one tuple of its own values, staged a small chunk at a time (while the
+  chunk is still in the CPU cache) in a TEMP table of the import's connection; values that many rows
+  share (a mark's dates, kind and key dates; its set of classes) are staged once and named by an id
+  (ipcli.db.bulk). Memory keeps only the set of keys, to refuse a key given twice. Rows are then
+  compared with the register and written from the stage by a few INSERT ... SELECT statements in
+  key order, inside one transaction.
 - A mark's dates and kind are validated, and its key dates computed, by mark_row itself once per
-  distinct (registered_on, term_starts_on, kind); its own fields (registration number, classes, owner
-  id, texts) go through the validators mark_row uses, once per distinct value where values repeat.
-  The result is the row mark_row gives (tests/test_import.py checks that they agree).
-- Patents go through patent_row row by row; only the owner id is validated once per distinct value.
+  distinct (registered_on, term_starts_on, kind); its classes and owner id go through the validators
+  mark_row uses once per distinct text, its registration number on every row. The result is the row
+  mark_row gives (tests/test_import.py checks that they agree).
+- Patents go through patent_row row by row; only the dates and owner id are validated once per
+  distinct value.
 """
 
 import codecs
 import csv
+import gc
 import json
 import shutil
 import sys
@@ -30,7 +34,7 @@ from operator import itemgetter
 from pathlib import Path
 
 from ipcli.db import bulk
-from ipcli.db.store import MARK_COLUMNS, PATENT_COLUMNS, now_utc
+from ipcli.db.store import PATENT_COLUMNS, now_utc
 from ipcli.errors import Rejected, UsageProblem
 from ipcli.register import rights
 from ipcli.rules import identifiers
@@ -48,12 +52,14 @@ CONFLICT_RULE = "IMPORT-CONFLICT"    # a right stored with other data, without -
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 STDIN = "-"
 STDIN_NAME = "stdin"
-CHUNK_ROWS = 50_000
+CHUNK_ROWS = 1_000  # validated rows staged at a time: a batch small enough to stay in the CPU cache
 READ_BLOCK = 1 << 20
 SNIFF_BYTES = 1 << 16
 # Drop the tables' indexes and build them again after the rows are in, when an import adds at least
-# this many rows and at least as many as the table holds (much faster than updating them row by row).
+# this many rows and at least a quarter as many as the table holds: building an index sorts all its
+# rows once, which beats updating it row by row from about a fifth (200,000 rows into 1,000,000).
 REBUILD_MIN_ROWS = 50_000
+REBUILD_SHARE = 4
 WRITE_STEPS = 3
 UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 GB18030_BOM = b"\x84\x31\x95\x33"
@@ -298,62 +304,102 @@ class Memo(dict):
         return value
 
 
-def _text(text: str | None) -> str | None:
-    return text or None
-
-
 def _owner_id(text: str | None) -> str | None:
     return identifiers.owner_id(text)[1] if text else None
 
 
-def _classes_json(text: str) -> str:
-    return json.dumps(list(identifiers.nice_classes(text)), separators=(",", ":"))
+class Ids(dict):
+    """A small id for each distinct value (a tuple), from 0 on; `values[id]` is the value. take_new()
+    hands out the values first seen since its last call, as (id, *value) rows for a side table."""
+
+    def __init__(self):
+        super().__init__()
+        self.values = []
+        self._taken = 0
+
+    def __missing__(self, value: tuple) -> int:
+        number = self[value] = len(self.values)
+        self.values.append(value)
+        return number
+
+    def take_new(self) -> list:
+        new = [(number, *self.values[number]) for number in range(self._taken, len(self.values))]
+        self._taken = len(self.values)
+        return new
 
 
-# Rows: each kind validates the values of a record into the tuple it stages: (line, key, ...).
-# Texts that repeat (owner, window) are shared objects, which also spares re-encoding them.
+# Rows: each kind validates the values of a record into the tuple it stages: (line, *the values of
+# its target's `staged` columns, ipcli.db.bulk).
 
-# A mark's own values, and those it shares with every mark of the same dates and kind.
-MARK_OWN = ("reg_no", "classes", "name", "owner", "owner_id", "window")
-MARK_SHARED = tuple(column for column in MARK_COLUMNS if column not in MARK_OWN)
+MARK_SHARED = bulk.MARKS.shared
 
 
 class MarkRows:
+    """A mark's dates and kind are checked, and its key dates computed, by mark_row itself once per
+    distinct (registered_on, term_starts_on, kind); its classes and owner id by the validators mark_row
+    uses, once per distinct text; its registration number on every row. The result is the row
+    mark_row gives (tests/test_import.py checks that they agree), staged with its classes and its
+    shared values named by ids."""
+
     kind = "mark"
     target = bulk.MARKS
     columns = Columns(("reg_no", "classes", "name", "owner", "owner_id", "kind", "registered_on", "term_starts_on",
                        "window"), required=("reg_no", "classes", "registered_on"))
     # What `mark import` compares with a stored mark to call a row unchanged (besides its classes).
     compared = ("name", "owner", "owner_id", "kind", "registered_on", "term_starts_on", "window")
-    names = MARK_OWN + MARK_SHARED
     PLACEHOLDER = {"reg_no": "1", "classes": (1,)}
 
     def __init__(self, key_dates: rights.KeyDates):
         self.key_dates = key_dates
         self.missing_years = set()
-        self._shared = Memo(self._shared_values)
-        self._classes = Memo(_classes_json)
+        self._shared_ids, self._class_set_ids = Ids(), Ids()
+        # The shared id of each valid "registered_on|term_starts_on|kind" as given: no valid date or
+        # kind holds a "|", so such a key stands for one triple, and a triple with a "|" is never found.
+        self._shared = {}
+        self._class_sets = Memo(self._class_set)
         self._owner_id = Memo(_owner_id)
-        self._text = Memo(_text)
 
     def validate(self, line: int, values: tuple) -> tuple:
         reg_no, classes, name, owner, owner_id, kind, registered_on, term_starts_on, window = values
         if not (reg_no and classes and registered_on):
             raise _missing(values, self.columns)
-        shared = self._shared[registered_on, term_starts_on or None, kind or None]
         # In mark_row's order, so that a row with several faults is refused for the same one.
-        return (line, identifiers.trademark_reg_no(reg_no), self._classes[classes], name or None, self._text[owner],
-                self._owner_id[owner_id], self._text[window]) + shared
+        shared = self._shared.get(f"{registered_on}|{term_starts_on or ''}|{kind or ''}")
+        if shared is None:
+            shared = self._shared_id(registered_on, term_starts_on, kind)
+        # A number of 1 to 8 ASCII digits is its own canonical form; any other goes through the rule.
+        if not (len(reg_no) <= identifiers.TM_REG_NO_MAX_DIGITS and reg_no.isdigit() and reg_no.isascii()):
+            reg_no = identifiers.trademark_reg_no(reg_no)
+        class_set = self._class_sets[classes]
+        return (line, reg_no, name or None, owner or None, self._owner_id[owner_id], window or None, class_set,
+                shared)
 
-    def _shared_values(self, key: tuple) -> tuple:
+    def take_new(self) -> tuple[list, list]:
+        """(shared rows, class set rows) first seen since the last call, for bulk.stage_rows."""
+        class_sets = [(number, nice_class) for number, *classes in self._class_set_ids.take_new()
+                      for nice_class in classes]
+        return self._shared_ids.take_new(), class_sets
+
+    def row(self, staged: tuple) -> dict:
+        """The mark of a staged row, as mark_row gives it."""
+        own = dict(zip(("line",) + self.target.staged, staged))
+        return {**{column: own[column] for column in self.target.own},
+                "classes": list(self._class_set_ids.values[own[bulk.CLASS_SET]]),
+                **dict(zip(MARK_SHARED, self._shared_ids.values[own[bulk.SHARED]]))}
+
+    def _class_set(self, text: str) -> int:
+        return self._class_set_ids[identifiers.nice_classes(text)]
+
+    def _shared_id(self, registered_on: str, term_starts_on: str | None, kind: str | None) -> int:
         """mark_row's checks of the dates and kind, and the key dates it computes from them."""
-        registered_on, term_starts_on, kind = key
         registered = parse_date(registered_on, "registered_on")
         term = parse_date(term_starts_on, "term_starts_on") if term_starts_on else None
         row = rights.mark_row(self.key_dates, **self.PLACEHOLDER, registered_on=registered, term_starts_on=term,
                               **({"kind": kind} if kind else {}))
         self.missing_years |= rights.missing_years(self.key_dates, row)
-        return tuple(row[column] for column in MARK_SHARED)
+        number = self._shared[f"{registered_on}|{term_starts_on or ''}|{kind or ''}"] = \
+            self._shared_ids[tuple(row[column] for column in MARK_SHARED)]
+        return number
 
 
 class PatentRows:
@@ -362,7 +408,6 @@ class PatentRows:
     columns = Columns(("app_no", "type", "filed_on", "granted_on", "title", "owner", "owner_id", "paid_through",
                        "reduction", "window"), required=("app_no", "filed_on"))
     compared = ("type", "filed_on", "granted_on", "title", "owner", "owner_id", "paid_through", "reduction", "window")
-    names = PATENT_COLUMNS
 
     def __init__(self, key_dates: rights.KeyDates):
         self.key_dates = key_dates
@@ -388,6 +433,9 @@ class PatentRows:
         if years:
             self.missing_years |= years
         return (line, *(row[column] for column in PATENT_COLUMNS))
+
+    def take_new(self) -> tuple[list, list]:
+        return [], []
 
 
 ROWS = {"mark": MarkRows, "patent": PatentRows}
@@ -432,7 +480,7 @@ class Importer:
         bulk.create_stage(self.store, self.rows.target)
         try:
             encoding = detect_encoding(source.path)
-            with open(source.path, encoding=encoding, newline="") as handle:
+            with open(source.path, encoding=encoding, newline="") as handle, _without_gc():
                 self._read(handle, source.fmt, report, progress or _ignore)
         except InputRejected as problem:
             report.errors.append((problem.line, problem.error))
@@ -444,7 +492,9 @@ class Importer:
 
     def _read(self, handle, fmt: str, report: Report, progress) -> None:
         records = (csv_records if fmt == "csv" else jsonl_records)(handle, self.rows.columns)
-        validate, errors, seen, batch, count = self.rows.validate, report.errors, {}, [], 0
+        validate, errors, batch, count = self.rows.validate, report.errors, [], 0
+        keys, duplicates = set(), []  # the keys staged; (line, key) of the valid rows that repeat one
+        add_key, distinct = keys.add, 0
         for line, values in records:
             count += 1
             if type(values) is not tuple:
@@ -455,19 +505,25 @@ class Importer:
             except Rejected as error:
                 errors.append((line, _with_rule(error)))
                 continue
-            first = seen.setdefault(staged[1], line)
-            if first != line:
-                errors.append((line, Rejected("import.duplicate", rule=DUPLICATE_RULE, value=staged[1], first=first)))
+            add_key(staged[1])
+            if len(keys) == distinct:
+                duplicates.append((line, staged[1]))
                 continue
+            distinct += 1
             batch.append(staged)
             if len(batch) == CHUNK_ROWS:
                 self._stage(batch, handle, progress)
                 batch = []
         self._stage(batch, handle, progress)
         report.rows = count
+        if duplicates:  # each repeats a staged row, the first valid row with its key
+            first = bulk.staged_lines(self.store, self.rows.target, {key for _, key in duplicates})
+            errors += [(line, Rejected("import.duplicate", rule=DUPLICATE_RULE, value=key, first=first[key]))
+                       for line, key in duplicates]
 
     def _stage(self, batch: list, handle, progress) -> None:
-        bulk.stage_rows(self.store, self.rows.target, self.rows.names, batch)
+        shared, class_sets = self.rows.take_new()
+        bulk.stage_rows(self.store, self.rows.target, batch, shared, class_sets)
         self.staged += len(batch)
         progress(handle.buffer.tell())
 
@@ -499,15 +555,16 @@ class Importer:
         """Store the checked rows in one transaction; `progress(step)` after each of WRITE_STEPS."""
         progress = progress or _ignore
         store, target = self.store, self.rows.target
-        with store.transaction():
+        with bulk.writing(store), store.transaction():
             counts = self._recheck(report)
             progress(1)
             if self.update:
                 for stored, staged in bulk.changed_rights(store, target):
                     store.journal(self.rows.kind, staged[target.key], stored, staged)
             progress(2)
-            rebuild = counts["added"] >= max(REBUILD_MIN_ROWS, bulk.count_rights(store, target))
-            bulk.write_staged(store, target, now_utc(), rebuild_indexes=rebuild)
+            added = counts["added"]
+            rebuild = added >= REBUILD_MIN_ROWS and added * REBUILD_SHARE >= bulk.count_rights(store, target)
+            bulk.write_staged(store, target, now_utc(), rebuild_indexes=rebuild, changed=counts["updated"] > 0)
             store.journal(self.rows.kind, report.journal_id, None,
                           {"file": report.name, "rows_read": report.rows, **counts})
             progress(3)
@@ -526,6 +583,19 @@ class Importer:
 
 def summary(report: Report, dry_run: bool) -> dict:
     return {"file": report.name, "rows_read": report.rows, **report.counts, "dry_run": dry_run}
+
+
+@contextmanager
+def _without_gc():
+    """No cyclic garbage collection while rows are read: they make no cycles, and the collector would
+    walk every object still held, again and again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _ignore(*args) -> None:
