@@ -49,7 +49,19 @@ class App:
             ctx = click.get_current_context()
             self._store = Store(self.db_path, operator=self.operator, command=ctx.command_path)
             ctx.call_on_close(self._store.close)
+            self._settle_interrupted_exports()
         return self._store
+
+    def _settle_interrupted_exports(self) -> None:
+        """An export killed while publishing its files is settled by the next command that opens the
+        register (ipcli.register.publication); the user hears of the ones undone."""
+        from ipcli.register.publication import pending_intents
+
+        if pending_intents(self.db_path):
+            from ipcli.register.batches import recover_exports
+
+            for batch_id in recover_exports(self._store):
+                self.warn("batch.export_undone", batch=batch_id)
 
     def calendar(self):
         """The working-day calendar: bundled years, overridden by years imported into the database."""

@@ -172,11 +172,47 @@ def test_export_leaves_no_temporary_file_and_fails_whole(clerk, tmp_path, monkey
     assert "No space left on device" in message
     assert not (tmp_path / "out").exists()  # no temporary file, no JSON renamed first, not the directory made
     assert filings(clerk, type="transfer", status="ready") == ready
-    assert ok(clerk("batch", "list", "--format", "json")) == []
+    assert ok(clerk("batch", "list", "--format", "json")) == [] and intents(tmp_path) == []
     monkeypatch.setattr(os, "replace", real_replace)
     summary = export(clerk, tmp_path / "out", "transfer")
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
         [Path(summary["file"]).name, Path(summary["csv_file"]).name])
+
+
+def intents(tmp_path) -> list[Path]:
+    return sorted(tmp_path.glob("*.db-export-*"))
+
+
+def test_an_export_killed_between_its_renames_and_its_commit_is_undone_by_the_next_command(clerk, tmp_path):
+    """The state a SIGKILL leaves there (tests/test_crash.py kills real exports): files under their final
+    names and an intent, while the register never recorded the batch."""
+    from ipcli.register import publication
+
+    ready = filings(clerk, type="renewal", status="ready")
+    ok(clerk("db", "backup", str(tmp_path / "before.db"), "--format", "json"))
+    summary = export(clerk, tmp_path / "out", "renewal")
+    ok(clerk("db", "restore", str(tmp_path / "before.db"), "--format", "json"))
+    files = [Path(summary["file"]), Path(summary["csv_file"])]
+    publication.write_intent(tmp_path / "county.db", summary["batch_id"],
+                             [(file.with_name(f".{file.name}.x.tmp"), file) for file in files])
+    result = clerk("batch", "list", "--format", "json")
+    assert ok(result) == []
+    assert result.stderr == (f"ipcli: warning: the export of batch {summary['batch_id']} was interrupted before it was "
+                             "recorded: its files were removed and its filings are still ready\n")
+    assert not any(file.exists() for file in files) and intents(tmp_path) == []
+    assert filings(clerk, type="renewal", status="ready") == ready
+
+
+def test_an_export_killed_after_its_commit_keeps_its_files(clerk, tmp_path):
+    from ipcli.register import publication
+
+    summary = export(clerk, tmp_path / "out", "renewal")
+    files = [Path(summary["file"]), Path(summary["csv_file"])]
+    publication.write_intent(tmp_path / "county.db", summary["batch_id"],
+                             [(file.with_name(f".{file.name}.x.tmp"), file) for file in files])
+    result = clerk("batch", "list", "--format", "json")
+    assert [batch["batch_id"] for batch in ok(result)] == [summary["batch_id"]] and result.stderr == ""
+    assert all(file.exists() for file in files) and intents(tmp_path) == []
 
 
 def test_export_into_a_file_is_a_usage_error_and_writes_nothing(clerk, tmp_path):

@@ -19,7 +19,7 @@ from ipcli import __version__
 from ipcli.db import batches as db, filings as filings_db
 from ipcli.errors import NotFound, Rejected, Unavailable, UsageProblem
 from ipcli.net import network_reason
-from ipcli.register import batch_format as fmt, lifecycle, rights as register_rights
+from ipcli.register import batch_format as fmt, lifecycle, publication, rights as register_rights
 from ipcli.register.desk import MARK, PATENT, Desk
 from ipcli.register.filings import EXPORTED, FINAL, SUBMITTED
 
@@ -56,7 +56,7 @@ class Staging:
 
     def write(self, name: str, write, encoding: str = "utf-8") -> None:
         final = self.out_dir / name
-        with self._os_errors():
+        with _os_errors(self.out_dir):
             if not self.out_dir.is_dir():
                 self.out_dir.mkdir(parents=True)
                 self.made_dir = True
@@ -71,7 +71,7 @@ class Staging:
                 os.fsync(handle.fileno())
 
     def publish(self) -> None:
-        with self._os_errors():
+        with _os_errors(self.out_dir):
             for entry in self.files:
                 os.replace(entry[0], entry[1])
                 entry[2] = True
@@ -82,22 +82,26 @@ class Staging:
         if self.made_dir and not any(self.out_dir.iterdir()):
             self.out_dir.rmdir()
 
+    def pairs(self) -> list[tuple[Path, Path]]:
+        """(temporary, final) absolute name of each file."""
+        return [(temporary.resolve(), final.resolve()) for temporary, final, _ in self.files]
+
     def final(self, index: int) -> Path:
         return self.files[index][1]
 
-    @contextmanager
-    def _os_errors(self):
-        try:
-            yield
-        except OSError as error:
-            raise UsageProblem("batch.out_unwritable", dir=str(self.out_dir),
-                               reason=error.strerror or str(error)) from None
+
+@contextmanager
+def _os_errors(directory: Path):
+    try:
+        yield
+    except OSError as error:
+        raise UsageProblem("batch.out_unwritable", dir=str(directory), reason=error.strerror or str(error)) from None
 
 
 def export_batch(store, request: ExportRequest) -> dict | None:
     """Write the batch of the ready filings and move them to `exported`, all or nothing; None when
     there is nothing to export (and nothing is written)."""
-    staging = Staging(request.out_dir)
+    staging, intent = Staging(request.out_dir), None
     try:
         with store.transaction():
             items = _ready_items(store, request)
@@ -112,11 +116,24 @@ def export_batch(store, request: ExportRequest) -> dict | None:
             document = fmt.document_text(manifest, texts)
             _stage_files(staging, request, manifest["batch_id"], document, items)
             _record_export(store, request, manifest, document, staging, items)
+            with _os_errors(Path(store.db_path).parent):
+                intent = publication.write_intent(store.db_path, manifest["batch_id"], staging.pairs())
             staging.publish()
     except BaseException:
         staging.discard()
+        if intent is not None:
+            intent.unlink(missing_ok=True)
         raise
+    intent.unlink(missing_ok=True)
     return export_view(manifest, staging)
+
+
+def recover_exports(store) -> list[str]:
+    """Settle the files of exports that died while publishing them (ipcli.register.publication);
+    the ids of the batches whose export was undone."""
+    with store.transaction():
+        settled = publication.recover(store.db_path, lambda batch_id: db.get_batch(store, batch_id) is not None)
+    return [batch_id for batch_id, committed in settled if not committed]
 
 
 def _ready_items(store, request: ExportRequest) -> list[dict]:

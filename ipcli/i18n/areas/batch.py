@@ -21,6 +21,8 @@ EN = {
     "batch.export_invalid": "the ready filings would not make a valid batch ({path}): correct the filing first",
     "batch.file_exists": "{file} already exists",
     "batch.out_unwritable": "cannot write to {dir}: {reason}",
+    "batch.export_undone": "the export of batch {batch} was interrupted before it was recorded: its files were "
+                           "removed and its filings are still ready",
     "batch.unreadable": "cannot read {file}: {reason}",
     "batch.not_utf8": "the file is not UTF-8 text",
     "batch.bad_json": "not JSON: {detail} at line {line}, column {column}",
@@ -139,6 +141,7 @@ ZH = {
     "batch.export_invalid": "待报送收件无法构成有效批次（{path}）：请先更正该收件",
     "batch.file_exists": "{file} 已存在",
     "batch.out_unwritable": "无法写入 {dir}：{reason}",
+    "batch.export_undone": "批次 {batch} 的导出在登记前中断：已删除其文件，其收件仍为待报送",
     "batch.unreadable": "无法读取 {file}：{reason}",
     "batch.not_utf8": "文件不是 UTF-8 文本",
     "batch.bad_json": "不是 JSON：{detail}，第 {line} 行第 {column} 列",
