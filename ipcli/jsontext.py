@@ -13,6 +13,11 @@ _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[{]|[\]}]|[0-9]+')
 _ESCAPES = re.compile(r'(\\+)u([dD][89a-fA-F][0-9a-fA-F]{2})(?:\\u([dD][c-fC-F][0-9a-fA-F]{2}))?')
 NESTING_SHOWN = 100  # a document nested deeper than the parser can go is refused where it passes this depth
+# The messages of the refusals beyond bad syntax, for callers that explain each in their own words.
+DUPLICATE_KEY = "duplicate key"
+TOO_DEEP = "nested too deeply"
+NUMBER_TOO_LONG = "number too long"
+LONE_SURROGATE = "lone surrogate in \\u escape"
 
 
 def loads(text: str):
@@ -22,15 +27,15 @@ def loads(text: str):
     except json.JSONDecodeError:
         raise
     except _DuplicateKey:
-        raise json.JSONDecodeError("duplicate key", text, _duplicate_key(text)) from None
+        raise json.JSONDecodeError(DUPLICATE_KEY, text, _duplicate_key(text)) from None
     except RecursionError:
-        raise json.JSONDecodeError("nested too deeply", text, _too_deep(text)) from None
+        raise json.JSONDecodeError(TOO_DEEP, text, _too_deep(text)) from None
     except ValueError:  # an integer of more digits than int() converts
-        raise json.JSONDecodeError("number too long", text, _long_number(text)) from None
+        raise json.JSONDecodeError(NUMBER_TOO_LONG, text, _long_number(text)) from None
     if _SURROGATE_ESCAPE.search(text):
         position = _lone_surrogate(text)
         if position is not None:
-            raise json.JSONDecodeError("lone surrogate in \\u escape", text, position)
+            raise json.JSONDecodeError(LONE_SURROGATE, text, position)
     return document
 
 

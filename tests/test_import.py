@@ -243,6 +243,21 @@ def test_bad_jsonl_lines(invoke, tmp_path):
         f"ipcli: error: {path}: 4 of 5 rows rejected; nothing was written"]
 
 
+def test_jsonl_lines_that_parsers_read_differently_are_refused_where_the_problem_is(invoke, tmp_path):
+    mark = '"classes": [9], "registered_on": "2020-01-01"'
+    lines = ['{"reg_no": "1", "reg_no": "2", %s}' % mark, '{"reg_no": %s, %s}' % ("[" * 5000 + "]" * 5000, mark),
+             '{"reg_no": %s, %s}' % ("1" * 5000, mark), '{"reg_no": "4", "name": "\\ud800", %s}' % mark]
+    path = write(tmp_path, "marks.jsonl", "\n".join(lines) + "\n")
+    result = invoke("mark", "import", path)
+    assert result.exit_code == 65
+    assert error_lines(result) == [
+        f"{path}:1: a key is given twice in one object (at character 17) [IMPORT-FORMAT]",
+        f"{path}:2: JSON nested too deeply (at character 111) [IMPORT-FORMAT]",
+        f"{path}:3: a number with too many digits (at character 12) [IMPORT-FORMAT]",
+        f"{path}:4: a \\u escape of half a surrogate pair, which is no character (at character 26) [IMPORT-FORMAT]",
+        f"ipcli: error: {path}: 4 of 4 rows rejected; nothing was written"]
+
+
 def test_line_numbers_count_physical_lines(invoke, tmp_path):
     text = HEADER + "\n" + GOOD[0].replace(",闽光,", ',"闽\n光\n",') + "\n" + "1,46,,,,,2020-01-01,\n" + GOOD[1]
     path = write(tmp_path, "marks.csv", text)
@@ -352,6 +367,10 @@ def test_patents_are_imported_with_their_key_dates(invoke, tmp_path):
     (f"{app_no('201910123456')},,2019-06-03,,,,,x,,\n", "paid_through: 'x' is not a whole number [IMPORT-FORMAT]"),
     (f"{app_no('201910123456')},,2019-06-03,,,,,21,,\n",
      "year 21 is outside the 20-year term of this invention patent [R-PAT-TERM]"),
+    (f"{app_no('201910123456')},,2019-06-03,,,,,{'0' * 30}21,,\n",
+     "year 21 is outside the 20-year term of this invention patent [R-PAT-TERM]"),
+    (f"{app_no('201910123456')},,2019-06-03,,,,,{'1' * 19},,\n",
+     "paid_through: a whole number of 19 digits is too large [IMPORT-FORMAT]"),
 ])
 def test_bad_patent_rows(invoke, tmp_path, row, message):
     path = write(tmp_path, "patents.csv", PATENT_HEADER + row)

@@ -33,6 +33,7 @@ from functools import partial
 from operator import itemgetter
 from pathlib import Path
 
+from ipcli import jsontext
 from ipcli.db import bulk
 from ipcli.db.store import PATENT_COLUMNS, now_utc
 from ipcli.errors import Rejected, UsageProblem
@@ -232,6 +233,12 @@ def _getter(header: list, columns: Columns, line: int):
     return itemgetter(*(header.index(name) if name in header else -1 for name in columns.names))
 
 
+# What jsontext refuses besides bad syntax, each explained in its own words.
+JSON_REFUSALS = {jsontext.DUPLICATE_KEY: "import.json_duplicate_key", jsontext.TOO_DEEP: "import.json_too_deep",
+                 jsontext.NUMBER_TOO_LONG: "import.json_number_too_long",
+                 jsontext.LONE_SURROGATE: "import.json_lone_surrogate"}
+
+
 def jsonl_records(handle, columns: Columns):
     for line, text in enumerate(handle, start=1):
         if line == 1:
@@ -239,9 +246,9 @@ def jsonl_records(handle, columns: Columns):
         if not text.strip():
             continue
         try:
-            record = json.loads(text)
-        except ValueError as error:
-            yield line, Rejected("import.bad_json", rule=FORMAT_RULE, column=getattr(error, "colno", 1))
+            record = jsontext.loads(text)
+        except json.JSONDecodeError as error:
+            yield line, Rejected(JSON_REFUSALS.get(error.msg, "import.bad_json"), rule=FORMAT_RULE, column=error.colno)
             continue
         if type(record) is not dict:
             yield line, Rejected("import.not_object", rule=FORMAT_RULE)
@@ -278,10 +285,17 @@ def parse_date(text: str, column: str) -> date:
     return day
 
 
+# Longer whole numbers are outside every column's range, and beyond SQLite's 64-bit integers.
+INTEGER_MAX_DIGITS = 18
+
+
 def parse_integer(text: str, column: str) -> int:
     if not (text.isascii() and text.isdigit()):
         raise Rejected("import.not_integer", rule=FORMAT_RULE, column=column, value=text)
-    return int(text)
+    digits = text.lstrip("0")
+    if len(digits) > INTEGER_MAX_DIGITS:
+        raise Rejected("import.integer_too_large", rule=FORMAT_RULE, column=column, digits=len(digits))
+    return int(digits or "0")
 
 
 def _missing(values: tuple, columns: Columns) -> Rejected:
