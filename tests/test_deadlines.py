@@ -190,3 +190,15 @@ def test_ics_has_one_stable_event_per_deadline(register):
     later = register("deadlines", "--days", "30", "--format", "ics", today="2026-11-25").stdout_bytes.decode()
     assert [line for line in later.split("\r\n") if line.startswith("UID:")] == uids
     assert all(len(line.encode()) <= 75 for line in first.split("\r\n"))
+
+
+def test_cyclic_gc_is_paused_only_while_a_listing_is_built():
+    import gc
+
+    from ipcli.register.deadlines import without_cyclic_gc
+
+    with pytest.raises(RuntimeError):
+        with without_cyclic_gc():
+            assert not gc.isenabled()
+            raise RuntimeError
+    assert gc.isenabled()

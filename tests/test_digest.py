@@ -19,7 +19,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from ipcli.delivery import Redactor, dingtalk_signature, webhook_destination
-from ipcli.register.digest import reminder_step
+from ipcli.register.digest import _aligned, reminder_step
 
 TODAY = date(2026, 11, 21)  # conftest's IPCLI_TODAY
 USER, PASSWORD = "clerk", "s3cret-Pa55-word"
@@ -247,6 +247,19 @@ def test_reminder_step_is_the_smallest_step_reached():
     ladder = (90, 30, 7)
     assert [reminder_step(d, ladder) for d in (120, 91, 90, 31, 30, 8, 7, 0, -1)] == \
         [None, None, "90", "90", "30", "30", "7", "7", "overdue"]
+
+
+def test_text_table_pads_wide_characters_to_two_columns():
+    """Wide and full-width characters take two columns, an em dash one; trailing blanks are cut."""
+    headers = ["due on", "title", "overdue", "rule"]
+    rows = [["2026-03-02 *", "家具9155", "—", "R-TM-WINDOW"], ["2026-03-10", "Shoes 1", "仍可挽救", ""],
+            ["2026-04-01", "ＡＢ全角", "lost", "R-%s"]]
+    assert _aligned(headers, [list(column) for column in zip(*rows)]).split("\n") == [
+        "due on        title     overdue   rule",
+        "------------  --------  --------  -----------",
+        "2026-03-02 *  家具9155  —         R-TM-WINDOW",
+        "2026-03-10    Shoes 1   仍可挽救",
+        "2026-04-01    ＡＢ全角  lost      R-%s"]
 
 
 # stdout as the destination, and the ladder over time

@@ -1,7 +1,10 @@
 """What falls due and what has slipped: the open deadlines of the register, read from the stored
 key dates, and for those already passed whether they can still be saved and at what late fee."""
 
+import gc
+from contextlib import contextmanager
 from datetime import date, timedelta
+from functools import lru_cache
 
 from ipcli.db import deadlines as db
 from ipcli.rules import patent as patent_rules
@@ -51,6 +54,19 @@ class _DaysLeft(dict):
         return days
 
 
+@contextmanager
+def without_cyclic_gc():
+    """No cyclic garbage collection while a listing is built and rendered: its rows make no cycles,
+    and with a hundred thousand of them held the collector would walk them all again and again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def default_overdue_since(today: date) -> date:
     return today - timedelta(days=OVERDUE_LOOKBACK_DAYS)
 
@@ -92,8 +108,14 @@ def _overdue(facts: _OverdueFacts, today: date, kind: str, right_no: str) -> tup
 
 
 def _mark_in_grace(facts: _OverdueFacts, today: date, reg_no: str) -> tuple:
-    """R-TM-GRACE: renewable until the grace end with the late fee (FEE-TM, online, per class)."""
     grace_ends_on, classes = facts.marks[reg_no]
+    return _late_renewal(today, grace_ends_on, classes)
+
+
+@lru_cache(maxsize=4096)
+def _late_renewal(today: date, grace_ends_on: str, classes: int) -> tuple:
+    """R-TM-GRACE: renewable until the grace end with the late fee (FEE-TM, online, per class); worked
+    out once per grace end and number of classes, which many overdue marks share."""
     if today > date.fromisoformat(grace_ends_on):
         return LOST, None, None
     return SAVEABLE, None, trademark_fee(LATE_RENEWAL, today, False, classes)[0]
@@ -103,12 +125,25 @@ def _annuity_in_grace(facts: _OverdueFacts, today: date, app_no: str) -> tuple:
     """R-PAT-LATE: payable until the stored grace end with today's late-fee band, a percentage of the
     full annual fee (FEE-PAT-ANNUAL)."""
     patent = facts.patents[app_no]
-    grace_ends_on = date.fromisoformat(patent["next_annuity_grace_ends_on"])
-    if today > grace_ends_on:
+    percent = _late_percent(today, patent["next_annuity_due_on"], patent["next_annuity_grace_ends_on"])
+    if percent is None:
         return LOST, None, None
-    percent, _ = patent_rules.late_band(date.fromisoformat(patent["next_annuity_due_on"]), grace_ends_on, today)
-    fee, _ = annual_fee(patent["type"], patent["next_annuity_year"])
-    return SAVEABLE, percent, fee * percent // 100
+    return SAVEABLE, percent, _full_annual_fee(patent["type"], patent["next_annuity_year"]) * percent // 100
+
+
+@lru_cache(maxsize=4096)
+def _late_percent(today: date, due_on: str, grace_ends_on: str) -> int | None:
+    """R-PAT-LATE: today's late-fee band of an annual fee due on `due_on`, None once its grace has ended;
+    worked out once per due date, which many overdue patents share."""
+    grace_ends = date.fromisoformat(grace_ends_on)
+    if today > grace_ends:
+        return None
+    return patent_rules.late_band(date.fromisoformat(due_on), grace_ends, today)[0]
+
+
+@lru_cache(maxsize=256)
+def _full_annual_fee(patent_type: str, year: int) -> int:
+    return annual_fee(patent_type, year)[0]
 
 
 def expiries(store, today: date, *, days: int, owner=None, window=None) -> list[dict]:

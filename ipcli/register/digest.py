@@ -6,6 +6,7 @@ import html
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from operator import itemgetter
 from typing import NamedTuple
 from unicodedata import east_asian_width
 
@@ -20,6 +21,7 @@ _COLUMNS = ("due_on", "days_left", "right_type", "right_no", "title", "rule")
 _OVERDUE_COLUMNS = ("overdue_status", "late_fee_rate_pct", "late_fee")
 _KIND_ORDER = {kind: index for index, kind in enumerate(DEADLINE_KINDS)}
 _CODES = frozenset({"kind", "right_type", "overdue_status"})  # shown by their translated label
+_DEADLINE_IDENTITY = itemgetter("kind", "right_type", "right_no", "due_on", "filing_id")
 
 
 def reminder_step(days_left: int, ladder) -> str | None:
@@ -44,8 +46,7 @@ def reminders(rows: list[dict], ladder) -> list[Item]:
         days = row["days_left"]
         step = OVERDUE_STEP if days < 0 else steps[days] if days < len(steps) else None
         if step is not None:
-            key = (row["kind"], row["right_type"], row["right_no"], row["due_on"], row["filing_id"], step)
-            items.append(Item(row, step, key))
+            items.append(Item(row, step, (*_DEADLINE_IDENTITY(row), step)))
     return items
 
 
@@ -107,25 +108,31 @@ def _owner_name(owner: str) -> str:
     return owner or t("digest.no_owner")
 
 
-def _columns(rows: list[dict]) -> list[str]:
-    extra = [column for column in _OVERDUE_COLUMNS if any(row[column] is not None for row in rows)]
-    return list(_COLUMNS) + extra
+_FIELDS = (*_COLUMNS, *_OVERDUE_COLUMNS, "provisional")
 
 
-def _cells(rows: list[dict], column: str) -> list[str]:
-    """One column of a table as text (a digest may have a million cells: one loop per column)."""
+def _field_values(rows: list[dict]) -> dict[str, list]:
+    """{field: its values in these rows}, one C loop per field (a digest may have a million cells; no
+    tuple per row either, which would wake the cyclic garbage collector again and again)."""
+    return {field: list(map(itemgetter(field), rows)) for field in _FIELDS}
+
+
+def _cells(values: dict[str, list], column: str) -> list[str]:
+    """One column of a table as text, from the values of _field_values."""
+    cells = values[column]
     if column == "due_on":
-        return [row["due_on"] + " *" if row["provisional"] else row["due_on"] for row in rows]
+        return [due_on + " *" if provisional else due_on for due_on, provisional in zip(cells, values["provisional"])]
     if column in _CODES:
         language = get_language()
-        return [_code_label(language, row[column]) if row[column] else "—" for row in rows]
+        labels = {code: _code_label(language, code) if code else "—" for code in set(cells)}
+        return list(map(labels.__getitem__, cells))
     if column == "days_left":
-        return [str(row["days_left"]) for row in rows]
-    return [value if isinstance(value := row[column], str) else display(column, value) for row in rows]
+        return list(map(str, cells))
+    return [value if isinstance(value, str) else display(column, value) for value in cells]
 
 
 def _cell(row: dict, column: str) -> str:
-    return _cells([row], column)[0]
+    return _cells(_field_values([row]), column)[0]
 
 
 @lru_cache(maxsize=256)
@@ -135,9 +142,12 @@ def _code_label(language: str, code: str) -> str:
 
 
 def _table(rows: list[dict]) -> tuple[list[str], list[list[str]]]:
-    """Headers and columns (not rows) of the table of these rows."""
-    columns = _columns(rows)
-    return [label(c) for c in columns], [_cells(rows, c) for c in columns]
+    """Headers and columns (not rows) of the table of these rows: the overdue columns only where a
+    row has a value in them."""
+    values = _field_values(rows)
+    extra = [column for column in _OVERDUE_COLUMNS if values[column].count(None) < len(rows)]
+    columns = [*_COLUMNS, *extra]
+    return [label(c) for c in columns], [_cells(values, c) for c in columns]
 
 
 # plain text
@@ -155,27 +165,36 @@ def render_text(digest: Digest) -> str:
 
 def _aligned(headers: list[str], columns: list[list[str]]) -> str:
     """A plain table in the layout of tabulate's "simple" format (header, dashes, left-aligned columns
-    two spaces apart), drawn here because tabulate takes seconds on a large portfolio's digest."""
-    widths, padded = zip(*(_padded([header, *cells]) for header, cells in zip(headers, columns)))
-    lines = ["  ".join(line).rstrip() for line in zip(*padded)]
+    two spaces apart), drawn here because tabulate takes seconds on a large portfolio's digest: one
+    %-format per line, its columns padded by the format where their length is their width."""
+    widths, formats, cells = zip(*(_fitted([header, *cells]) for header, cells in zip(headers, columns)))
+    line = "  ".join(formats)
+    lines = [(line % values).rstrip() for values in zip(*cells)]
     lines.insert(1, "  ".join("-" * width for width in widths))
     return "\n".join(lines)
 
 
-def _padded(cells: list[str]) -> tuple[int, list[str]]:
-    """The width of a column and its cells padded to it (wide characters take two columns)."""
+def _fitted(cells: list[str]) -> tuple[int, str, list[str]]:
+    """The width of a column, the %-format of its cells and the cells for it: padded here when they
+    have wide characters, which take two columns each."""
     if "".join(cells).isascii():
         width = max(map(len, cells))
-        return width, [cell.ljust(width) for cell in cells]
-    extra = [_wide_characters(cell) for cell in cells]
+        return width, f"%-{width}s", cells
+    extra = [0 if cell.isascii() else len(cell.translate(_ONLY_WIDE)) for cell in cells]
     width = max(len(cell) + wide for cell, wide in zip(cells, extra))
-    return width, [cell.ljust(width - wide) for cell, wide in zip(cells, extra)]
+    return width, "%s", [cell.ljust(width - wide) for cell, wide in zip(cells, extra)]
 
 
-@lru_cache(maxsize=4096)
-def _wide_characters(text: str) -> int:
-    """How many East Asian wide and full-width characters `text` has: each takes two columns."""
-    return 0 if text.isascii() else sum(1 for char in text if east_asian_width(char) in "WF")
+class _WideOnly(dict):
+    """A str.translate table that keeps the East Asian wide and full-width characters (two columns
+    each) and drops the others, filled in as characters are met: counting them is one C loop."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = self[code] = code if east_asian_width(chr(code)) in "WF" else None
+        return kept
+
+
+_ONLY_WIDE = _WideOnly()
 
 
 def _notes(digest: Digest) -> list[str]:
