@@ -195,7 +195,7 @@ def test_ics_has_one_stable_event_per_deadline(register):
 def test_cyclic_gc_is_paused_only_while_a_listing_is_built():
     import gc
 
-    from ipcli.register.deadlines import without_cyclic_gc
+    from ipcli.memory import without_cyclic_gc
 
     with pytest.raises(RuntimeError):
         with without_cyclic_gc():

@@ -1,10 +1,8 @@
 """`ipcli batch`: submission batches of renewals, transfers, licences and pledges, exported at one
 window, checked and imported at the next, submitted to an intake endpoint, and decided."""
 
-import gc
 import os
 import sys
-from contextlib import contextmanager
 from datetime import datetime
 from functools import wraps
 from pathlib import Path
@@ -17,6 +15,7 @@ from ipcli.clickext import DATE, Choice, Group, IntRange, option
 from ipcli.context import SHANGHAI, get_app
 from ipcli.errors import ConfigError, Rejected, UsageProblem
 from ipcli.i18n import localize_codes, t
+from ipcli.memory import without_cyclic_gc
 from ipcli.output import format_option
 from ipcli.register.batch_format import BATCH_TYPES
 
@@ -30,21 +29,10 @@ def without_gc_pauses(command):
 
     @wraps(command)
     def run(*args, **kwargs):
-        with _gc_paused():
+        with without_cyclic_gc():
             return command(*args, **kwargs)
 
     return run
-
-
-@contextmanager
-def _gc_paused():
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 @click.group(cls=Group, help="help.batch")

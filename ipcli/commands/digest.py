@@ -14,6 +14,7 @@ from ipcli.db.digest_log import record_sent, sent_keys
 from ipcli.delivery import EMAIL, STDOUT, DeliveryFailed, Destination
 from ipcli.errors import ExitCode
 from ipcli.i18n import get_language, t
+from ipcli.memory import without_cyclic_gc
 from ipcli.register import deadlines
 from ipcli.register.digest import (DEFAULT_LADDER, Digest, reminders, render_html, render_markdown, render_text,
                                    unsent)
@@ -68,7 +69,7 @@ def digest(ctx, days, addresses, webhooks, ladder, dry_run):
     destinations = _destinations(addresses, webhooks)
     needs_mail = not dry_run and any(d.channel == EMAIL for d in destinations)
     settings = delivery.smtp_settings() if needs_mail else None  # missing settings: exit 78 before anything
-    with deadlines.without_cyclic_gc():
+    with without_cyclic_gc():
         run = DigestRun(get_app(), ladder, max(ladder) if days is None else days)
         pending = {destination: run.unsent(destination) for destination in destinations}
         if dry_run:

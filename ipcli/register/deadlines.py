@@ -1,8 +1,6 @@
 """What falls due and what has slipped: the open deadlines of the register, read from the stored
 key dates, and for those already passed whether they can still be saved and at what late fee."""
 
-import gc
-from contextlib import contextmanager
 from datetime import date, timedelta
 from functools import lru_cache
 
@@ -52,19 +50,6 @@ class _DaysLeft(dict):
     def __missing__(self, iso: str) -> int:
         days = self[iso] = (date.fromisoformat(iso) - self.today).days
         return days
-
-
-@contextmanager
-def without_cyclic_gc():
-    """No cyclic garbage collection while a listing is built and rendered: its rows make no cycles,
-    and with a hundred thousand of them held the collector would walk them all again and again."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def default_overdue_since(today: date) -> date:

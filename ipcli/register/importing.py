@@ -21,7 +21,6 @@ How a million rows stay fast and small:
 
 import codecs
 import csv
-import gc
 import json
 import shutil
 import sys
@@ -37,6 +36,7 @@ from ipcli import jsontext
 from ipcli.db import bulk
 from ipcli.db.store import PATENT_COLUMNS, now_utc
 from ipcli.errors import Rejected, UsageProblem
+from ipcli.memory import without_cyclic_gc
 from ipcli.register import rights
 from ipcli.rules import identifiers
 from ipcli.rules.dates import EARLIEST, ISO_DATE, LATEST
@@ -494,7 +494,7 @@ class Importer:
         bulk.create_stage(self.store, self.rows.target)
         try:
             encoding = detect_encoding(source.path)
-            with open(source.path, encoding=encoding, newline="") as handle, _without_gc():
+            with open(source.path, encoding=encoding, newline="") as handle, without_cyclic_gc():
                 self._read(handle, source.fmt, report, progress or _ignore)
         except InputRejected as problem:
             report.errors.append((problem.line, problem.error))
@@ -597,19 +597,6 @@ class Importer:
 
 def summary(report: Report, dry_run: bool) -> dict:
     return {"file": report.name, "rows_read": report.rows, **report.counts, "dry_run": dry_run}
-
-
-@contextmanager
-def _without_gc():
-    """No cyclic garbage collection while rows are read: they make no cycles, and the collector would
-    walk every object still held, again and again."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _ignore(*args) -> None:
