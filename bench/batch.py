@@ -67,21 +67,21 @@ def renewal_rows(count: int, seed: int = 20261121):
 def build_register(path: Path, count: int) -> None:
     """A register holding `count` marks, each with one renewal filing in status `ready`."""
     from ipcli.db.connection import open_db
+    from ipcli.db.nice_classes import classes_text
     from ipcli.db.store import MARK_COLUMNS, now_utc
 
     db = open_db(path)
     connection, stamp = db.conn, now_utc()
-    marks, classes_rows, filings, rights = [], [], [], []
+    marks, filings, rights = [], [], []
     for filing_id, (row, classes, details, fee, filed) in enumerate(renewal_rows(count), start=1):
-        marks.append([row[c] for c in MARK_COLUMNS] + [stamp, stamp])
-        classes_rows.extend((row["reg_no"], c) for c in classes)
+        marks.append([row[c] for c in MARK_COLUMNS if c != "classes"] + [classes_text(classes), stamp, stamp])
         filings.append((filing_id, "renewal", "ready", filed.isoformat(), filed.isoformat(), row["window"], "bench",
                         0, fee, json.dumps(details, ensure_ascii=False, sort_keys=True, default=str), stamp))
         rights.append((filing_id, "mark", row["reg_no"]))
     connection.execute("BEGIN")
-    connection.executemany(f"INSERT INTO marks ({', '.join(MARK_COLUMNS)}, created_at, updated_at) "
-                           f"VALUES ({', '.join('?' * (len(MARK_COLUMNS) + 2))})", marks)
-    connection.executemany("INSERT INTO mark_classes (reg_no, nice_class) VALUES (?, ?)", classes_rows)
+    columns = [c for c in MARK_COLUMNS if c != "classes"] + ["classes", "created_at", "updated_at"]
+    connection.executemany(f"INSERT INTO marks ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                           marks)
     connection.executemany("INSERT INTO filings (id, type, status, received_on, status_on, window, operator, paper, "
                            "fee_total, details, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", filings)
     connection.executemany("INSERT INTO filing_rights (filing_id, right_type, right_no) VALUES (?, ?, ?)", rights)

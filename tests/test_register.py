@@ -121,6 +121,25 @@ def test_migrations_upgrade_every_older_schema(tmp_path, applied):
     assert schema(old) == schema(fresh)
 
 
+def test_the_classes_of_stored_marks_move_into_their_column(tmp_path):
+    import sqlite_utils
+
+    old = tmp_path / "old.db"
+    older = sqlite_utils.Database(old)
+    MIGRATIONS.apply(older, stop_before="m006_mark_classes_column")
+    for reg_no, classes in (("1", (35, 9, 42)), ("2", (45,)), ("3", ())):
+        older.execute("INSERT INTO marks (reg_no, registered_on, term_starts_on, expires_on, renewal_window_opens_on, "
+                      "grace_ends_on, created_at, updated_at) VALUES (?, 'd', 'd', 'd', 'd', 'd', 't', 't')", [reg_no])
+        older.conn.executemany("INSERT INTO mark_classes (reg_no, nice_class) VALUES (?, ?)",
+                               [(reg_no, nice_class) for nice_class in classes])
+    older.conn.commit()
+    older.conn.close()
+    upgraded = open_db(old)
+    assert upgraded.execute("SELECT reg_no, classes FROM marks ORDER BY reg_no").fetchall() == [
+        ("1", "9;35;42"), ("2", "45"), ("3", "")]
+    upgraded.conn.close()
+
+
 def test_reopening_applies_nothing_twice(tmp_path):
     path = tmp_path / "x.db"
     open_db(path).conn.close()

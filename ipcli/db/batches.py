@@ -1,5 +1,6 @@
 """SQL of submission batches. Functions take a Store and run inside its transaction."""
 
+from ipcli.db.nice_classes import class_list
 from ipcli.db.store import now_utc
 
 BATCH_COLUMNS = ("id", "filing_type", "origin", "window", "operator", "created_at", "item_count", "fee_total",
@@ -38,16 +39,10 @@ def ready_marks(store, filing_type: str, window: str | None, until: str | None) 
     """The marks the ready filings name, with their classes, by registration number."""
     where, params = _ready_filter(filing_type, window, until)
     rows = store.db.query(
-        "SELECT m.reg_no, m.name, m.kind, m.registered_on, m.term_starts_on, m.expires_on, m.owner_id, "
-        "(SELECT group_concat(nice_class, ';') FROM mark_classes c WHERE c.reg_no = m.reg_no) "
-        "AS class_list FROM marks m WHERE m.reg_no IN (SELECT r.right_no FROM filing_rights r JOIN filings f "
+        "SELECT m.reg_no, m.name, m.kind, m.registered_on, m.term_starts_on, m.expires_on, m.owner_id, m.classes "
+        "FROM marks m WHERE m.reg_no IN (SELECT r.right_no FROM filing_rights r JOIN filings f "
         f"ON f.id = r.filing_id WHERE r.right_type = 'mark' AND {where})", params)
-    marks = {}
-    for row in rows:
-        classes = row.pop("class_list")
-        row["classes"] = sorted(map(int, classes.split(";"))) if classes else []
-        marks[row["reg_no"]] = row
-    return marks
+    return {row["reg_no"]: {**row, "classes": class_list(row["classes"])} for row in rows}
 
 
 def ready_patents(store, filing_type: str, window: str | None, until: str | None) -> dict[str, dict]:

@@ -2,11 +2,9 @@
 connection, compared with the register there, and written from them with a few INSERT ... SELECT
 statements in the caller's transaction. Every function takes a `Store`; there is no logic here but SQL.
 
-A staged row holds the values of its own columns. Values that many rows share are staged once:
-- a target's `shared` columns (a mark's kind, dates and key dates), one row per distinct tuple in
-  the side table STAGE_shared, which each staged row names by its `shared` id;
-- a mark's Nice classes, one set per distinct set as (class_set, nice_class) rows in the side table
-  STAGE_class_sets, which each staged row names by its `class_set` id.
+A staged row holds the values of its own columns. The values of a target's `shared` columns (a
+mark's kind, dates and key dates), which many rows share, are staged once per distinct tuple in the
+side table STAGE_shared, which each staged row names by its `shared` id.
 """
 
 import json
@@ -14,10 +12,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from ipcli.db.nice_classes import class_list
 from ipcli.db.store import MARK_COLUMNS, PATENT_COLUMNS
 
 NEW, SAME, CHANGED = "new", "same", "changed"
-SHARED, CLASS_SET = "shared", "class_set"
+SHARED = "shared"
 SORT_THREADS = 1  # helper threads of SQLite's sorter while write_staged() sorts
 
 
@@ -29,12 +28,7 @@ class Target:
     key: str
     columns: tuple
     stage: str
-    classes: bool       # marks: a set of Nice classes per row, stored in mark_classes
     shared: tuple = ()  # columns staged once per distinct tuple of their values
-
-    @property
-    def tables(self) -> tuple:
-        return (self.table, "mark_classes") if self.classes else (self.table,)
 
     @property
     def own(self) -> tuple:
@@ -42,40 +36,33 @@ class Target:
 
     @property
     def staged(self) -> tuple:
-        """The values of a staged row, after its line: its own columns, then its class set and shared ids."""
-        return self.own + ((CLASS_SET,) if self.classes else ()) + ((SHARED,) if self.shared else ())
+        """The values of a staged row, after its line: its own columns, then its shared id."""
+        return self.own + ((SHARED,) if self.shared else ())
 
     @property
     def shared_table(self) -> str:
         return f"temp.{self.stage}_shared"
-
-    @property
-    def class_sets(self) -> str:
-        return f"temp.{self.stage}_class_sets"
 
     def value(self, column: str) -> str:
         """A column of a staged row in the queries below: `s.` its own values, `d.` the shared ones."""
         return f"d.{column}" if column in self.shared else f"s.{column}"
 
 
-MARKS = Target("marks", "reg_no", MARK_COLUMNS, "import_marks", classes=True,
+MARKS = Target("marks", "reg_no", MARK_COLUMNS, "import_marks",
                shared=("kind", "registered_on", "term_starts_on", "expires_on", "renewal_window_opens_on",
                        "grace_ends_on", "dates_provisional"))
-PATENTS = Target("patents", "app_no", PATENT_COLUMNS, "import_patents", classes=False)
+PATENTS = Target("patents", "app_no", PATENT_COLUMNS, "import_patents")
 
 
 def create_stage(store, target: Target) -> None:
     conn = store.db.conn
-    for table in (f"temp.{target.stage}", target.shared_table, target.class_sets):
+    for table in (f"temp.{target.stage}", target.shared_table):
         conn.execute(f"DROP TABLE IF EXISTS {table}")
     ids = "".join(f", {column} INTEGER NOT NULL" for column in target.staged[len(target.own):])
     conn.execute(f"CREATE TEMP TABLE {target.stage} (line INTEGER NOT NULL, {', '.join(target.own)}{ids}, "
                  f"status TEXT NOT NULL DEFAULT '{NEW}')")
     if target.shared:
         conn.execute(f"CREATE TABLE {target.shared_table} (id INTEGER PRIMARY KEY, {', '.join(target.shared)})")
-    if target.classes:
-        conn.execute(f"CREATE TABLE {target.class_sets} ({CLASS_SET} INTEGER NOT NULL, nice_class INTEGER NOT NULL, "
-                     f"PRIMARY KEY ({CLASS_SET}, nice_class)) WITHOUT ROWID")
 
 
 @contextmanager
@@ -93,19 +80,18 @@ def _batch(conn):
         raise
 
 
-def stage_rows(store, target: Target, rows: list, shared: list = (), class_sets: list = ()) -> None:
+def stage_rows(store, target: Target, rows: list, shared: list = ()) -> None:
     """Add rows `(line, *values of target.staged)` to the stage, with the shared tuples `(id, *values
-    of target.shared)` and class set rows `(class_set, nice_class)` that no earlier call staged."""
+    of target.shared)` that no earlier call staged."""
     conn = store.db.conn
     with _batch(conn):
-        for table, names, values in _staged_tables(target, rows, shared, class_sets):
+        for table, names, values in _staged_tables(target, rows, shared):
             conn.executemany(f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
                              values)
 
 
-def _staged_tables(target: Target, rows, shared, class_sets) -> list:
+def _staged_tables(target: Target, rows, shared) -> list:
     tables = [(target.shared_table, ("id",) + target.shared, shared),
-              (target.class_sets, (CLASS_SET, "nice_class"), class_sets),
               (f"temp.{target.stage}", ("line",) + target.staged, rows)]
     return [table for table in tables if table[2]]
 
@@ -137,18 +123,9 @@ def count_rights(store, target: Target) -> int:
     return store.db.conn.execute(f"SELECT count(*) FROM main.{target.table}").fetchone()[0]
 
 
-def _same_classes(target: Target) -> str:
-    """Whether the staged class set of s holds exactly the stored classes of the mark m."""
-    staged = f"FROM {target.class_sets} k WHERE k.{CLASS_SET} = s.{CLASS_SET}"
-    return (f"(SELECT count(*) FROM main.mark_classes c WHERE c.reg_no = m.reg_no) = (SELECT count(*) {staged}) "
-            f"AND NOT EXISTS (SELECT 1 {staged} AND NOT EXISTS "
-            "(SELECT 1 FROM main.mark_classes c WHERE c.reg_no = m.reg_no AND c.nice_class = k.nice_class))")
-
-
 def classify(store, target: Target, compared: tuple) -> None:
     """Mark each staged row new, the same as its stored right (in the `compared` columns), or changed."""
-    same = " AND ".join([f"{target.value(c)} IS m.{c}" for c in compared] +
-                        ([_same_classes(target)] if target.classes else []))
+    same = " AND ".join(f"{target.value(c)} IS m.{c}" for c in compared)
     shared, joined = _shared_join(target)
     conn = store.db.conn
     with _batch(conn):
@@ -177,39 +154,33 @@ def status_counts(store, target: Target) -> dict:
 
 
 def changed_rights(store, target: Target) -> Iterator[tuple[dict, dict]]:
-    """(stored, staged) of every changed row, as column dicts (marks with their classes), in file order."""
+    """(stored, staged) of every changed row, as column dicts (a mark's classes as a list), in file order."""
     columns = ", ".join(f"m.{c}" for c in target.columns) + ", " + ", ".join(target.value(c) for c in target.columns)
-    if target.classes:
-        columns += (", (SELECT group_concat(nice_class) FROM main.mark_classes c WHERE c.reg_no = m.reg_no), "
-                    f"(SELECT group_concat(nice_class) FROM {target.class_sets} k WHERE k.{CLASS_SET} = s.{CLASS_SET})")
     cursor = store.db.conn.execute(
         f"SELECT {columns} FROM {_source(target)} JOIN main.{target.table} AS m "
         f"ON m.{target.key} = s.{target.key} WHERE s.status = '{CHANGED}' ORDER BY s.line")
     width = len(target.columns)
     for values in cursor:
-        stored, staged = dict(zip(target.columns, values[:width])), dict(zip(target.columns, values[width:]))
-        if target.classes:
-            stored["classes"], staged["classes"] = _class_list(values[-2]), _class_list(values[-1])
-        yield stored, staged
+        yield _with_class_list(target, values[:width]), _with_class_list(target, values[width:])
 
 
-def _class_list(text: str | None) -> list[int]:
-    return sorted(int(item) for item in text.split(",")) if text else []
+def _with_class_list(target: Target, values: tuple) -> dict:
+    row = dict(zip(target.columns, values))
+    if "classes" in row:
+        row["classes"] = class_list(row["classes"])
+    return row
 
 
 @contextmanager
 def writing(store):
-    """The import's connection while write_staged() runs, around its transaction (these pragmas do
-    nothing inside one): sorts use a helper thread; and foreign keys are not looked up row by row,
-    as write_staged() stores classes only for marks it has just inserted or found stored."""
+    """The import's connection while write_staged() runs: its sorts (ORDER BY, CREATE INDEX) use a
+    helper thread."""
     conn = store.db.conn
-    threads, foreign_keys = (conn.execute(f"PRAGMA {name}").fetchone()[0] for name in ("threads", "foreign_keys"))
+    threads = conn.execute("PRAGMA threads").fetchone()[0]
     conn.execute(f"PRAGMA threads = {max(threads, SORT_THREADS)}")
-    conn.execute("PRAGMA foreign_keys = OFF")
     try:
         yield
     finally:
-        conn.execute(f"PRAGMA foreign_keys = {foreign_keys}")
         conn.execute(f"PRAGMA threads = {threads}")
 
 
@@ -231,26 +202,14 @@ def write_staged(store, target: Target, stamp: str, rebuild_indexes: bool, chang
     conn.execute(f"INSERT INTO main.{target.table} ({', '.join(target.columns)}, created_at, updated_at) "
                  f"SELECT {', '.join(values)}, ?, ? FROM {_source(target)} "
                  f"WHERE s.status = '{NEW}' ORDER BY s.{target.key}", [stamp, stamp])
-    if target.classes:
-        _write_classes(conn, target, changed)
     for sql in indexes:
         conn.execute(sql)
 
 
-def _write_classes(conn, target: Target, changed: bool) -> None:
-    if changed:
-        conn.execute(f"DELETE FROM main.mark_classes WHERE reg_no IN "
-                     f"(SELECT reg_no FROM temp.{target.stage} WHERE status = '{CHANGED}')")
-    conn.execute(f"INSERT INTO main.mark_classes (reg_no, nice_class) SELECT s.reg_no, k.nice_class "
-                 f"FROM temp.{target.stage} AS s JOIN {target.class_sets} AS k ON k.{CLASS_SET} = s.{CLASS_SET} "
-                 f"WHERE s.status IN ('{NEW}', '{CHANGED}') ORDER BY s.reg_no, k.nice_class")
-
-
 def _drop_indexes(conn, target: Target) -> list[str]:
-    """Drop the explicitly created indexes of the target's tables; returns their CREATE statements."""
-    marks = ", ".join("?" * len(target.tables))
-    rows = conn.execute(f"SELECT name, sql FROM main.sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-                        f"AND tbl_name IN ({marks})", target.tables).fetchall()
+    """Drop the explicitly created indexes of the target's table; returns their CREATE statements."""
+    rows = conn.execute("SELECT name, sql FROM main.sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+                        "AND tbl_name = ?", [target.table]).fetchall()
     for name, _ in rows:
         conn.execute(f'DROP INDEX main."{name}"')
     return [sql for _, sql in rows]

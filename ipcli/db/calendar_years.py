@@ -3,6 +3,7 @@ depend on the working-day calendar (R-WORKDAY, R-PROVISIONAL). Every function ta
 
 import json
 
+from ipcli.db.nice_classes import class_list
 from ipcli.db.store import now_utc
 
 # The stored key dates moved to a working day (R-PERIOD, R-WORKDAY); the others are never shifted.
@@ -38,14 +39,9 @@ def put_year(store, year: int, document: dict, source: str) -> dict:
 
 def marks_with_shifted_dates(store, first: str, last: str) -> list[dict]:
     """Marks whose grace end lies in first..last (ISO dates), or whose key dates are provisional."""
-    sql = ("SELECT m.*, (SELECT group_concat(nice_class, ';') FROM mark_classes c WHERE c.reg_no = m.reg_no) "
-           f"AS class_list FROM marks m WHERE m.{MARK_SHIFTED} BETWEEN ? AND ? OR m.dates_provisional = 1 "
-           "ORDER BY m.reg_no")
-    rows = []
-    for row in store.db.query(sql, [first, last]):
-        classes = row.pop("class_list")
-        rows.append({**row, "classes": [int(c) for c in classes.split(";")] if classes else []})
-    return rows
+    sql = (f"SELECT * FROM marks WHERE {MARK_SHIFTED} BETWEEN ? AND ? OR dates_provisional = 1 "
+           "ORDER BY reg_no")
+    return [{**row, "classes": class_list(row["classes"])} for row in store.db.query(sql, [first, last])]
 
 
 def patents_with_shifted_dates(store, first: str, last: str) -> list[dict]:

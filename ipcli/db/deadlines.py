@@ -2,6 +2,8 @@
 
 import json
 
+from ipcli.db.nice_classes import class_list
+
 # An open renewal for the mark's current term meets its renewal deadlines (accepted ones have
 # already moved the mark to its next term).
 _NO_OPEN_RENEWAL = """NOT EXISTS (SELECT 1 FROM filing_rights fr JOIN filings f ON f.id = fr.filing_id
@@ -105,6 +107,6 @@ def patent_fee_facts(store, app_nos: list[str]) -> dict[str, dict]:
 def mark_grace_facts(store, reg_nos: list[str]) -> dict[str, tuple[str, int]]:
     """{reg_no: (grace_ends_on, number of classes)} of the marks `reg_nos`."""
     rows = store.db.conn.execute(
-        "SELECT reg_no, grace_ends_on, (SELECT count(*) FROM mark_classes c WHERE c.reg_no = m.reg_no) FROM marks m "
+        "SELECT reg_no, grace_ends_on, classes FROM marks "
         "WHERE reg_no IN (SELECT value FROM json_each(?))", [json.dumps(reg_nos)])
-    return {reg_no: (grace_ends_on, classes) for reg_no, grace_ends_on, classes in rows}
+    return {reg_no: (grace_ends_on, len(class_list(classes))) for reg_no, grace_ends_on, classes in rows}

@@ -2,6 +2,7 @@
 
 import json
 
+from ipcli.db.nice_classes import class_list
 from ipcli.db.store import now_utc
 
 
@@ -109,8 +110,8 @@ def set_license_status(store, license_id: int, status: str) -> None:
 # marks by name and class, for the same-name checks of R-TM-TRANSFER and R-TM-PLEDGE
 
 def same_name_marks(store, owner: str, name: str, classes: list[int]) -> list[str]:
-    marks = ", ".join("?" * len(classes))
-    rows = store.db.query(
-        "SELECT DISTINCT m.reg_no FROM marks m JOIN mark_classes c ON c.reg_no = m.reg_no WHERE m.owner = ? "
-        f"AND m.name = ? AND c.nice_class IN ({marks}) ORDER BY m.reg_no", [owner, name, *classes])
-    return [row["reg_no"] for row in rows]
+    """The owner's marks of this name in any of these classes, by registration number."""
+    rows = store.db.execute("SELECT reg_no, classes FROM marks WHERE owner = ? AND name = ? ORDER BY reg_no",
+                            [owner, name])
+    wanted = set(classes)
+    return [reg_no for reg_no, stored in rows if wanted.intersection(class_list(stored))]

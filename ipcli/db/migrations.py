@@ -255,3 +255,20 @@ def m005_batches(db):
     ) WITHOUT ROWID;
     CREATE UNIQUE INDEX batch_items_filing ON batch_items(filing_id)
     """)
+
+
+@MIGRATIONS()
+def m006_mark_classes_column(db):
+    # A mark's Nice classes move from the mark_classes table into a column of marks, as text of the
+    # ascending class numbers joined by ";" (ipcli.db.store.classes_text): a mark is one B-tree row
+    # instead of rows in two more B-trees (mark_classes and its index), which made large imports
+    # several times slower than writing the marks alone (bench/import.py). No query looks marks up by
+    # class alone; the same-name checks find the owner's marks by owner first.
+    db.execute("ALTER TABLE marks ADD COLUMN classes TEXT NOT NULL DEFAULT ''")
+    rows = db.execute("SELECT reg_no, nice_class FROM mark_classes ORDER BY reg_no, nice_class")
+    classes = {}
+    for reg_no, nice_class in rows:
+        classes.setdefault(reg_no, []).append(str(nice_class))
+    db.conn.executemany("UPDATE marks SET classes = ? WHERE reg_no = ?",
+                        [(";".join(numbers), reg_no) for reg_no, numbers in classes.items()])
+    db.execute("DROP TABLE mark_classes")

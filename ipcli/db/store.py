@@ -7,9 +7,10 @@ from datetime import datetime, timezone
 
 from ipcli.db.connection import open_db, write
 from ipcli.db.migrations import FILING_STATUSES
+from ipcli.db.nice_classes import class_list, classes_text
 
-MARK_COLUMNS = ("reg_no", "name", "owner", "owner_id", "kind", "registered_on", "term_starts_on", "window",
-                "expires_on", "renewal_window_opens_on", "grace_ends_on", "dates_provisional")
+MARK_COLUMNS = ("reg_no", "classes", "name", "owner", "owner_id", "kind", "registered_on", "term_starts_on",
+                "window", "expires_on", "renewal_window_opens_on", "grace_ends_on", "dates_provisional")
 PATENT_COLUMNS = ("app_no", "type", "filed_on", "granted_on", "title", "owner", "owner_id", "reduction",
                   "paid_through", "window", "term_ends_on", "next_annuity_year", "next_annuity_due_on",
                   "next_annuity_grace_ends_on", "dates_provisional")
@@ -80,27 +81,18 @@ class Store:
                                   "FROM marks m WHERE reg_no = ?", [reg_no]))
         if not rows:
             return None
-        mark = rows[0]
-        mark["classes"] = [r["nice_class"] for r in self.db.query(
-            "SELECT nice_class FROM mark_classes WHERE reg_no = ? ORDER BY nice_class", [reg_no])]
-        return mark
+        return {**rows[0], "classes": class_list(rows[0]["classes"])}
 
     def put_mark(self, mark: dict) -> None:
-        """Insert or replace a mark and its classes (inside the caller's transaction)."""
-        self._upsert("marks", MARK_COLUMNS, mark)
-        self.db.execute("DELETE FROM mark_classes WHERE reg_no = ?", [mark["reg_no"]])
-        self.db.conn.executemany("INSERT INTO mark_classes (reg_no, nice_class) VALUES (?, ?)",
-                                 [(mark["reg_no"], c) for c in mark["classes"]])
+        """Insert or replace a mark (inside the caller's transaction)."""
+        self._upsert("marks", MARK_COLUMNS, {**mark, "classes": classes_text(mark["classes"])})
 
     def list_marks(self, owner: str | None = None, window: str | None = None) -> Iterator[dict]:
         where, params = _filters(owner=owner, window=window)
-        sql = ("SELECT m.*, (SELECT group_concat(nice_class, ';') FROM mark_classes c WHERE c.reg_no = m.reg_no)"
-               f" AS class_list, {_PLEDGED.format(type='mark', no='m.reg_no')} AS pledged"
+        sql = (f"SELECT m.*, {_PLEDGED.format(type='mark', no='m.reg_no')} AS pledged"
                f" FROM marks m {where} ORDER BY m.reg_no")
         for row in self.db.query(sql, params):
-            classes = row.pop("class_list")
-            row["classes"] = [int(c) for c in classes.split(";")] if classes else []
-            yield row
+            yield {**row, "classes": class_list(row["classes"])}
 
     # patents
 

@@ -7,7 +7,7 @@ How a million rows stay fast and small:
   spooled to a temporary file, so it is read like a file.
 - Each valid row becomes one tuple of its own values, staged a small chunk at a time (while the
   chunk is still in the CPU cache) in a TEMP table of the import's connection; values that many rows
-  share (a mark's dates, kind and key dates; its set of classes) are staged once and named by an id
+  share (a mark's dates, kind and key dates) are staged once and named by an id
   (ipcli.db.bulk). Memory keeps only the set of keys, to refuse a key given twice. Rows are then
   compared with the register and written from the stage by a few INSERT ... SELECT statements in
   key order, inside one transaction.
@@ -34,6 +34,7 @@ from pathlib import Path
 
 from ipcli import jsontext
 from ipcli.db import bulk
+from ipcli.db.nice_classes import class_list, classes_text
 from ipcli.db.store import PATENT_COLUMNS, now_utc
 from ipcli.errors import Rejected, UsageProblem
 from ipcli.memory import without_cyclic_gc
@@ -318,6 +319,10 @@ class Memo(dict):
         return value
 
 
+def _classes_text(text: str) -> str:
+    return classes_text(identifiers.nice_classes(text))
+
+
 def _owner_id(text: str | None) -> str | None:
     return identifiers.owner_id(text)[1] if text else None
 
@@ -352,25 +357,25 @@ class MarkRows:
     """A mark's dates and kind are checked, and its key dates computed, by mark_row itself once per
     distinct (registered_on, term_starts_on, kind); its classes and owner id by the validators mark_row
     uses, once per distinct text; its registration number on every row. The result is the row
-    mark_row gives (tests/test_import.py checks that they agree), staged with its classes and its
-    shared values named by ids."""
+    mark_row gives (tests/test_import.py checks that they agree), staged with its shared values named
+    by an id."""
 
     kind = "mark"
     target = bulk.MARKS
     columns = Columns(("reg_no", "classes", "name", "owner", "owner_id", "kind", "registered_on", "term_starts_on",
                        "window"), required=("reg_no", "classes", "registered_on"))
-    # What `mark import` compares with a stored mark to call a row unchanged (besides its classes).
-    compared = ("name", "owner", "owner_id", "kind", "registered_on", "term_starts_on", "window")
+    # What `mark import` compares with a stored mark to call a row unchanged.
+    compared = ("classes", "name", "owner", "owner_id", "kind", "registered_on", "term_starts_on", "window")
     PLACEHOLDER = {"reg_no": "1", "classes": (1,)}
 
     def __init__(self, key_dates: rights.KeyDates):
         self.key_dates = key_dates
         self.missing_years = set()
-        self._shared_ids, self._class_set_ids = Ids(), Ids()
+        self._shared_ids = Ids()
         # The shared id of each valid "registered_on|term_starts_on|kind" as given: no valid date or
         # kind holds a "|", so such a key stands for one triple, and a triple with a "|" is never found.
         self._shared = {}
-        self._class_sets = Memo(self._class_set)
+        self._classes = Memo(_classes_text)
         self._owner_id = Memo(_owner_id)
 
     def validate(self, line: int, values: tuple) -> tuple:
@@ -384,25 +389,18 @@ class MarkRows:
         # A number of 1 to 8 ASCII digits is its own canonical form; any other goes through the rule.
         if not (len(reg_no) <= identifiers.TM_REG_NO_MAX_DIGITS and reg_no.isdigit() and reg_no.isascii()):
             reg_no = identifiers.trademark_reg_no(reg_no)
-        class_set = self._class_sets[classes]
-        return (line, reg_no, name or None, owner or None, self._owner_id[owner_id], window or None, class_set,
-                shared)
+        return (line, reg_no, self._classes[classes], name or None, owner or None, self._owner_id[owner_id],
+                window or None, shared)
 
-    def take_new(self) -> tuple[list, list]:
-        """(shared rows, class set rows) first seen since the last call, for bulk.stage_rows."""
-        class_sets = [(number, nice_class) for number, *classes in self._class_set_ids.take_new()
-                      for nice_class in classes]
-        return self._shared_ids.take_new(), class_sets
+    def take_new(self) -> list:
+        """The shared rows first seen since the last call, for bulk.stage_rows."""
+        return self._shared_ids.take_new()
 
     def row(self, staged: tuple) -> dict:
         """The mark of a staged row, as mark_row gives it."""
         own = dict(zip(("line",) + self.target.staged, staged))
-        return {**{column: own[column] for column in self.target.own},
-                "classes": list(self._class_set_ids.values[own[bulk.CLASS_SET]]),
+        return {**{column: own[column] for column in self.target.own}, "classes": class_list(own["classes"]),
                 **dict(zip(MARK_SHARED, self._shared_ids.values[own[bulk.SHARED]]))}
-
-    def _class_set(self, text: str) -> int:
-        return self._class_set_ids[identifiers.nice_classes(text)]
 
     def _shared_id(self, registered_on: str, term_starts_on: str | None, kind: str | None) -> int:
         """mark_row's checks of the dates and kind, and the key dates it computes from them."""
@@ -448,8 +446,8 @@ class PatentRows:
             self.missing_years |= years
         return (line, *(row[column] for column in PATENT_COLUMNS))
 
-    def take_new(self) -> tuple[list, list]:
-        return [], []
+    def take_new(self) -> list:
+        return []
 
 
 ROWS = {"mark": MarkRows, "patent": PatentRows}
@@ -536,8 +534,7 @@ class Importer:
                        for line, key in duplicates]
 
     def _stage(self, batch: list, handle, progress) -> None:
-        shared, class_sets = self.rows.take_new()
-        bulk.stage_rows(self.store, self.rows.target, batch, shared, class_sets)
+        bulk.stage_rows(self.store, self.rows.target, batch, self.rows.take_new())
         self.staged += len(batch)
         progress(handle.buffer.tell())
 
