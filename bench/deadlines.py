@@ -45,8 +45,9 @@ BEHIND_ON_FEES = 0.10     # granted patents whose current year's annual fee is u
 OPEN_STATUSES = ("received", "ready", "exported", "submitted")
 CLOSED_STATUSES = ("rejected", "withdrawn")
 MARK_INSERT = ("INSERT INTO marks (reg_no, name, owner, owner_id, kind, registered_on, term_starts_on, window, "
-               "expires_on, renewal_window_opens_on, grace_ends_on, dates_provisional, created_at, updated_at) "
-               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+               "expires_on, renewal_window_opens_on, grace_ends_on, dates_provisional, created_at, updated_at, "
+               "classes) "
+               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 PATENT_COLUMNS = ("app_no", "type", "filed_on", "granted_on", "title", "owner", "owner_id", "reduction",
                   "paid_through", "window", "term_ends_on", "next_annuity_year", "next_annuity_due_on",
                   "next_annuity_grace_ends_on", "dates_provisional")
@@ -157,7 +158,9 @@ class Generator:
         return stored
 
     def marks(self, count: int):
-        """(mark row, classes) with unique registration numbers in random order."""
+        """Mark rows (MARK_INSERT) with unique registration numbers in random order."""
+        from ipcli.db.nice_classes import classes_text
+
         rng = self.rng
         for number in rng.sample(range(1_000_000, 99_999_999), count):
             registered = self._day()
@@ -166,8 +169,9 @@ class Generator:
             owner, owner_id = rng.choice(self.people)
             kind = "ordinary" if rng.random() < 0.97 else rng.choice(("collective", "certification"))
             row = (str(number), f"{rng.choice(GOODS)}{rng.randrange(10_000)}", owner, owner_id, kind, registered_on,
-                   term_starts_on, rng.choice(WINDOWS), expires, opens, grace, provisional, STAMP, STAMP)
-            yield row, sorted(rng.sample(range(1, 46), rng.randint(1, 3)))
+                   term_starts_on, rng.choice(WINDOWS), expires, opens, grace, provisional, STAMP, STAMP,
+                   classes_text(rng.sample(range(1, 46), rng.randint(1, 3))))
+            yield row
 
     def patents(self, count: int):
         from ipcli.register.rights import patent_row
@@ -205,13 +209,8 @@ def build(path: Path, marks: int, patents: int, today: date, seed: int = 2026030
     connection.execute("PRAGMA cache_size = -524288")
     connection.execute("PRAGMA synchronous = OFF")
     connection.execute("BEGIN")
-    mark_rows, class_rows = [], []
-    for row, classes in generator.marks(marks):
-        mark_rows.append(row)
-        class_rows.extend((row[0], c) for c in classes)
-    mark_rows.sort()
+    mark_rows = sorted(generator.marks(marks))
     connection.executemany(MARK_INSERT, mark_rows)
-    connection.executemany("INSERT INTO mark_classes (reg_no, nice_class) VALUES (?, ?)", sorted(class_rows))
     connection.executemany(PATENT_INSERT, sorted(generator.patents(patents)))
     counts = fill_filings(connection, generator, mark_rows)
     connection.execute("COMMIT")
