@@ -159,17 +159,17 @@ def test_export_leaves_no_temporary_file_and_fails_whole(clerk, tmp_path, monkey
     import os
 
     ready = filings(clerk, type="transfer", status="ready")
-    real_replace, calls = os.replace, []
+    real_replace, renamed = os.replace, []
 
-    def replace_then_fail(source, target):
-        calls.append(target)
-        if len(calls) == 2:
+    def replace_then_fail(source, target):  # the JSON file is renamed, then the CSV file fails
+        if str(target).endswith(".csv"):
             raise OSError(28, "No space left on device")
         real_replace(source, target)
+        renamed.append(Path(target).suffix)
 
     monkeypatch.setattr(os, "replace", replace_then_fail)
     message = refused(clerk("batch", "export", "--type", "transfer", "--out", str(tmp_path / "out")), code=2)
-    assert "No space left on device" in message
+    assert "No space left on device" in message and ".json" in renamed
     assert not (tmp_path / "out").exists()  # no temporary file, no JSON renamed first, not the directory made
     assert filings(clerk, type="transfer", status="ready") == ready
     assert ok(clerk("batch", "list", "--format", "json")) == [] and intents(tmp_path) == []
@@ -193,8 +193,7 @@ def test_an_export_killed_between_its_renames_and_its_commit_is_undone_by_the_ne
     summary = export(clerk, tmp_path / "out", "renewal")
     ok(clerk("db", "restore", str(tmp_path / "before.db"), "--format", "json"))
     files = [Path(summary["file"]), Path(summary["csv_file"])]
-    publication.write_intent(tmp_path / "county.db", summary["batch_id"],
-                             [(file.with_name(f".{file.name}.x.tmp"), file) for file in files])
+    publication.Intent(tmp_path / "county.db", summary["batch_id"], files).record(publishing=True)
     result = clerk("batch", "list", "--format", "json")
     assert ok(result) == []
     assert result.stderr == (f"ipcli: warning: the export of batch {summary['batch_id']} was interrupted before it was "
@@ -208,8 +207,7 @@ def test_an_export_killed_after_its_commit_keeps_its_files(clerk, tmp_path):
 
     summary = export(clerk, tmp_path / "out", "renewal")
     files = [Path(summary["file"]), Path(summary["csv_file"])]
-    publication.write_intent(tmp_path / "county.db", summary["batch_id"],
-                             [(file.with_name(f".{file.name}.x.tmp"), file) for file in files])
+    publication.Intent(tmp_path / "county.db", summary["batch_id"], files).record(publishing=True)
     result = clerk("batch", "list", "--format", "json")
     assert [batch["batch_id"] for batch in ok(result)] == [summary["batch_id"]] and result.stderr == ""
     assert all(file.exists() for file in files) and intents(tmp_path) == []

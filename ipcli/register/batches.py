@@ -63,7 +63,8 @@ class Staging:
             if final.exists():
                 raise UsageProblem("batch.file_exists", file=str(final))
             handle = tempfile.NamedTemporaryFile("w", encoding=encoding, newline="", dir=self.out_dir,
-                                                 prefix=f".{name}.", suffix=".tmp", delete=False)
+                                                 prefix=publication.temporary_prefix(name),
+                                                 suffix=publication.TEMPORARY_SUFFIX, delete=False)
             self.files.append([Path(handle.name), final, False])
             with handle:
                 write(handle)
@@ -81,10 +82,6 @@ class Staging:
             (final if renamed else temporary).unlink(missing_ok=True)
         if self.made_dir and not any(self.out_dir.iterdir()):
             self.out_dir.rmdir()
-
-    def pairs(self) -> list[tuple[Path, Path]]:
-        """(temporary, final) absolute name of each file."""
-        return [(temporary.resolve(), final.resolve()) for temporary, final, _ in self.files]
 
     def final(self, index: int) -> Path:
         return self.files[index][1]
@@ -114,18 +111,30 @@ def export_batch(store, request: ExportRequest) -> dict | None:
                 operator=store.operator, items=items, checksum=fmt.items_sha256(texts), generator=GENERATOR)
             _refuse_invalid_export({"schema": fmt.SCHEMA_NAME, "manifest": manifest, "items": items})
             document = fmt.document_text(manifest, texts)
+            intent = publication.Intent(store.db_path, manifest["batch_id"],
+                                        [request.out_dir / name for name in _file_names(manifest["batch_id"])])
+            _record_intent(intent, publishing=False)
             _stage_files(staging, request, manifest["batch_id"], document, items)
             _record_export(store, request, manifest, document, staging, items)
-            with _os_errors(Path(store.db_path).parent):
-                intent = publication.write_intent(store.db_path, manifest["batch_id"], staging.pairs())
+            _record_intent(intent, publishing=True)
             staging.publish()
     except BaseException:
         staging.discard()
         if intent is not None:
-            intent.unlink(missing_ok=True)
+            intent.remove()
         raise
-    intent.unlink(missing_ok=True)
+    intent.remove()
     return export_view(manifest, staging)
+
+
+def _record_intent(intent: publication.Intent, publishing: bool) -> None:
+    with _os_errors(intent.path.parent):
+        intent.record(publishing)
+
+
+def _file_names(batch_id: str) -> tuple[str, str]:
+    """The batch document and the staff's CSV."""
+    return f"{batch_id}.json", f"{batch_id}.csv"
 
 
 def recover_exports(store) -> list[str]:
@@ -171,8 +180,9 @@ def _refuse_invalid_export(doc: dict) -> None:
 
 
 def _stage_files(staging: Staging, request: ExportRequest, batch_id: str, document: str, items: list[dict]) -> None:
-    staging.write(f"{batch_id}.json", lambda handle: handle.write(document))
-    staging.write(f"{batch_id}.csv", lambda handle: fmt.write_csv(
+    document_name, csv_name = _file_names(batch_id)
+    staging.write(document_name, lambda handle: handle.write(document))
+    staging.write(csv_name, lambda handle: fmt.write_csv(
         handle, request.filing_type, items, request.csv_header, request.yes_no), encoding="utf-8-sig")
 
 

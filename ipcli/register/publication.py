@@ -1,26 +1,59 @@
 """Publishing an export's files with the transaction that records it.
 
-Renaming a file cannot be part of an SQLite transaction. So before it renames its files, an export
-(still inside its transaction) writes an intent next to the database: its batch id and each file's
-temporary and final name. It deletes the intent once the transaction has committed. An intent found
-later belongs to an export that died between writing it and deleting it. `recover`, run whenever
-the register is opened for writing, settles it under the write lock:
-- the batch is recorded: the export committed; its files stand, and only stray temporary ones go;
-- the batch is not recorded: the export rolled back; the files it published are removed, so that no
-  file exists for filings that are still `ready`.
+Renaming a file cannot be part of an SQLite transaction. So an export, inside its transaction, keeps
+an intent next to the database: written before its files (naming the batch and their final names),
+marked `publishing` just before it renames them, and deleted once the transaction has committed or
+rolled back. An intent found later belongs to an export that died with it open. `recover`, run
+whenever the register is opened, settles it under the write lock:
+- stray temporary files of the batch always go;
+- the batch is recorded: the export committed, and its files stand;
+- the batch is not recorded but the intent was publishing: the files it may have renamed go too, so
+  that no file exists for filings that are still `ready`.
 This module only touches files; the register is asked through `batch_recorded`.
 """
 
+import glob
 import json
 import os
 from pathlib import Path
 
 INTENT_INFIX = "-export-"
 INTENT_SUFFIX = ".json"
+TEMPORARY_SUFFIX = ".tmp"
+
+
+def temporary_prefix(final_name: str) -> str:
+    """The start of the name of a file's temporary copy in its directory (hidden)."""
+    return f".{final_name}."
 
 
 def intent_path(db_path, batch_id: str) -> Path:
     return Path(f"{db_path}{INTENT_INFIX}{batch_id}{INTENT_SUFFIX}")
+
+
+class Intent:
+    def __init__(self, db_path, batch_id: str, finals: list[Path]):
+        self.path = intent_path(db_path, batch_id)
+        self.batch_id, self.finals = batch_id, [final.resolve() for final in finals]
+
+    def record(self, publishing: bool) -> None:
+        """Durably record the intent (whole or absent: a reader never sees half of one)."""
+        text = json.dumps({"batch_id": self.batch_id, "files": [str(final) for final in self.finals],
+                           "publishing": publishing})
+        draft = self.path.with_name(f".{self.path.name}{TEMPORARY_SUFFIX}")
+        try:
+            with open(draft, "w", encoding="utf-8") as handle:
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(draft, self.path)
+        except BaseException:
+            draft.unlink(missing_ok=True)
+            raise
+        _sync_directory(self.path.parent)
+
+    def remove(self) -> None:
+        self.path.unlink(missing_ok=True)
 
 
 def pending_intents(db_path) -> list[Path]:
@@ -35,20 +68,6 @@ def pending_intents(db_path) -> list[Path]:
                   if name.startswith(prefix) and name.endswith(INTENT_SUFFIX))
 
 
-def write_intent(db_path, batch_id: str, files: list[tuple[Path, Path]]) -> Path:
-    """Durably record that the batch's files, (temporary, final) pairs, are about to be renamed."""
-    path = intent_path(db_path, batch_id)
-    text = json.dumps({"batch_id": batch_id, "files": [[str(temporary), str(final)] for temporary, final in files]})
-    draft = path.with_name(f".{path.name}.tmp")
-    with open(draft, "w", encoding="utf-8") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(draft, path)  # whole or absent: a reader never sees half an intent
-    _sync_directory(path.parent)
-    return path
-
-
 def recover(db_path, batch_recorded) -> list[tuple[str, bool]]:
     """Settle every intent left by a dead export (the caller holds the register's write lock, so no
     live export has one open): (batch id, whether it had committed) for each."""
@@ -56,22 +75,27 @@ def recover(db_path, batch_recorded) -> list[tuple[str, bool]]:
     for path in pending_intents(db_path):
         intent = _read_intent(path)
         if intent is not None:
-            committed = batch_recorded(intent["batch_id"])
-            for temporary, final in intent["files"]:
-                if Path(temporary).exists():  # never renamed
-                    Path(temporary).unlink()
-                elif not committed:  # renamed by an export that rolled back
-                    Path(final).unlink(missing_ok=True)
-            settled.append((intent["batch_id"], committed))
+            batch_id, finals, publishing = intent
+            committed = batch_recorded(batch_id)
+            for final in finals:
+                _remove_temporaries(final)
+                if publishing and not committed:
+                    final.unlink(missing_ok=True)
+            settled.append((batch_id, committed))
         path.unlink(missing_ok=True)
     return settled
 
 
-def _read_intent(path: Path) -> dict | None:
+def _remove_temporaries(final: Path) -> None:
+    pattern = glob.escape(temporary_prefix(final.name)) + "*" + TEMPORARY_SUFFIX
+    for temporary in final.parent.glob(pattern):
+        temporary.unlink(missing_ok=True)
+
+
+def _read_intent(path: Path) -> tuple[str, list[Path], bool] | None:
     try:
         intent = json.loads(path.read_text(encoding="utf-8"))
-        files = [(str(temporary), str(final)) for temporary, final in intent["files"]]
-        return {"batch_id": str(intent["batch_id"]), "files": files}
+        return str(intent["batch_id"]), [Path(str(final)) for final in intent["files"]], intent["publishing"] is True
     except (OSError, ValueError, KeyError, TypeError):
         return None  # not an intent this module wrote: nothing to settle
 
