@@ -3,7 +3,9 @@
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 
 def installed_ipcli() -> str:
@@ -11,6 +13,13 @@ def installed_ipcli() -> str:
     if ipcli is None:
         sys.exit("the ipcli command is not installed: run `python -m pip install -e .` first")
     return ipcli
+
+
+def measure_in_temporary_directory(measure, args) -> int:
+    """Run `measure(args, work)` in a temporary work directory, removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="ipcli-bench-") as work:
+        measure(args, Path(work))
+    return 0
 
 
 def run_seconds(command: list[str]) -> float:

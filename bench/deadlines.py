@@ -24,12 +24,11 @@ import sqlite3
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from common import installed_ipcli, run_seconds
+from common import installed_ipcli, measure_in_temporary_directory, run_seconds
 
 TARGET_DEADLINES = 2.0
 TARGET_DIGEST = 3.0
@@ -358,10 +357,7 @@ def main() -> int:
     parser.add_argument("--days", type=int, default=90)
     parser.add_argument("--today", type=date.fromisoformat, default=TODAY)
     parser.add_argument("--db-cache", type=Path, help="keep the generated database here and reuse it")
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="ipcli-bench-") as work:
-        measure(args, Path(work))
-    return 0
+    return measure_in_temporary_directory(measure, parser.parse_args())
 
 
 if __name__ == "__main__":

@@ -21,12 +21,11 @@ import sqlite3
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from common import installed_ipcli, run_seconds
+from common import installed_ipcli, measure_in_temporary_directory, run_seconds
 
 TARGET = 3.0
 FIRST_DAY, LAST_DAY = date(2024, 1, 1), date(2026, 12, 31)
@@ -182,10 +181,7 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--db-cache", type=Path, help="keep the generated database here and reuse it")
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="ipcli-bench-") as work:
-        measure(args, Path(work))
-    return 0
+    return measure_in_temporary_directory(measure, parser.parse_args())
 
 
 if __name__ == "__main__":

@@ -14,16 +14,8 @@ import pytest
 from click.testing import CliRunner
 
 from ipcli.cli import cli
+from made_up_notices import HOLIDAYS_2027
 
-# A made-up 2027 notice (the real one is not published): 元旦 starts on 2026-12-30, in the year before;
-# 春节 2027-02-05..11 with Saturday 2027-02-13 a working day (调休).
-HOLIDAYS_2027 = {
-    "year": 2027,
-    "papers": ["https://example.invalid/notice-2027"],
-    "days": [{"name": "元旦", "date": day, "isOffDay": True} for day in ("2026-12-30", "2026-12-31", "2027-01-01")]
-    + [{"name": "春节", "date": f"2027-02-{day:02d}", "isOffDay": True} for day in range(5, 12)]
-    + [{"name": "春节", "date": "2027-02-13", "isOffDay": False}],
-}
 # Requests must reach the local test server directly, whatever proxy the machine sets.
 LOCAL = {"NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost"}
 

@@ -27,6 +27,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from made_up_notices import HOLIDAYS_2027
 
 IPCLI = shutil.which("ipcli")
 KILLS = int(os.environ.get("IPCLI_CRASH_KILLS", "20"))
@@ -238,13 +239,6 @@ def test_batch_export_killed_as_its_files_appear_is_undone_or_complete(tmp_path,
 
 # calendar import
 
-HOLIDAYS_2027 = {
-    "year": 2027,
-    "papers": ["https://example.invalid/notice-2027"],
-    "days": [{"name": "元旦", "date": day, "isOffDay": True} for day in ("2026-12-30", "2026-12-31", "2027-01-01")]
-    + [{"name": "春节", "date": f"2027-02-{day:02d}", "isOffDay": True} for day in range(5, 12)]
-    + [{"name": "春节", "date": "2027-02-13", "isOffDay": False}],
-}
 KEY_DATES = "SELECT reg_no, expires_on, renewal_window_opens_on, grace_ends_on, dates_provisional FROM marks"
 
 
