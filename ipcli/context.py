@@ -54,14 +54,18 @@ class App:
 
     def _settle_interrupted_exports(self) -> None:
         """An export killed while publishing its files is settled by the next command that opens the
-        register (ipcli.register.publication); the user hears of the ones undone."""
+        register (ipcli.register.publication); the user hears of the ones undone, and of files that
+        could not be removed (settled again by the next command)."""
         from ipcli.register.publication import pending_intents
 
         if pending_intents(self.db_path):
             from ipcli.register.batches import recover_exports
 
-            for batch_id in recover_exports(self._store):
-                self.warn("batch.export_undone", batch=batch_id)
+            for settled in recover_exports(self._store):
+                if settled.problem:
+                    self.warn("batch.export_unsettled", batch=settled.batch_id, reason=settled.problem)
+                elif not settled.committed:
+                    self.warn("batch.export_undone", batch=settled.batch_id)
 
     def calendar(self):
         """The working-day calendar: bundled years, overridden by years imported into the database."""

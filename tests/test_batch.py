@@ -202,6 +202,18 @@ def test_an_export_killed_between_its_renames_and_its_commit_is_undone_by_the_ne
     assert filings(clerk, type="renewal", status="ready") == ready
 
 
+def test_an_export_that_cannot_be_settled_is_named_and_the_command_still_runs(clerk, tmp_path):
+    from ipcli.register import publication
+
+    blocked = tmp_path / "out" / "20261122-renewal-000000.json"
+    blocked.mkdir(parents=True)  # a directory where the file was: unlink() refuses it
+    publication.Intent(tmp_path / "county.db", "20261122-renewal-000000", [blocked]).record(publishing=True)
+    result = clerk("batch", "list", "--format", "json")
+    assert ok(result) == [] and intents(tmp_path) != []
+    assert result.stderr.startswith("ipcli: warning: the interrupted export of batch 20261122-renewal-000000 could "
+                                    f"not be settled ({blocked}: ") and result.stderr.count("\n") == 1
+
+
 def test_an_export_killed_after_its_commit_keeps_its_files(clerk, tmp_path):
     from ipcli.register import publication
 

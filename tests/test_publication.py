@@ -46,14 +46,14 @@ def test_an_uncommitted_export_leaves_no_file(tmp_path, publishing):
     db = tmp_path / "ipcli.db"
     finals = batch_files(tmp_path, "final", "temporary") if publishing else batch_files(tmp_path, "temporary", "none")
     publication.Intent(db, "b1", finals).record(publishing)
-    assert publication.recover(db, lambda batch_id: False) == [("b1", False)]
+    assert publication.recover(db, lambda batch_id: False) == [("b1", False, None)]
     assert left(tmp_path) == []
 
 
 def test_a_file_of_that_name_stays_while_the_export_had_not_begun_publishing(tmp_path):
     db, finals = tmp_path / "ipcli.db", batch_files(tmp_path, "final")
     publication.Intent(db, "b1", finals).record(publishing=False)
-    assert publication.recover(db, lambda batch_id: False) == [("b1", False)]
+    assert publication.recover(db, lambda batch_id: False) == [("b1", False, None)]
     assert left(tmp_path) == ["b1-0.json"]
 
 
@@ -62,7 +62,7 @@ def test_a_committed_export_keeps_its_files_and_loses_stray_temporaries(tmp_path
     temporary(finals[0], "zz").write_text("")
     publication.Intent(db, "b1", finals).record(publishing=True)
     asked = []
-    assert publication.recover(db, lambda batch_id: asked.append(batch_id) or True) == [("b1", True)]
+    assert publication.recover(db, lambda batch_id: asked.append(batch_id) or True) == [("b1", True, None)]
     assert asked == ["b1"] and left(tmp_path) == ["b1-0.json", "b1-1.json"]
 
 
@@ -72,3 +72,14 @@ def test_a_file_that_is_not_an_intent_is_dropped_without_touching_anything_else(
     (tmp_path / "ipcli.db-export-b1.json").write_text('{"batch_id": "b1", "files": 7, "publishing": true}')
     assert publication.recover(db, lambda batch_id: False) == []
     assert left(tmp_path) == ["b1-0.json"]
+
+
+def test_a_file_that_cannot_be_removed_keeps_the_intent_for_the_next_command(tmp_path):
+    db, finals = tmp_path / "ipcli.db", batch_files(tmp_path, "none")
+    finals[0].mkdir()  # where the export's file should be, something unlink() refuses (even to root)
+    publication.Intent(db, "b1", finals).record(publishing=True)
+    settled = publication.recover(db, lambda batch_id: False)
+    assert [(s.batch_id, s.committed) for s in settled] == [("b1", False)] and "b1-0.json" in settled[0].problem
+    assert publication.pending_intents(db) == [publication.intent_path(db, "b1")]
+    finals[0].rmdir()
+    assert publication.recover(db, lambda batch_id: False) == [("b1", False, None)] and left(tmp_path) == []

@@ -137,12 +137,10 @@ def _file_names(batch_id: str) -> tuple[str, str]:
     return f"{batch_id}.json", f"{batch_id}.csv"
 
 
-def recover_exports(store) -> list[str]:
-    """Settle the files of exports that died while publishing them (ipcli.register.publication);
-    the ids of the batches whose export was undone."""
+def recover_exports(store) -> list[publication.Settlement]:
+    """Settle the files of exports that died while publishing them (ipcli.register.publication)."""
     with store.transaction():
-        settled = publication.recover(store.db_path, lambda batch_id: db.get_batch(store, batch_id) is not None)
-    return [batch_id for batch_id, committed in settled if not committed]
+        return publication.recover(store.db_path, lambda batch_id: db.get_batch(store, batch_id) is not None)
 
 
 def _ready_items(store, request: ExportRequest) -> list[dict]:

@@ -16,6 +16,7 @@ import glob
 import json
 import os
 from pathlib import Path
+from typing import NamedTuple
 
 INTENT_INFIX = "-export-"
 INTENT_SUFFIX = ".json"
@@ -68,21 +69,33 @@ def pending_intents(db_path) -> list[Path]:
                   if name.startswith(prefix) and name.endswith(INTENT_SUFFIX))
 
 
-def recover(db_path, batch_recorded) -> list[tuple[str, bool]]:
+class Settlement(NamedTuple):
+    batch_id: str
+    committed: bool
+    problem: str | None = None  # why a file could not be removed: the intent stays, to be settled later
+
+
+def recover(db_path, batch_recorded) -> list[Settlement]:
     """Settle every intent left by a dead export (the caller holds the register's write lock, so no
-    live export has one open): (batch id, whether it had committed) for each."""
+    live export has one open). A file that cannot be removed does not stop the command that settles."""
     settled = []
     for path in pending_intents(db_path):
         intent = _read_intent(path)
-        if intent is not None:
-            batch_id, finals, publishing = intent
-            committed = batch_recorded(batch_id)
+        if intent is None:
+            path.unlink(missing_ok=True)
+            continue
+        batch_id, finals, publishing = intent
+        committed = batch_recorded(batch_id)
+        try:
             for final in finals:
                 _remove_temporaries(final)
                 if publishing and not committed:
                     final.unlink(missing_ok=True)
-            settled.append((batch_id, committed))
-        path.unlink(missing_ok=True)
+            path.unlink(missing_ok=True)
+        except OSError as error:
+            settled.append(Settlement(batch_id, committed, f"{error.filename}: {error.strerror or error}"))
+            continue
+        settled.append(Settlement(batch_id, committed))
     return settled
 
 
