@@ -140,6 +140,42 @@ def test_the_classes_of_stored_marks_move_into_their_column(tmp_path):
     upgraded.conn.close()
 
 
+def test_keys_keep_their_rows_and_stay_unique_with_an_index_of_their_own(tmp_path):
+    import sqlite_utils
+
+    old = tmp_path / "old.db"
+    older = sqlite_utils.Database(old)
+    MIGRATIONS.apply(older, stop_before="m007_unique_key_indexes")
+    older.execute("INSERT INTO marks (reg_no, registered_on, term_starts_on, expires_on, renewal_window_opens_on, "
+                  "grace_ends_on, created_at, updated_at, classes) "
+                  "VALUES ('7', 'r', 't', 'e', 'w', 'g', 'c', 'u', '9')")
+    older.execute("INSERT INTO patents (app_no, type, filed_on, term_ends_on, paid_through, created_at, updated_at) "
+                  "VALUES ('201910123456X', 'invention', 'f', 'e', 3, 'c', 'u')")
+    older.conn.commit()
+    older.conn.close()
+    upgraded = open_db(old)
+    marks = upgraded.execute("SELECT reg_no, registered_on, term_starts_on, grace_ends_on, classes FROM marks")
+    assert marks.fetchall() == [("7", "r", "t", "g", "9")]
+    assert upgraded.execute("SELECT app_no, paid_through FROM patents").fetchall() == [("201910123456X", 3)]
+    for table, key in (("marks", "reg_no"), ("patents", "app_no")):
+        indexes = upgraded.execute(f"PRAGMA index_list({table})").fetchall()
+        assert [unique for _, name, unique, *_ in indexes if name == f"{table}_{key}"] == [1]
+    with pytest.raises(sqlite3.IntegrityError):
+        upgraded.execute("INSERT INTO marks (reg_no, registered_on, term_starts_on, expires_on, "
+                         "renewal_window_opens_on, grace_ends_on, created_at, updated_at) "
+                         "VALUES ('7', 'r', 't', 'e', 'w', 'g', 'c', 'u')")
+    with pytest.raises(sqlite3.IntegrityError):
+        upgraded.execute("INSERT INTO patents (app_no, type, filed_on, term_ends_on, created_at, updated_at) "
+                         "VALUES (NULL, 'invention', 'f', 'e', 'c', 'u')")
+    upgraded.conn.close()
+
+
+def test_a_new_register_has_pages_of_16_kib(tmp_path):
+    db = open_db(tmp_path / "new.db")
+    assert db.execute("PRAGMA page_size").fetchone()[0] == 16384
+    db.conn.close()
+
+
 def test_reopening_applies_nothing_twice(tmp_path):
     path = tmp_path / "x.db"
     open_db(path).conn.close()

@@ -272,3 +272,26 @@ def m006_mark_classes_column(db):
     db.conn.executemany("UPDATE marks SET classes = ? WHERE reg_no = ?",
                         [(";".join(numbers), reg_no) for reg_no, numbers in classes.items()])
     db.execute("DROP TABLE mark_classes")
+
+
+@MIGRATIONS()
+def m007_unique_key_indexes(db):
+    # A mark's registration number and a patent's application number become a NOT NULL column with a
+    # unique index of its own instead of a TEXT PRIMARY KEY (whose index cannot be dropped). Lookups
+    # and uniqueness are the same; a large import can now drop the key index with the others, insert
+    # its rows as they come and build the index once, instead of sorting every row by key first
+    # (bench/import.py). Each table is rebuilt from its own CREATE statement with the key changed.
+    for table, key in (("marks", "reg_no"), ("patents", "app_no")):
+        (create,) = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", [table]).fetchone()
+        indexes = [sql for (sql,) in db.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+                                                "AND sql IS NOT NULL ORDER BY name", [table]).fetchall()]
+        primary_key, not_null = f"{key} TEXT PRIMARY KEY", f"{key} TEXT NOT NULL"
+        assert create.count(primary_key) == 1 and create.startswith(f"CREATE TABLE {table} (")
+        rebuilt = create.replace(primary_key, not_null)
+        db.execute(rebuilt.replace(f"CREATE TABLE {table} (", f"CREATE TABLE {table}_m007 ("))
+        db.execute(f"INSERT INTO {table}_m007 SELECT * FROM {table} ORDER BY {key}")
+        db.execute(f"DROP TABLE {table}")
+        db.execute(f"ALTER TABLE {table}_m007 RENAME TO {table}")
+        db.execute(f"CREATE UNIQUE INDEX {table}_{key} ON {table}({key})")
+        for sql in indexes:
+            db.execute(sql)
