@@ -6,6 +6,7 @@ import json
 import os
 import sqlite3
 import stat
+from contextlib import closing
 
 import pytest
 import sqlite_utils
@@ -56,10 +57,10 @@ def delete_marks(path, count: int) -> None:
 
 def corrupt(path) -> None:
     """Overwrite the page in the middle of the file with garbage, as a bad disk or a torn copy would."""
-    size = path.stat().st_size
     with open(path, "r+b") as stream:
-        stream.seek(size // 2 // 4096 * 4096)
-        stream.write(b"\xa5" * 4096)
+        page_size = int.from_bytes(stream.read(18)[16:18], "big")  # the header's page size (SQLite file format)
+        stream.seek(path.stat().st_size // 2 // page_size * page_size)
+        stream.write(b"\xa5" * page_size)
 
 
 def old_schema(path, stop_before: str = "m003_digest_log") -> None:
@@ -215,6 +216,8 @@ def test_restore_of_an_old_backup_migrates_it(invoke, sample, tmp_path):
     old_schema(old, stop_before="m002_notices")
     record = as_json(invoke("db", "restore", old, "--format", "json"))
     assert record["migrated"] == ALL_MIGRATIONS[1:] and record["marks"] == 0
+    with closing(sqlite3.connect(sample)) as live:  # the old file's 4 KiB pages, rewritten as the register's
+        assert live.execute("PRAGMA page_size").fetchone()[0] == 16384
     assert as_json(invoke("db", "check", "--format", "json"))["migrations_applied"] == ALL_MIGRATIONS
     assert as_json(invoke("mark", "list", "--format", "json")) == []
 

@@ -298,5 +298,6 @@ def replace_live(staged: Path, live: Path) -> None:
     if not live.exists():
         os.close(os.open(live, os.O_CREAT | os.O_WRONLY, PRIVATE))
     with closing(maintenance.connect(staged)) as source, closing(maintenance.connect(live)) as target:
+        maintenance.match_page_size(source, target, live)
         maintenance.copy_pages(source, target, live)
         maintenance.set_journal_mode(target, "wal", live)

@@ -40,6 +40,11 @@ def _create_private_file(path: Path) -> None:
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
 
 
+# Pages of 16 KiB (SQLite's default is 4 KiB): a register of a million rights has shallower B-trees,
+# and a large import writes and indexes it faster (bench/import.py).
+PAGE_SIZE = 16384
+
+
 def busy_timeout_from_env() -> float:
     """How long to wait for another writer: IPCLI_BUSY_TIMEOUT seconds when set, else 30."""
     try:
@@ -61,6 +66,7 @@ def open_db(path, busy_timeout: float | None = None):
     db = Database(connection, execute_plugins=False)
     with translate_busy(path):
         db.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+        db.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # takes effect only when the file is new
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA foreign_keys = ON")
         migrate(db)

@@ -41,6 +41,18 @@ def copy_pages(source: sqlite3.Connection, target: sqlite3.Connection, locked_pa
         source.backup(target, progress=progress)
 
 
+def match_page_size(source: sqlite3.Connection, target: sqlite3.Connection, path) -> None:
+    """The backup API cannot change the page size of a database in WAL mode: a `source` with other
+    pages (a register made by an older ipcli) is rewritten with the target's first (VACUUM). The
+    source must be a private copy in a rollback journal mode."""
+    with translate_busy(path):
+        size = target.execute("PRAGMA page_size").fetchone()[0]
+        in_wal = target.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    if in_wal and source.execute("PRAGMA page_size").fetchone()[0] != size:
+        source.execute(f"PRAGMA page_size = {size}")
+        source.execute("VACUUM")
+
+
 def set_journal_mode(connection: sqlite3.Connection, mode: str, path) -> None:
     """`delete` makes a copy one self-contained file; `wal` is the live register's mode."""
     with translate_busy(path):
