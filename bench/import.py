@@ -1,9 +1,10 @@
 """Speed and memory of `ipcli mark import` on 1,000,000 generated marks, measured in one run against
 a bare sqlite3 `executemany` of the same rows and against `sqlite-utils insert --csv`.
 
-Prints the three times, the ratios import/executemany (target <= 3) and import/sqlite-utils
+Prints the three times (the import and executemany: medians of --runs interleaved runs; sqlite-utils,
+which takes most of a minute, once), the ratios import/executemany (target <= 3) and import/sqlite-utils
 (target < 1), and the peak RSS of the import process (target < 500 MB). Figures only: nothing is
-asserted. Run: python bench/import.py [--rows N] [--keep DIR]
+asserted. Run: python bench/import.py [--rows N] [--runs N] [--keep DIR]
 """
 
 import argparse
@@ -12,6 +13,7 @@ import random
 import resource
 import shutil
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -107,18 +109,27 @@ def tools() -> tuple[str, str]:
     return ipcli, sqlite_utils
 
 
-def measure(rows: int, work: Path) -> None:
+def fresh(path: Path) -> Path:
+    for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        leftover.unlink(missing_ok=True)
+    return path
+
+
+def measure(rows: int, runs: int, work: Path) -> None:
     ipcli, sqlite_utils = tools()
     csv_path = work / "marks.csv"
     seconds = timed(write_csv, csv_path, rows)
     print(f"generated {rows:,} marks ({csv_path.stat().st_size / 1e6:.1f} MB CSV) in {seconds:.1f} s")
-    imported = timed(run_import, ipcli, csv_path, work / "import.db")
+    imports, bares = [], []
+    for _ in range(runs):  # interleaved, so that a slow spell of the machine weighs on both
+        imports.append(timed(run_import, ipcli, csv_path, fresh(work / "import.db")))
+        bares.append(timed(run_executemany, csv_path, fresh(work / "executemany.db")))
     peak_mb = children_peak_rss_mb()  # measured before sqlite-utils runs
-    bare = timed(run_executemany, csv_path, work / "executemany.db")
+    imported, bare = statistics.median(imports), statistics.median(bares)
     utils = timed(run_sqlite_utils, sqlite_utils, csv_path, work / "sqlite-utils.db")
-    print(f"ipcli mark import:          {imported:7.2f} s")
-    print(f"sqlite3 executemany:        {bare:7.2f} s")
-    print(f"sqlite-utils insert --csv:  {utils:7.2f} s")
+    print(f"ipcli mark import:          {imported:7.2f} s (median of {runs}: {', '.join(f'{t:.2f}' for t in imports)})")
+    print(f"sqlite3 executemany:        {bare:7.2f} s (median of {runs}: {', '.join(f'{t:.2f}' for t in bares)})")
+    print(f"sqlite-utils insert --csv:  {utils:7.2f} s (one run)")
     print(f"ratio import/executemany:   {imported / bare:7.2f} (target <= {TARGET_EXECUTEMANY})")
     print(f"ratio import/sqlite-utils:  {imported / utils:7.2f} (target < {TARGET_SQLITE_UTILS})")
     print(f"peak RSS of the import:     {peak_mb:7.1f} MB (target < {TARGET_RSS_MB} MB)")
@@ -127,14 +138,15 @@ def measure(rows: int, work: Path) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=3, help="runs of the import and of executemany (median)")
     parser.add_argument("--keep", type=Path, help="work in this directory and keep the files")
     args = parser.parse_args()
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
-        measure(args.rows, args.keep)
+        measure(args.rows, args.runs, args.keep)
         return 0
     with tempfile.TemporaryDirectory(prefix="ipcli-bench-") as work:
-        measure(args.rows, Path(work))
+        measure(args.rows, args.runs, Path(work))
     return 0
 
 
