@@ -9,9 +9,9 @@ side table STAGE_shared, which each staged row names by its `shared` id.
 
 import json
 from collections.abc import Iterator
-from itertools import chain
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import chain
 
 from ipcli.db.nice_classes import class_list
 from ipcli.db.store import MARK_COLUMNS, PATENT_COLUMNS
@@ -195,8 +195,8 @@ def writing(store):
 
 
 def write_staged(store, target: Target, stamp: str, rebuild_indexes: bool, changed: bool = True) -> None:
-    """Update the changed rights (unless the caller knows there are none) and insert the new ones, in
-    key order, inside the caller's transaction.
+    """Update the changed rights (unless the caller knows there are none) and insert the new ones
+    inside the caller's transaction.
 
     With rebuild_indexes, the table's indexes (its key's unique index too) are dropped first and
     built again at the end: for a large import into a smaller table that is much faster than updating

@@ -9,8 +9,9 @@ How a million rows stay fast and small:
   chunk is still in the CPU cache) in a TEMP table of the import's connection; values that many rows
   share (a mark's dates, kind and key dates) are staged once and named by an id
   (ipcli.db.bulk). Memory keeps only the set of keys, to refuse a key given twice. Rows are then
-  compared with the register and written from the stage by a few INSERT ... SELECT statements in
-  key order, inside one transaction.
+  compared with the register and written from the stage by a few INSERT ... SELECT statements inside
+  one transaction; a large import into a smaller table drops the table's indexes (its key's too),
+  inserts the rows unsorted and builds each index once.
 - A mark's dates and kind are validated, and its key dates computed, by mark_row itself once per
   distinct (registered_on, term_starts_on, kind); its classes and owner id go through the validators
   mark_row uses once per distinct text, its registration number on every row. The result is the row
