@@ -395,7 +395,10 @@ def test_twenty_thousand_rows_in_several_chunks(invoke, tmp_path, db_path, monke
                                      "FROM marks").fetchone()[0]
         assert classes == 40_000
         indexes = {name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
-        assert {"marks_expires_on", "marks_renewal_window_opens_on", "marks_grace_ends_on", "marks_owner"} <= indexes
+        assert {"marks_reg_no", "marks_expires_on", "marks_renewal_window_opens_on", "marks_grace_ends_on",
+                "marks_owner"} <= indexes
+        unique = {name for _, name, is_unique, *_ in connection.execute("PRAGMA index_list(marks)") if is_unique}
+        assert unique == {"marks_reg_no"}
         assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     last = list(many_marks(20_000))[-1].rstrip("\n").split(",")
     shown = as_json(invoke("mark", "show", last[0], "--format", "json"))
