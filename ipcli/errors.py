@@ -5,6 +5,7 @@ Errors hold a message key and its parameters, never a finished sentence: the CLI
 raises these errors too.
 """
 
+from contextlib import contextmanager
 from enum import IntEnum
 
 
@@ -36,6 +37,20 @@ class IpcliError(Exception):
 
 class UsageProblem(IpcliError):
     exit_code = ExitCode.USAGE
+
+
+def os_reason(error: OSError) -> str:
+    """Why a file could not be used, for a message: the system's words when it gave any."""
+    return error.strerror or str(error) or type(error).__name__
+
+
+@contextmanager
+def os_errors_as(key: str, **params):
+    """An OSError inside becomes UsageProblem(key, **params, reason=...): one line, never a traceback."""
+    try:
+        yield
+    except OSError as error:
+        raise UsageProblem(key, **params, reason=os_reason(error)) from None
 
 
 class Rejected(IpcliError):

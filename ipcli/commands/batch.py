@@ -13,7 +13,7 @@ from click.core import ParameterSource
 
 from ipcli.clickext import DATE, Choice, Group, IntRange, option
 from ipcli.context import SHANGHAI, get_app
-from ipcli.errors import ConfigError, Rejected, UsageProblem
+from ipcli.errors import ConfigError, Rejected, UsageProblem, os_errors_as
 from ipcli.i18n import localize_codes, t
 from ipcli.memory import without_cyclic_gc
 from ipcli.output import format_option
@@ -152,10 +152,8 @@ def read_input(file: str) -> tuple[str, bytes]:
     """(name for messages, bytes) of FILE, or of standard input for `-`."""
     if file == STDIN:
         return "stdin", sys.stdin.buffer.read()
-    try:
+    with os_errors_as("batch.unreadable", file=file):
         return file, Path(file).read_bytes()
-    except OSError as error:
-        raise UsageProblem("batch.unreadable", file=file, reason=error.strerror or type(error).__name__) from None
 
 
 def problem_text(problem) -> str:

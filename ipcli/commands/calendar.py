@@ -12,7 +12,7 @@ from click.core import ParameterSource
 from ipcli import __version__, jsontext
 from ipcli.clickext import Group, IntRange, option
 from ipcli.context import get_app
-from ipcli.errors import ConfigError, Rejected, Unavailable, UsageProblem
+from ipcli.errors import ConfigError, Rejected, Unavailable, UsageProblem, os_errors_as
 from ipcli.net import network_reason
 from ipcli.output import format_option
 
@@ -77,10 +77,8 @@ def load(document, source: str, year: int | None, dry_run: bool, fmt: str | None
 def read_document(file: str):
     """The JSON document in FILE (or stdin for `-`); invalid JSON is refused naming file and position."""
     name = STDIN_SOURCE if file == STDIN else file
-    try:
+    with os_errors_as("calendar.unreadable", file=name):
         data = sys.stdin.buffer.read() if file == STDIN else Path(file).read_bytes()
-    except OSError as error:
-        raise UsageProblem("calendar.unreadable", file=name, reason=error.strerror or type(error).__name__) from None
     try:
         return jsontext.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError:

@@ -15,7 +15,7 @@ import click
 from ipcli.clickext import Group, option
 from ipcli.context import get_app
 from ipcli.db import maintenance
-from ipcli.errors import ConfigError, ExitCode, Rejected, UsageProblem
+from ipcli.errors import ConfigError, ExitCode, Rejected, UsageProblem, os_errors_as
 from ipcli.i18n import t
 from ipcli.output import format_option
 
@@ -103,12 +103,8 @@ def backup_target(path: Path, live: Path, force: bool) -> Path:
     return target
 
 
-@contextmanager
 def os_errors(path: Path):
-    try:
-        yield
-    except OSError as error:
-        raise UsageProblem("db.unwritable", path=str(path), reason=error.strerror or str(error)) from None
+    return os_errors_as("db.unwritable", path=str(path))
 
 
 def private_temporary(directory: Path, name: str) -> Path:

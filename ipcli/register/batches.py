@@ -10,14 +10,13 @@ import os
 import secrets
 import tempfile
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
 from ipcli import __version__
 from ipcli.db import batches as db, filings as filings_db
-from ipcli.errors import NotFound, Rejected, Unavailable, UsageProblem
+from ipcli.errors import NotFound, Rejected, Unavailable, UsageProblem, os_errors_as
 from ipcli.net import network_reason
 from ipcli.register import batch_format as fmt, lifecycle, publication, rights as register_rights
 from ipcli.register.desk import MARK, PATENT, Desk
@@ -87,12 +86,8 @@ class Staging:
         return self.files[index][1]
 
 
-@contextmanager
 def _os_errors(directory: Path):
-    try:
-        yield
-    except OSError as error:
-        raise UsageProblem("batch.out_unwritable", dir=str(directory), reason=error.strerror or str(error)) from None
+    return os_errors_as("batch.out_unwritable", dir=str(directory))
 
 
 def export_batch(store, request: ExportRequest) -> dict | None:

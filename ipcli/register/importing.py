@@ -37,7 +37,7 @@ from ipcli import jsontext
 from ipcli.db import bulk
 from ipcli.db.nice_classes import class_list, classes_text
 from ipcli.db.store import PATENT_COLUMNS, now_utc
-from ipcli.errors import Rejected, UsageProblem
+from ipcli.errors import Rejected, os_errors_as
 from ipcli.memory import without_cyclic_gc
 from ipcli.register import rights
 from ipcli.rules import identifiers
@@ -114,11 +114,8 @@ def _spooled(stream):
 
 
 def _check_readable(path: Path, argument: str) -> None:
-    try:
-        with open(path, "rb"):
-            pass
-    except OSError as error:
-        raise UsageProblem("import.unreadable", file=argument, reason=error.strerror or type(error).__name__) from None
+    with os_errors_as("import.unreadable", file=argument), open(path, "rb"):
+        pass
 
 
 def _format_by_name(path: Path) -> str | None:

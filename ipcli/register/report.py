@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ipcli import __version__
 from ipcli.db.migrations import FILING_TYPES
-from ipcli.errors import UsageProblem
+from ipcli.errors import UsageProblem, os_errors_as, os_reason
 from ipcli.i18n import get_language, t
 from ipcli.output import label
 from ipcli.register import stats as register
@@ -221,10 +221,8 @@ def write_atomically(path: Path, text: str) -> None:
     """Write `text` to a temporary file beside `path` and rename it over `path`: whole or nothing."""
     if path.is_dir():
         raise UsageProblem("report.out_is_directory", value=str(path))
-    try:
+    with os_errors_as("report.cannot_write", value=str(path)):
         descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as error:
-        raise UsageProblem("report.cannot_write", value=str(path), reason=error.strerror) from None
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
             stream.write(text)
@@ -234,7 +232,7 @@ def write_atomically(path: Path, text: str) -> None:
         os.replace(temporary, path)
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)
-        raise UsageProblem("report.cannot_write", value=str(path), reason=error.strerror) from None
+        raise UsageProblem("report.cannot_write", value=str(path), reason=os_reason(error)) from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
