@@ -34,6 +34,14 @@ class IpcliError(Exception):
         self.rule = rule
         self.params = params
 
+    def __reduce__(self):
+        # Pickled with its parameters (an import's worker processes send refusals to the parent).
+        return _restored, (type(self), self.key, self.rule, self.params)
+
+
+def _restored(cls, key: str, rule: str | None, params: dict) -> IpcliError:
+    return cls(key, rule, **params)
+
 
 class UsageProblem(IpcliError):
     exit_code = ExitCode.USAGE

@@ -9,10 +9,11 @@ side table STAGE_shared, which each staged row names by its `shared` id.
 
 import json
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from itertools import chain
 
+from ipcli.db.connection import rollback_journal
 from ipcli.db.nice_classes import class_list
 from ipcli.db.store import MARK_COLUMNS, PATENT_COLUMNS
 
@@ -182,14 +183,15 @@ def _with_class_list(target: Target, values: tuple) -> dict:
 
 
 @contextmanager
-def writing(store):
+def writing(store, large: bool):
     """The import's connection while write_staged() runs: its sorts (ORDER BY, CREATE INDEX) use a
-    helper thread."""
+    helper thread; a large write goes through a rollback journal when it can (rollback_journal)."""
     conn = store.db.conn
     threads = conn.execute("PRAGMA threads").fetchone()[0]
     conn.execute(f"PRAGMA threads = {max(threads, SORT_THREADS)}")
     try:
-        yield
+        with rollback_journal(store.db) if large else nullcontext():
+            yield
     finally:
         conn.execute(f"PRAGMA threads = {threads}")
 

@@ -4,6 +4,7 @@ and the one write transaction (BEGIN IMMEDIATE) every write command runs in."""
 import os
 import sqlite3
 import sys
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -67,10 +68,51 @@ def open_db(path, busy_timeout: float | None = None):
     with translate_busy(path):
         db.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
         db.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # takes effect only when the file is new
-        db.execute("PRAGMA journal_mode = WAL")
+        _use_wal(db, busy_timeout)
         db.execute("PRAGMA foreign_keys = ON")
         migrate(db)
     return db
+
+
+JOURNAL_RETRY_SECONDS = 0.05
+
+
+def _use_wal(db, busy_timeout: float) -> None:
+    """journal_mode WAL. SQLite refuses the change at once, without its busy handler, while another
+    connection writes with a rollback journal (rollback_journal() below): retry until the busy timeout."""
+    deadline = time.monotonic() + busy_timeout
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if not _is_busy(error) or time.monotonic() >= deadline:
+                raise
+        time.sleep(JOURNAL_RETRY_SECONDS)
+
+
+@contextmanager
+def rollback_journal(db):
+    """A large write with a rollback journal instead of the WAL, when no other connection has the
+    register open: the new pages are then written once, to the file, instead of to the WAL and again
+    by its checkpoint (bench/import.py: about a second of a million-mark import). With another
+    connection open SQLite keeps the WAL, and so does this. WAL again afterwards; should that fail
+    (a connection opened meanwhile), the next open_db() sets it."""
+    try:
+        mode = db.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
+    except sqlite3.OperationalError as error:
+        if not _is_busy(error):
+            raise
+        mode = "wal"
+    try:
+        yield
+    finally:
+        if mode != "wal":
+            try:
+                db.execute("PRAGMA journal_mode = WAL")
+            except sqlite3.OperationalError as error:
+                if not _is_busy(error):
+                    raise
 
 
 def migrate(db) -> None:

@@ -2,16 +2,20 @@
 anything is written, then written whole in one transaction, or not at all.
 
 How a million rows stay fast and small:
-- The input is read once, as a stream. Its encoding (UTF-8 with or without BOM, else GB18030) is
-  decided by a pass over the bytes first, and it is always decoded strictly. Standard input is
-  spooled to a temporary file, so it is read like a file.
+- The input is read once, as a stream, and always decoded strictly: as UTF-8 (with or without BOM)
+  first; when that fails, a pass over the bytes decides between UTF-8, GB18030 and a refusal, and
+  the input is read again. Standard input is spooled to a temporary file, so it is read like a file.
+- A large input is read by two processes at once on a machine with two CPUs or more: a forked
+  worker parses and validates most of the file and sends its rows to this process, which reads the
+  rest itself and stages both (ipcli.register.import_parts).
 - Each valid row becomes one tuple of its own values, staged a small chunk at a time (while the
   chunk is still in the CPU cache) in a TEMP table of the import's connection; values that many rows
   share (a mark's dates, kind and key dates) are staged once and named by an id
   (ipcli.db.bulk). Memory keeps only the set of keys, to refuse a key given twice. Rows are then
   compared with the register and written from the stage by a few INSERT ... SELECT statements inside
   one transaction; a large import into a smaller table drops the table's indexes (its key's too),
-  inserts the rows unsorted and builds each index once.
+  inserts the rows unsorted and builds each index once, through a rollback journal instead of the
+  WAL when no other connection has the register open (ipcli.db.connection.rollback_journal).
 - A mark's dates and kind are validated, and its key dates computed, by mark_row itself once per
   distinct (registered_on, term_starts_on, kind); its classes and owner id go through the validators
   mark_row uses once per distinct text, its registration number on every row. The result is the row
@@ -39,7 +43,7 @@ from ipcli.db.nice_classes import class_list, classes_text
 from ipcli.db.store import PATENT_COLUMNS, now_utc
 from ipcli.errors import Rejected, os_errors_as
 from ipcli.memory import without_cyclic_gc
-from ipcli.register import rights
+from ipcli.register import import_parts, rights
 from ipcli.rules import identifiers
 from ipcli.rules.dates import EARLIEST, ISO_DATE, LATEST
 from ipcli.rules.patent import PATENT_TYPES
@@ -67,6 +71,7 @@ WRITE_STEPS = 3
 UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 GB18030_BOM = b"\x84\x31\x95\x33"
 TEXT_BOM = "\ufeff"  # what remains of a GB18030 BOM once decoded
+UTF8 = "utf-8-sig"  # what an input is read as first: UTF-8, a BOM dropped
 
 
 # The input: where it is, what it is called, its format and encoding.
@@ -140,15 +145,19 @@ class InputRejected(Exception):
         self.error = error
 
 
-def detect_encoding(path: Path) -> str:
-    """utf-8-sig when the bytes are UTF-8 (a BOM is dropped), else gb18030; else InputRejected at the
-    first line that neither decodes."""
+def refuse_utf16(path: Path) -> None:
     with open(path, "rb") as handle:
         if handle.read(2) in UTF16_BOMS:
             raise InputRejected(1, Rejected("import.encoding", rule=ENCODING_RULE))
+
+
+def detect_encoding(path: Path) -> str:
+    """utf-8-sig when the bytes are UTF-8 (a BOM is dropped), else gb18030; else InputRejected at the
+    first line that neither decodes."""
+    refuse_utf16(path)
     for encoding in ("utf-8", "gb18030"):
         if _decodes(path, encoding):
-            return "utf-8-sig" if encoding == "utf-8" else encoding
+            return UTF8 if encoding == "utf-8" else encoding
     raise InputRejected(_first_bad_line(path), Rejected("import.encoding", rule=ENCODING_RULE))
 
 
@@ -185,11 +194,14 @@ class Columns:
     required: tuple
 
 
-def csv_records(handle, columns: Columns):
+def csv_records(handle, columns: Columns, header: tuple[list, int] | None = None, first_line: int = 1):
+    """The records of a CSV file; or, given the file's `header` (names, line), of a part of it after
+    the header whose first line is `first_line` (ipcli.register.import_parts)."""
     reader = csv.reader(handle, strict=True)
-    header, header_line = _header(reader)
+    header, header_line = header or _header(reader)
     getter = _getter(header, columns, header_line)
-    width, last = len(header), reader.line_num
+    before = first_line - 1
+    width, last = len(header), before + reader.line_num
     while True:
         try:
             record = next(reader)
@@ -197,9 +209,9 @@ def csv_records(handle, columns: Columns):
             return
         except csv.Error:
             yield last + 1, Rejected("import.bad_csv", rule=FORMAT_RULE)
-            last = reader.line_num
+            last = before + reader.line_num
             continue
-        line, last = last + 1, reader.line_num
+        line, last = last + 1, before + reader.line_num
         if not record:
             continue
         if len(record) != width:
@@ -207,6 +219,12 @@ def csv_records(handle, columns: Columns):
             continue
         record.append("")  # where absent columns are read
         yield line, getter(record)
+
+
+def csv_header(path: Path, encoding: str) -> tuple[list, int]:
+    """The header of a CSV file: its names and its line."""
+    with open(path, encoding=encoding, newline="") as handle:
+        return _header(csv.reader(handle, strict=True))
 
 
 def _header(reader) -> tuple[list, int]:
@@ -238,8 +256,9 @@ JSON_REFUSALS = {jsontext.DUPLICATE_KEY: "import.json_duplicate_key", jsontext.T
                  jsontext.LONE_SURROGATE: "import.json_lone_surrogate"}
 
 
-def jsonl_records(handle, columns: Columns):
-    for line, text in enumerate(handle, start=1):
+def jsonl_records(handle, columns: Columns, first_line: int = 1):
+    """The records of a JSONL file, or of a part of it whose first line is `first_line`."""
+    for line, text in enumerate(handle, start=first_line):
         if line == 1:
             text = text.lstrip(TEXT_BOM)
         if not text.strip():
@@ -326,22 +345,28 @@ def _owner_id(text: str | None) -> str | None:
 
 
 class Ids(dict):
-    """A small id for each distinct value (a tuple), from 0 on; `values[id]` is the value. take_new()
-    hands out the values first seen since its last call, as (id, *value) rows for a side table."""
+    """A small id for each distinct value (a tuple): first, first + step, first + 2 * step, ... (the
+    workers of import_parts number apart). take_new() hands out the values first seen since its
+    last call, as (id, *value) rows for a side table."""
 
-    def __init__(self):
+    def __init__(self, first: int = 0, step: int = 1):
         super().__init__()
-        self.values = []
+        self._values = []
+        self._first, self._step = first, step
         self._taken = 0
 
     def __missing__(self, value: tuple) -> int:
-        number = self[value] = len(self.values)
-        self.values.append(value)
+        number = self[value] = self._first + self._step * len(self._values)
+        self._values.append(value)
         return number
 
+    def value(self, number: int) -> tuple:
+        return self._values[(number - self._first) // self._step]
+
     def take_new(self) -> list:
-        new = [(number, *self.values[number]) for number in range(self._taken, len(self.values))]
-        self._taken = len(self.values)
+        new = [(self._first + self._step * index, *self._values[index])
+               for index in range(self._taken, len(self._values))]
+        self._taken = len(self._values)
         return new
 
 
@@ -369,10 +394,7 @@ class MarkRows:
     def __init__(self, key_dates: rights.KeyDates):
         self.key_dates = key_dates
         self.missing_years = set()
-        self._shared_ids = Ids()
-        # The shared id of each valid "registered_on|term_starts_on|kind" as given: no valid date or
-        # kind holds a "|", so such a key stands for one triple, and a triple with a "|" is never found.
-        self._shared = {}
+        self.restart_ids(0, 1)
         self._classes = Memo(_classes_text)
         self._owner_id = Memo(_owner_id)
 
@@ -394,11 +416,18 @@ class MarkRows:
         """The shared rows first seen since the last call, for bulk.stage_rows."""
         return self._shared_ids.take_new()
 
+    def restart_ids(self, part: int, parts: int) -> None:
+        """Shared ids afresh, for reading part `part` of `parts`: none of them another part's."""
+        self._shared_ids = Ids(part, parts)
+        # The shared id of each valid "registered_on|term_starts_on|kind" as given: no valid date or
+        # kind holds a "|", so such a key stands for one triple, and a triple with a "|" is never found.
+        self._shared = {}
+
     def row(self, staged: tuple) -> dict:
         """The mark of a staged row, as mark_row gives it."""
         own = dict(zip(("line",) + self.target.staged, staged))
         return {**{column: own[column] for column in self.target.own}, "classes": class_list(own["classes"]),
-                **dict(zip(MARK_SHARED, self._shared_ids.values[own[bulk.SHARED]]))}
+                **dict(zip(MARK_SHARED, self._shared_ids.value(own[bulk.SHARED])))}
 
     def _shared_id(self, registered_on: str, term_starts_on: str | None, kind: str | None) -> int:
         """mark_row's checks of the dates and kind, and the key dates it computes from them."""
@@ -447,6 +476,9 @@ class PatentRows:
     def take_new(self) -> list:
         return []
 
+    def restart_ids(self, part: int, parts: int) -> None:
+        """Patents share no values (MarkRows.restart_ids)."""
+
 
 ROWS = {"mark": MarkRows, "patent": PatentRows}
 
@@ -473,6 +505,45 @@ def _with_rule(error: Rejected) -> Rejected:
     return error
 
 
+@dataclass
+class Tally:
+    """What reading an input (or a part of one) found besides its valid rows."""
+
+    records: int = 0
+    errors: list = field(default_factory=list)  # (line, Rejected)
+    ends_unread: bool = False  # its last record could not be read (import_parts: a cut inside a record)
+
+
+def validated_batches(rows, records, tally: Tally):
+    """Lists of up to CHUNK_ROWS staged tuples of the valid records; the others go to `tally`."""
+    validate, errors, batch, count, values = rows.validate, tally.errors, [], 0, ()
+    for line, values in records:
+        count += 1
+        if type(values) is not tuple:
+            errors.append((line, values))
+            continue
+        try:
+            batch.append(validate(line, values))
+        except Rejected as error:
+            errors.append((line, _with_rule(error)))
+            continue
+        if len(batch) == CHUNK_ROWS:
+            yield batch
+            batch = []
+    tally.records += count
+    tally.ends_unread = type(values) is not tuple
+    yield batch
+
+
+def _records(fmt: str, handle, columns: Columns, header: tuple | None = None, first_line: int = 1):
+    if fmt == "csv":
+        return csv_records(handle, columns, header, first_line)
+    return jsonl_records(handle, columns, first_line)
+
+
+KEY = itemgetter(1)  # of a staged tuple
+
+
 class Importer:
     """check() reads, validates and stages the whole input; write() then stores it in one transaction."""
 
@@ -481,60 +552,126 @@ class Importer:
         self.store = store
         self.update = update
         self.staged = 0
+        self._keys = set()  # of the staged rows
+        self._repeats = []  # (line, key) of the valid rows whose key a staged row has
         self._classified = False
         self._version = None
 
     def check(self, source: Source, progress=None) -> Report:
         """Every row validated and staged; `progress(bytes_read)` is called along the way."""
         report = Report(source.name, source.journal_id)
-        bulk.create_stage(self.store, self.rows.target)
         try:
-            encoding = detect_encoding(source.path)
-            with open(source.path, encoding=encoding, newline="") as handle, without_cyclic_gc():
-                self._read(handle, source.fmt, report, progress or _ignore)
+            refuse_utf16(source.path)
+            with without_cyclic_gc():
+                try:  # as UTF-8 first: most inputs are, and reading decodes strictly
+                    tallies = self._read(source, UTF8, progress or _ignore)
+                except UnicodeDecodeError:
+                    tallies = self._read(source, detect_encoding(source.path), progress or _ignore)
         except InputRejected as problem:
             report.errors.append((problem.line, problem.error))
             return report
+        report.rows = sum(tally.records for tally in tallies)
+        report.errors = [error for tally in tallies for error in tally.errors] + self._repeat_errors()
         self._compare(report)
         report.errors.sort(key=itemgetter(0))
         report.missing_years = set(self.rows.missing_years)
         return report
 
-    def _read(self, handle, fmt: str, report: Report, progress) -> None:
-        records = (csv_records if fmt == "csv" else jsonl_records)(handle, self.rows.columns)
-        validate, errors, batch, count = self.rows.validate, report.errors, [], 0
-        keys, duplicates = set(), []  # the keys staged; (line, key) of the valid rows that repeat one
-        add_key, distinct = keys.add, 0
-        for line, values in records:
-            count += 1
-            if type(values) is not tuple:
-                errors.append((line, values))
-                continue
-            try:
-                staged = validate(line, values)
-            except Rejected as error:
-                errors.append((line, _with_rule(error)))
-                continue
-            add_key(staged[1])
-            if len(keys) == distinct:
-                duplicates.append((line, staged[1]))
-                continue
-            distinct += 1
-            batch.append(staged)
-            if len(batch) == CHUNK_ROWS:
-                self._stage(batch, handle, progress)
-                batch = []
-        self._stage(batch, handle, progress)
-        report.rows = count
-        if duplicates:  # each repeats a staged row, the first valid row with its key
-            first = bulk.staged_lines(self.store, self.rows.target, {key for _, key in duplicates})
-            errors += [(line, Rejected("import.duplicate", rule=DUPLICATE_RULE, value=key, first=first[key]))
-                       for line, key in duplicates]
+    def _read(self, source: Source, encoding: str, progress) -> list[Tally]:
+        return self._read_in_parts(source, encoding, progress) or [self._read_whole(source, encoding, progress)]
 
-    def _stage(self, batch: list, handle, progress) -> None:
-        bulk.stage_rows(self.store, self.rows.target, batch, self.rows.take_new())
+    def _start_reading(self, part: int = 0, parts: int = 1) -> None:
+        bulk.create_stage(self.store, self.rows.target)
+        self.rows.restart_ids(part, parts)
+        self.staged = 0
+        self._keys.clear()
+        self._repeats.clear()
+
+    def _read_whole(self, source: Source, encoding: str, progress) -> Tally:
+        self._start_reading()
+        tally = Tally()
+        with open(source.path, encoding=encoding, newline="") as handle:
+            for batch in validated_batches(self.rows, _records(source.fmt, handle, self.rows.columns), tally):
+                self._stage(batch, self.rows.take_new())
+                progress(handle.buffer.tell())
+        return tally
+
+    def _read_in_parts(self, source: Source, encoding: str, progress) -> list[Tally] | None:
+        """A large input read partly here and partly by a worker process (import_parts) whose rows
+        are staged here between chunks of this process's own; None when it is read whole instead
+        (small, one CPU, or no safe cut)."""
+        parts = import_parts.split(source.path, quoted=source.fmt == "csv") \
+            if import_parts.workers_available() > 1 else None
+        if not parts:
+            return None
+        own, other = parts
+        self._start_reading(own.number, len(parts))
+        header = csv_header(source.path, encoding) if source.fmt == "csv" else None
+        tally, read = Tally(), [0, 0]
+        with import_parts.Worker(other, partial(self._read_part, source, encoding, header, len(parts))) as worker:
+            with import_parts.part_text(source.path, own, encoding) as (handle, own_range):
+                for batch in validated_batches(self.rows, _records(source.fmt, handle, self.rows.columns), tally):
+                    self._stage(batch, self.rows.take_new())
+                    read[0] = own_range.consumed
+                    self._stage_sent(worker.ready(), read, progress)
+            if tally.ends_unread:  # perhaps cut inside a quoted field: read whole
+                return None
+            self._stage_sent(worker.rest(), read, progress)
+        other_tally, missing_years = worker.result
+        self.rows.missing_years |= missing_years
+        return [tally, other_tally]
+
+    def _stage_sent(self, messages, read: list, progress) -> None:
+        for batch, shared, position in messages:
+            self._stage(batch, shared)
+            read[1] = position
+        progress(sum(read))
+
+    def _read_part(self, source: Source, encoding: str, header, parts: int, part, send) -> tuple:
+        """In the worker process: validate a part, sending (rows, new shared rows, bytes read) along."""
+        self.rows.restart_ids(part.number, parts)
+        tally = Tally()
+        with import_parts.part_text(source.path, part, encoding) as (handle, source_range):
+            records = _records(source.fmt, handle, self.rows.columns, header, part.first_line)
+            for batch in validated_batches(self.rows, records, tally):
+                send((batch, self.rows.take_new(), source_range.consumed))
+        return tally, self.rows.missing_years
+
+    def _stage(self, batch: list, shared: list) -> None:
+        """Stage the rows of a batch whose key no staged row has; the others are kept as repeats."""
+        keys = list(map(KEY, batch))
+        if self._keys.isdisjoint(keys) and len(set(keys)) == len(keys):
+            self._keys.update(keys)
+        else:
+            batch = self._first_of_each_key(batch)
+        bulk.stage_rows(self.store, self.rows.target, batch, shared)
         self.staged += len(batch)
-        progress(handle.buffer.tell())
+
+    def _first_of_each_key(self, batch: list) -> list:
+        first = []
+        for row in batch:
+            if row[1] in self._keys:
+                self._repeats.append((row[0], row[1]))
+            else:
+                self._keys.add(row[1])
+                first.append(row)
+        return first
+
+    def _repeat_errors(self) -> list:
+        """A refusal of every valid row whose key an earlier line has (staged or not: the parts of a
+        file are staged in the order they arrive)."""
+        if not self._repeats:
+            return []
+        lines = {key: [line] for key, line in
+                 bulk.staged_lines(self.store, self.rows.target, {key for _, key in self._repeats}).items()}
+        for line, key in self._repeats:
+            lines[key].append(line)
+        errors = []
+        for key, found in lines.items():
+            first, *later = sorted(found)
+            errors += [(line, Rejected("import.duplicate", rule=DUPLICATE_RULE, value=key, first=first))
+                       for line in later]
+        return errors
 
     def _compare(self, report: Report) -> None:
         """Staged rows against the register: new, unchanged, or changed (a conflict without --update)."""
@@ -564,15 +701,15 @@ class Importer:
         """Store the checked rows in one transaction; `progress(step)` after each of WRITE_STEPS."""
         progress = progress or _ignore
         store, target = self.store, self.rows.target
-        with bulk.writing(store), store.transaction():
+        added = report.counts["added"]  # as check() counted: how the rows are best written
+        rebuild = added >= REBUILD_MIN_ROWS and added * REBUILD_SHARE >= bulk.count_rights(store, target)
+        with bulk.writing(store, large=rebuild), store.transaction():
             counts = self._recheck(report)
             progress(1)
             if self.update:
                 for stored, staged in bulk.changed_rights(store, target):
                     store.journal(self.rows.kind, staged[target.key], stored, staged)
             progress(2)
-            added = counts["added"]
-            rebuild = added >= REBUILD_MIN_ROWS and added * REBUILD_SHARE >= bulk.count_rights(store, target)
             bulk.write_staged(store, target, now_utc(), rebuild_indexes=rebuild, changed=counts["updated"] > 0)
             store.journal(self.rows.kind, report.journal_id, None,
                           {"file": report.name, "rows_read": report.rows, **counts})

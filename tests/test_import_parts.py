@@ -1,0 +1,224 @@
+"""A large import read by two processes (ipcli.register.import_parts): the cut at a record end, and
+the same outcome, to the byte of every message and stored row, as the input read whole in one
+process; and the rollback journal of a large write (ipcli.db.connection)."""
+
+import json
+import sqlite3
+import threading
+
+import pytest
+from click.testing import CliRunner
+
+from ipcli.cli import cli
+from ipcli.db import connection
+from ipcli.register import import_parts, importing
+from tests.conftest import BASE_ENV
+from tests.test_import import HEADER, PATENT_HEADER, app_no, many_marks, write
+
+
+def run(db_path, *args):
+    runner = CliRunner(env={**BASE_ENV, "IPCLI_DB": str(db_path)})
+    return runner.invoke(cli, [str(a) for a in args], catch_exceptions=False, prog_name="ipcli")
+
+
+def stored(db_path, table: str) -> list[tuple]:
+    with sqlite3.connect(db_path) as db:
+        columns = [row[1] for row in db.execute(f"PRAGMA table_info({table})")
+                   if row[1] not in ("created_at", "updated_at")]
+        return db.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY 1").fetchall()
+
+
+@pytest.fixture
+def reads(monkeypatch, tmp_path):
+    """Import a file twice into fresh registers, whole and in two parts; returns both results, the
+    parts of the last cut tried, and whether the second run read the file whole after all."""
+    cuts, wholes = [], []
+    split, read_whole = import_parts.split, importing.Importer._read_whole
+
+    def recording_split(path, quoted):
+        parts = split(path, quoted)
+        cuts.append(parts)
+        return parts
+
+    def recording_read_whole(*args):
+        wholes.append(args)
+        return read_whole(*args)
+
+    def both(kind: str, path, *options):
+        results = {}
+        for name, workers, smallest in (("whole", 1, import_parts.MIN_BYTES), ("parts", 2, 0)):
+            monkeypatch.setattr(import_parts, "workers_available", lambda workers=workers: workers)
+            monkeypatch.setattr(import_parts, "MIN_BYTES", smallest)
+            monkeypatch.setattr(import_parts, "split", recording_split)
+            monkeypatch.setattr(importing.Importer, "_read_whole", recording_read_whole)
+            wholes.clear()
+            db_path = tmp_path / f"{path.name}.{name}.db"
+            result = run(db_path, "-q", kind, "import", path, "--format", "json", *options)
+            results[name] = (result.exit_code, result.stdout, result.stderr,
+                             stored(db_path, "marks" if kind == "mark" else "patents"))
+        # The cut the second run used; None when it read the file whole, perhaps after trying one.
+        return results["whole"], results["parts"], None if wholes else cuts[-1]
+
+    both.cuts = cuts
+
+    return both
+
+
+def test_a_file_read_in_two_parts_is_stored_as_if_read_whole(reads, tmp_path):
+    path = write(tmp_path, "marks.csv", HEADER + "".join(many_marks(3_000)))
+    whole, parts, cut = reads("mark", path)
+    assert cut is not None and cut[0].end == cut[1].start
+    assert parts == whole
+    assert whole[0] == 0 and json.loads(whole[1])["added"] == 3_000 and len(whole[3]) == 3_000
+
+
+def test_bad_rows_and_repeats_in_both_parts_are_reported_at_their_lines(reads, tmp_path, monkeypatch):
+    # All the worker's rows are staged after this process's first chunk: line 2962 before line 32.
+    monkeypatch.setattr(importing, "CHUNK_ROWS", 5)
+    monkeypatch.setattr(import_parts.Worker, "ready", import_parts.Worker.rest)
+    rows = list(many_marks(3_000))
+    rows[10] = "1000010,99,Bad class,,,,2020-01-01,\n"    # in the first part
+    rows[2_900] = "1002900,9,Bad date,,,,2020-02-30,\n"  # in the worker's part
+    rows[2_950] = rows[20]                                 # repeats a row of the first part
+    rows[30] = rows[2_960]                                 # repeats, earlier, a row of the worker's
+    path = write(tmp_path, "marks.csv", HEADER + "".join(rows))
+    whole, parts, cut = reads("mark", path)
+    assert cut is not None
+    assert parts == whole
+    assert whole[0] == 65 and whole[3] == []
+    messages = whole[2].splitlines()
+    assert [message.split(": ")[0] for message in messages[:-1]] == \
+        [f"{path}:{line}" for line in (12, 2902, 2952, 2962)]
+    assert messages[2].endswith("1000020 appears again in this input (first on line 22) [IMPORT-DUPLICATE]")
+    assert messages[3].endswith("1002960 appears again in this input (first on line 32) [IMPORT-DUPLICATE]")
+
+
+def test_a_quoted_field_across_the_middle_is_never_cut(reads, tmp_path):
+    rows = list(many_marks(3_000))
+    # An odd quote in an unquoted field, then fields with line breaks all around the aim of the cut:
+    # counting quotes finds an even count inside a quoted field, and reading the first part shows it.
+    rows[5] = '1000005,9,say "hi,,,,2015-05-05,\n'
+    for index in range(400, 2_000):
+        rows[index] = f'{1_000_000 + index},9,"line one\nline two",,,,2016-06-06,\n'
+    path = write(tmp_path, "marks.csv", HEADER + "".join(rows))
+    whole, parts, cut = reads("mark", path)
+    tried = reads.cuts[-1]
+    assert tried is not None and cut is None  # a cut was tried, inside a quoted field, and given up
+    assert path.read_bytes()[:tried[0].end].endswith(b"line one\n")
+    assert parts == whole
+    assert whole[0] == 0 and json.loads(whole[1])["added"] == 3_000
+
+
+def test_jsonl_and_gb18030_inputs_read_in_parts(reads, tmp_path):
+    lines = [json.dumps({"reg_no": str(1_000_000 + n), "classes": [n % 45 + 1], "name": f"闽光{n}",
+                         "registered_on": f"{2004 + n % 20}-03-0{n % 9 + 1}"}, ensure_ascii=False)
+             for n in range(2_000)]
+    jsonl = write(tmp_path, "marks.jsonl", "\n".join(lines) + "\n")
+    whole, parts, cut = reads("mark", jsonl)
+    assert cut is not None and parts == whole and whole[0] == 0
+    # Only the worker's part is not ASCII: its reading as UTF-8 fails there, the parent reads again.
+    rows = list(many_marks(2_000))
+    text = "".join(rows[:1_500]) + "".join(rows[1_500:]).replace("Mark", "闽光")
+    gb = write(tmp_path, "marks.csv", HEADER + text, "gb18030")
+    whole, parts, cut = reads("mark", gb)
+    assert cut is not None and parts == whole and whole[0] == 0
+    assert {name[:2] for _, name, *_ in whole[3]} == {"Ma", "闽光"}
+
+
+def test_patents_read_in_parts(reads, tmp_path):
+    rows = [f"{app_no(f'20191{n:07d}')},invention,2019-06-{n % 28 + 1:02d},,Title {n},Owner,,{n % 3},,\n"
+            for n in range(2_000)]
+    path = write(tmp_path, "patents.csv", PATENT_HEADER + "".join(rows))
+    whole, parts, cut = reads("patent", path)
+    assert cut is not None and parts == whole and whole[0] == 0
+
+
+def test_the_cut_follows_a_line_end_with_an_even_count_of_quotes(tmp_path, monkeypatch):
+    monkeypatch.setattr(import_parts, "MIN_BYTES", 0)
+    path = tmp_path / "a.csv"
+    path.write_bytes(b'h\n"a\nb"\nc\nd\ne\nf\ng\nh\ni\nj\n')
+    first, second = import_parts.split(path, quoted=True)
+    head = path.read_bytes()[:first.end]
+    assert head.endswith(b"\n") and head.count(b'"') % 2 == 0
+    assert (first.start, second.start, second.end) == (0, first.end, path.stat().st_size)
+    assert second.first_line == head.count(b"\n") + 1
+    path.write_bytes(b'h\n"' + b"x\n" * 20)  # every line end inside the one quoted field
+    assert import_parts.split(path, quoted=True) is None
+    assert import_parts.split(path, quoted=False) is not None
+    monkeypatch.setattr(import_parts, "MIN_BYTES", 1 << 20)
+    assert import_parts.split(path, quoted=False) is None  # too small to be worth a process
+
+
+def test_a_worker_error_is_raised_in_the_parent_and_the_worker_is_gone(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_bytes(b"x\n" * 10)
+
+    def work(part, send):
+        send([(1, "a")])
+        raise ValueError(f"bad part {part.number}")
+
+    with pytest.raises(ValueError, match="bad part 1"):
+        with import_parts.Worker(import_parts.Part(1, 0, 20, 1), work) as worker:
+            list(worker.rest())
+
+
+def test_a_worker_sends_rows_and_its_result(tmp_path):
+    def work(part, send):
+        send([(1, "a", None)])
+        send([(2, "b", 3)])
+        return {"lines": part.first_line}
+
+    with import_parts.Worker(import_parts.Part(1, 0, 0, 7), work) as worker:
+        assert list(worker.rest()) == [[(1, "a", None)], [(2, "b", 3)]]
+    assert worker.result == {"lines": 7}
+
+
+def test_a_large_import_into_a_register_nobody_else_has_open_leaves_it_in_wal(tmp_path, monkeypatch):
+    monkeypatch.setattr(importing, "REBUILD_MIN_ROWS", 100)
+    path = write(tmp_path, "marks.csv", HEADER + "".join(many_marks(500)))
+    db_path = tmp_path / "ipcli.db"
+    assert run(db_path, "-q", "mark", "import", path).exit_code == 0
+    with sqlite3.connect(db_path) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert db.execute("SELECT count(*) FROM marks").fetchone()[0] == 500
+
+
+def test_a_large_import_with_a_reader_open_keeps_the_wal(tmp_path, monkeypatch):
+    monkeypatch.setattr(importing, "REBUILD_MIN_ROWS", 100)
+    db_path = tmp_path / "ipcli.db"
+    assert run(db_path, "mark", "list").exit_code == 0
+    reader = sqlite3.connect(db_path)
+    assert reader.execute("SELECT count(*) FROM marks").fetchone()[0] == 0
+    modes = []
+    rollback_journal = connection.rollback_journal
+
+    def recording(db):
+        context = rollback_journal(db)
+        modes.append(db.execute("PRAGMA journal_mode").fetchone()[0])
+        return context
+
+    monkeypatch.setattr("ipcli.db.bulk.rollback_journal", recording)
+    path = write(tmp_path, "marks.csv", HEADER + "".join(many_marks(500)))
+    assert run(db_path, "-q", "mark", "import", path).exit_code == 0
+    assert modes == ["wal"]  # SQLite cannot leave WAL while the reader has the file open
+    assert reader.execute("SELECT count(*) FROM marks").fetchone()[0] == 500
+    reader.close()
+
+
+def test_opening_waits_while_another_connection_writes_with_a_rollback_journal(tmp_path):
+    db_path = tmp_path / "ipcli.db"
+    connection.open_db(db_path).conn.close()
+    writer = sqlite3.connect(db_path, isolation_level=None, check_same_thread=False)
+    assert writer.execute("PRAGMA journal_mode = DELETE").fetchone()[0] == "delete"
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("INSERT INTO windows (code, name, created_at) VALUES ('W1', 'w', '2026-11-21')")
+    timer = threading.Timer(0.5, lambda: (writer.execute("COMMIT"), writer.execute("PRAGMA journal_mode = WAL")))
+    timer.start()
+    try:
+        db = connection.open_db(db_path, busy_timeout=10)
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert db.execute("SELECT count(*) FROM windows").fetchone()[0] == 1
+        db.conn.close()
+    finally:
+        timer.join()
+        writer.close()
