@@ -1,8 +1,12 @@
-"""ipcli.errors.os_errors_as: a failed file operation becomes one usage error naming why."""
+"""ipcli.errors: a failed file operation becomes one usage error naming why (os_errors_as); a refusal
+survives pickling whole."""
+
+import pickle
+from datetime import date
 
 import pytest
 
-from ipcli.errors import UsageProblem, os_errors_as
+from ipcli.errors import Rejected, UsageProblem, os_errors_as
 
 
 @pytest.mark.parametrize("error, reason", [
@@ -22,3 +26,10 @@ def test_other_errors_pass_through():
     with pytest.raises(ValueError):
         with os_errors_as("import.unreadable", file="x.csv"):
             raise ValueError("not a file problem")
+
+
+def test_a_refusal_keeps_its_rule_and_values_through_pickle():
+    # An import's worker process sends its refusals to the parent pickled (ipcli.register.import_parts).
+    copy = pickle.loads(pickle.dumps(Rejected("import.date_range", rule="IMPORT-DATE", value=date(1979, 12, 31))))
+    assert (type(copy), copy.key, copy.rule, copy.params) == \
+        (Rejected, "import.date_range", "IMPORT-DATE", {"value": date(1979, 12, 31)})

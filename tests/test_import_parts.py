@@ -125,6 +125,13 @@ def test_jsonl_and_gb18030_inputs_read_in_parts(reads, tmp_path):
     assert {name[:2] for _, name, *_ in whole[3]} == {"Ma", "闽光"}
 
 
+def test_a_header_without_a_required_column_is_refused_alike(reads, tmp_path):
+    path = write(tmp_path, "marks.csv", HEADER.replace("classes", "klassen") + "".join(many_marks(2_000)))
+    whole, parts, _ = reads("mark", path)
+    assert parts == whole and whole[0] == 65 and whole[3] == []
+    assert whole[2].splitlines()[0] == f"{path}:1: the header has no column classes [IMPORT-FORMAT]"
+
+
 def test_patents_read_in_parts(reads, tmp_path):
     rows = [f"{app_no(f'20191{n:07d}')},invention,2019-06-{n % 28 + 1:02d},,Title {n},Owner,,{n % 3},,\n"
             for n in range(2_000)]

@@ -124,6 +124,8 @@ class Worker:
             _worker(write_end, part, work, self._read_end)
         os.close(write_end)
         self._open = True
+        self._poll = select.poll()  # not select.select(), which fails on descriptors past 1023
+        self._poll.register(self._read_end, select.POLLIN)
 
     def __enter__(self):
         return self
@@ -140,7 +142,7 @@ class Worker:
 
     def ready(self) -> Iterator[list]:
         """The rows sent that can be read without waiting."""
-        while self._open and select.select([self._read_end], [], [], 0)[0]:
+        while self._open and self._poll.poll(0):
             yield from self._next()
 
     def rest(self) -> Iterator[list]:
