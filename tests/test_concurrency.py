@@ -94,3 +94,35 @@ def test_four_writers_and_a_reader_lose_nothing(db_path):
     assert integrity == "ok"
     assert filings == licensees == expected
     assert journal_entries == expected and journal_ids == filing_ids
+
+
+@pytest.mark.slow
+def test_commands_started_during_a_large_import_wait_for_it(db_path, tmp_path):
+    """A large import writes through a rollback journal when it finds the register to itself
+    (ipcli.db.connection.rollback_journal); commands that start meanwhile wait, and nothing fails."""
+    env = environment(db_path)
+    big = tmp_path / "marks.csv"
+    with open(big, "w", encoding="utf-8") as handle:
+        handle.write("reg_no,classes,name,owner,registered_on\n")
+        handle.writelines(f"{1_000_000 + n},{n % 45 + 1},Mark {n},Owner {n % 7},{2005 + n % 20}-04-1{n % 9}\n"
+                          for n in range(300_000))
+    assert ipcli(env, "mark", "list").returncode == 0  # the register exists, with no mark
+    importing = subprocess.Popen([IPCLI, "-q", "mark", "import", str(big), "--format", "json"], env=env,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    failures, added = [], []
+    while importing.poll() is None:
+        reg_no = str(9_000_000 + len(added))
+        result = ipcli(env, "mark", "add", reg_no, "--registered", "2020-01-01", "--classes", "9", "--format", "json")
+        failures += problems_of(result, f"mark add {reg_no}")
+        added.append(reg_no)
+        failures += problems_of(ipcli(env, "deadlines", "--days", "90", "--format", "json"), "deadlines")
+    out, err = importing.communicate()
+    assert importing.returncode == 0, err
+    with closing(sqlite3.connect(db_path)) as db:
+        stored = db.execute("SELECT count(*) FROM marks").fetchone()[0]
+        mode = db.execute("PRAGMA journal_mode").fetchone()[0]
+        integrity = db.execute("PRAGMA integrity_check").fetchone()[0]
+    print(f"\nduring a 300,000-mark import: {len(added)} marks added and as many deadline listings, "
+          f"failures {len(failures)}")
+    assert failures == [] and added
+    assert stored == 300_000 + len(added) and mode == "wal" and integrity == "ok"
