@@ -3,6 +3,7 @@ the same outcome, to the byte of every message and stored row, as the input read
 process; and the rollback journal of a large write (ipcli.db.connection)."""
 
 import json
+import os
 import sqlite3
 import threading
 
@@ -156,6 +157,15 @@ def test_the_cut_follows_a_line_end_with_an_even_count_of_quotes(tmp_path, monke
     assert import_parts.split(path, quoted=False) is None  # too small to be worth a process
 
 
+@pytest.mark.parametrize("text, cpus", [("max 100000\n", None), ("150000 100000\n", 1), ("400000 100000\n", 4),
+                                        ("50000 100000\n", 1)])
+def test_a_cgroup_quota_limits_the_cpus_counted(tmp_path, text, cpus):
+    path = tmp_path / "cpu.max"
+    path.write_text(text)
+    assert import_parts._cpu_quota(path) == (cpus or os.cpu_count())
+    assert import_parts._cpu_quota(tmp_path / "absent") == os.cpu_count()
+
+
 def test_a_worker_error_is_raised_in_the_parent_and_the_worker_is_gone(tmp_path):
     path = tmp_path / "a.csv"
     path.write_bytes(b"x\n" * 10)
@@ -167,6 +177,8 @@ def test_a_worker_error_is_raised_in_the_parent_and_the_worker_is_gone(tmp_path)
     with pytest.raises(ValueError, match="bad part 1"):
         with import_parts.Worker(import_parts.Part(1, 0, 20, 1), work) as worker:
             list(worker.rest())
+    with pytest.raises(ProcessLookupError):  # killed and reaped
+        os.kill(worker._pid, 0)
 
 
 def test_a_worker_sends_rows_and_its_result(tmp_path):

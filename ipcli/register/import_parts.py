@@ -47,10 +47,20 @@ class Part:
 
 
 def workers_available() -> int:
-    """How many processes can read at once: 1 where forking is not safe (only Linux is trusted)."""
+    """How many processes can read at once: the CPUs this process may use, within its cgroup's CPU
+    quota (a container); 1 where forking is not safe (only Linux is trusted)."""
     if sys.platform != "linux" or not hasattr(os, "fork"):
         return 1
-    return len(os.sched_getaffinity(0))
+    return min(len(os.sched_getaffinity(0)), _cpu_quota())
+
+
+def _cpu_quota(path: Path = Path("/sys/fs/cgroup/cpu.max")) -> int:
+    """Whole CPUs of the cgroup v2 quota ("max 100000" when there is none), at least 1."""
+    try:
+        quota, period = path.read_text().split()[:2]
+        return max(1, int(quota) // int(period))
+    except (OSError, ValueError):  # no cgroup v2 file, or "max": no quota
+        return os.cpu_count() or 1
 
 
 def split(path: Path, quoted: bool) -> list[Part] | None:
