@@ -228,34 +228,31 @@ def test_missing_column_is_refused_at_the_header(invoke, tmp_path):
                                    f"ipcli: error: {path} rejected; nothing was written"]
 
 
-def test_bad_jsonl_lines(invoke, tmp_path):
-    lines = ['{"reg_no": "1", "classes": [9], "registered_on": "2020-01-01"}', "", "[1, 2]", "{not json",
-             '{"reg_no": "2", "classes": [9], "registered_on": "2020-01-01", "name": {"a": 1}}',
-             '{"reg_no": "3", "classes": [9]}']
+MARK_JSON = '"classes": [9], "registered_on": "2020-01-01"'
+
+
+@pytest.mark.parametrize("lines, messages, rows", [
+    # Lines that are not a mark's object.
+    (['{"reg_no": "1", %s}' % MARK_JSON, "", "[1, 2]", "{not json", '{"reg_no": "2", %s, "name": {"a": 1}}' % MARK_JSON,
+      '{"reg_no": "3", "classes": [9]}'],
+     ["3: a JSONL line must be a JSON object [IMPORT-FORMAT]",
+      "4: not valid JSON (at character 2) [IMPORT-FORMAT]",
+      '5: name: {"a": 1} is not text [IMPORT-FORMAT]',
+      "6: registered_on is empty [IMPORT-FORMAT]"], 5),
+    # Lines that parsers read differently: refused where the problem is.
+    (['{"reg_no": "1", "reg_no": "2", %s}' % MARK_JSON, '{"reg_no": %s, %s}' % ("[" * 5000 + "]" * 5000, MARK_JSON),
+      '{"reg_no": %s, %s}' % ("1" * 5000, MARK_JSON), '{"reg_no": "4", "name": "\\ud800", %s}' % MARK_JSON],
+     ["1: a key is given twice in one object (at character 17) [IMPORT-FORMAT]",
+      "2: JSON nested too deeply (at character 111) [IMPORT-FORMAT]",
+      "3: a number with too many digits (at character 12) [IMPORT-FORMAT]",
+      "4: a \\u escape of half a surrogate pair, which is no character (at character 26) [IMPORT-FORMAT]"], 4),
+])
+def test_bad_jsonl_lines(invoke, tmp_path, lines, messages, rows):
     path = write(tmp_path, "marks.jsonl", "\n".join(lines) + "\n")
     result = invoke("mark", "import", path)
     assert result.exit_code == 65
-    assert error_lines(result) == [
-        f"{path}:3: a JSONL line must be a JSON object [IMPORT-FORMAT]",
-        f"{path}:4: not valid JSON (at character 2) [IMPORT-FORMAT]",
-        f'{path}:5: name: {{"a": 1}} is not text [IMPORT-FORMAT]',
-        f"{path}:6: registered_on is empty [IMPORT-FORMAT]",
-        f"ipcli: error: {path}: 4 of 5 rows rejected; nothing was written"]
-
-
-def test_jsonl_lines_that_parsers_read_differently_are_refused_where_the_problem_is(invoke, tmp_path):
-    mark = '"classes": [9], "registered_on": "2020-01-01"'
-    lines = ['{"reg_no": "1", "reg_no": "2", %s}' % mark, '{"reg_no": %s, %s}' % ("[" * 5000 + "]" * 5000, mark),
-             '{"reg_no": %s, %s}' % ("1" * 5000, mark), '{"reg_no": "4", "name": "\\ud800", %s}' % mark]
-    path = write(tmp_path, "marks.jsonl", "\n".join(lines) + "\n")
-    result = invoke("mark", "import", path)
-    assert result.exit_code == 65
-    assert error_lines(result) == [
-        f"{path}:1: a key is given twice in one object (at character 17) [IMPORT-FORMAT]",
-        f"{path}:2: JSON nested too deeply (at character 111) [IMPORT-FORMAT]",
-        f"{path}:3: a number with too many digits (at character 12) [IMPORT-FORMAT]",
-        f"{path}:4: a \\u escape of half a surrogate pair, which is no character (at character 26) [IMPORT-FORMAT]",
-        f"ipcli: error: {path}: 4 of 4 rows rejected; nothing was written"]
+    assert error_lines(result) == [f"{path}:{message}" for message in messages] + \
+        [f"ipcli: error: {path}: 4 of {rows} rows rejected; nothing was written"]
 
 
 def test_line_numbers_count_physical_lines(invoke, tmp_path):

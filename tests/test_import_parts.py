@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from ipcli.cli import cli
 from ipcli.db import connection
+from ipcli.errors import Busy
 from ipcli.register import import_parts, importing
 from tests.conftest import BASE_ENV
 from tests.test_import import HEADER, PATENT_HEADER, app_no, many_marks, write
@@ -240,4 +241,20 @@ def test_opening_waits_while_another_connection_writes_with_a_rollback_journal(t
         db.conn.close()
     finally:
         timer.join()
+        writer.close()
+
+
+def test_opening_gives_up_past_the_busy_timeout_with_exit_75(tmp_path):
+    db_path = tmp_path / "ipcli.db"
+    connection.open_db(db_path).conn.close()
+    writer = sqlite3.connect(db_path, isolation_level=None)
+    writer.execute("PRAGMA journal_mode = DELETE")
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("INSERT INTO windows (code, name, created_at) VALUES ('W1', 'w', '2026-11-21')")
+    try:
+        with pytest.raises(Busy) as busy:
+            connection.open_db(db_path, busy_timeout=0.3)
+        assert busy.value.exit_code == 75 and busy.value.params == {"path": str(db_path)}
+    finally:
+        writer.execute("ROLLBACK")
         writer.close()

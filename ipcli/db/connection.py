@@ -81,13 +81,9 @@ def _use_wal(db, busy_timeout: float) -> None:
     """journal_mode WAL. SQLite refuses the change at once, without its busy handler, while another
     connection writes with a rollback journal (rollback_journal() below): retry until the busy timeout."""
     deadline = time.monotonic() + busy_timeout
-    while True:
-        try:
-            db.execute("PRAGMA journal_mode = WAL")
-            return
-        except sqlite3.OperationalError as error:
-            if not _is_busy(error) or time.monotonic() >= deadline:
-                raise
+    while _journal_mode(db, "WAL") is None:
+        if time.monotonic() >= deadline:
+            raise Busy("err.db_busy", path=database_path(db))
         time.sleep(JOURNAL_RETRY_SECONDS)
 
 
@@ -98,21 +94,22 @@ def rollback_journal(db):
     by its checkpoint (bench/import.py: about a second of a million-mark import). With another
     connection open SQLite keeps the WAL, and so does this. WAL again afterwards; should that fail
     (a connection opened meanwhile), the next open_db() sets it."""
-    try:
-        mode = db.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
-    except sqlite3.OperationalError as error:
-        if not _is_busy(error):
-            raise
-        mode = "wal"
+    mode = _journal_mode(db, "DELETE")
     try:
         yield
     finally:
-        if mode != "wal":
-            try:
-                db.execute("PRAGMA journal_mode = WAL")
-            except sqlite3.OperationalError as error:
-                if not _is_busy(error):
-                    raise
+        if mode not in (None, "wal"):
+            _journal_mode(db, "WAL")
+
+
+def _journal_mode(db, mode: str) -> str | None:
+    """The journal mode after asking for `mode`; None when SQLite refused the change as busy."""
+    try:
+        return db.execute(f"PRAGMA journal_mode = {mode}").fetchone()[0]
+    except sqlite3.OperationalError as error:
+        if _is_busy(error):
+            return None
+        raise
 
 
 def migrate(db) -> None:

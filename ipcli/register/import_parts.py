@@ -86,6 +86,11 @@ def split(path: Path, quoted: bool) -> list[Part] | None:
     return None
 
 
+def whole(path: Path) -> Part:
+    """The file as one part."""
+    return Part(0, 0, path.stat().st_size, 1)
+
+
 class _Range(io.RawIOBase):
     """`length` bytes of a binary file from its current position, counting what was read."""
 

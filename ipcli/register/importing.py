@@ -590,10 +590,9 @@ class Importer:
     def _read_whole(self, source: Source, encoding: str, progress) -> Tally:
         self._start_reading()
         tally = Tally()
-        with open(source.path, encoding=encoding, newline="") as handle:
-            for batch in validated_batches(self.rows, _records(source.fmt, handle, self.rows.columns), tally):
-                self._stage(batch, self.rows.take_new())
-                progress(handle.buffer.tell())
+        for batch, shared, read in self._batches(source, encoding, import_parts.whole(source.path), tally):
+            self._stage(batch, shared)
+            progress(read)
         return tally
 
     def _read_in_parts(self, source: Source, encoding: str, progress) -> list[Tally] | None:
@@ -609,11 +608,10 @@ class Importer:
         header = csv_header(source.path, encoding) if source.fmt == "csv" else None
         tally, read = Tally(), [0, 0]
         with import_parts.Worker(other, partial(self._read_part, source, encoding, header, len(parts))) as worker:
-            with import_parts.part_text(source.path, own, encoding) as (handle, own_range):
-                for batch in validated_batches(self.rows, _records(source.fmt, handle, self.rows.columns), tally):
-                    self._stage(batch, self.rows.take_new())
-                    read[0] = own_range.consumed
-                    self._stage_sent(worker.ready(), read, progress)
+            for batch, shared, position in self._batches(source, encoding, own, tally):
+                self._stage(batch, shared)
+                read[0] = position
+                self._stage_sent(worker.ready(), read, progress)
             if tally.ends_unread:  # perhaps cut inside a quoted field: read whole
                 return None
             self._stage_sent(worker.rest(), read, progress)
@@ -628,14 +626,20 @@ class Importer:
         progress(sum(read))
 
     def _read_part(self, source: Source, encoding: str, header, parts: int, part, send) -> tuple:
-        """In the worker process: validate a part, sending (rows, new shared rows, bytes read) along."""
+        """In the worker process: validate a part, sending what _batches() gives."""
         self.rows.restart_ids(part.number, parts)
         tally = Tally()
+        for message in self._batches(source, encoding, part, tally, header):
+            send(message)
+        return tally, self.rows.missing_years
+
+    def _batches(self, source: Source, encoding: str, part, tally: Tally, header=None):
+        """(valid rows, shared rows first seen, bytes of the part read so far) of a part of the input,
+        CHUNK_ROWS rows at a time; `header`: the CSV header of a part after the first."""
         with import_parts.part_text(source.path, part, encoding) as (handle, source_range):
             records = _records(source.fmt, handle, self.rows.columns, header, part.first_line)
             for batch in validated_batches(self.rows, records, tally):
-                send((batch, self.rows.take_new(), source_range.consumed))
-        return tally, self.rows.missing_years
+                yield batch, self.rows.take_new(), source_range.consumed
 
     def _stage(self, batch: list, shared: list) -> None:
         """Stage the rows of a batch whose key no staged row has; the others are kept as repeats."""
