@@ -170,6 +170,38 @@ def test_keys_keep_their_rows_and_stay_unique_with_an_index_of_their_own(tmp_pat
     upgraded.conn.close()
 
 
+def test_choice_checks_keep_their_rows_in_order_and_refuse_the_same_values(tmp_path):
+    import sqlite_utils
+
+    old = tmp_path / "old.db"
+    older = sqlite_utils.Database(old)
+    MIGRATIONS.apply(older, stop_before="m008_choice_checks_as_comparisons")
+    for reg_no, kind in (("9", "collective"), ("3", "ordinary"), ("5", "certification")):
+        older.execute("INSERT INTO marks (reg_no, kind, registered_on, term_starts_on, expires_on, "
+                      "renewal_window_opens_on, grace_ends_on, created_at, updated_at, classes) "
+                      "VALUES (?, ?, 'r', 't', 'e', 'w', 'g', 'c', 'u', '9')", [reg_no, kind])
+    older.execute("INSERT INTO patents (app_no, type, filed_on, term_ends_on, reduction, created_at, updated_at) "
+                  "VALUES ('201910123456X', 'design', 'f', 'e', '70', 'c', 'u')")
+    older.conn.commit()
+    older.conn.close()
+    upgraded = open_db(old)
+    assert upgraded.execute("SELECT rowid, reg_no, kind FROM marks ORDER BY rowid").fetchall() == [
+        (1, "9", "collective"), (2, "3", "ordinary"), (3, "5", "certification")]
+    assert upgraded.execute("SELECT app_no, type, reduction FROM patents").fetchall() == [
+        ("201910123456X", "design", "70")]
+    mark = ("INSERT INTO marks (reg_no, kind, registered_on, term_starts_on, expires_on, renewal_window_opens_on, "
+            "grace_ends_on, created_at, updated_at) VALUES ('1', ?, 'r', 't', 'e', 'w', 'g', 'c', 'u')")
+    patent = ("INSERT INTO patents (app_no, type, filed_on, term_ends_on, reduction, created_at, updated_at) "
+              "VALUES ('1', ?, 'f', 'e', ?, 'c', 'u')")
+    for statement, values in ((mark, ["plant"]), (mark, ["Ordinary"]), (patent, ["model", "none"]),
+                              (patent, ["design", "50"])):
+        with pytest.raises(sqlite3.IntegrityError, match="CHECK constraint failed"):
+            upgraded.execute(statement, values)
+    upgraded.execute(mark, ["collective"])
+    upgraded.execute(patent, ["utility", "open"])
+    upgraded.conn.close()
+
+
 def test_a_new_register_has_pages_of_16_kib(tmp_path):
     db = open_db(tmp_path / "new.db")
     assert db.execute("PRAGMA page_size").fetchone()[0] == 16384
