@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ipcli.cli import cli
+from ipcli.db import bulk
 from ipcli.errors import Rejected
 from ipcli.register import importing, rights
 from ipcli.rules.calendar import WorkCalendar
@@ -48,6 +49,16 @@ def error_lines(result) -> list[str]:
 def marks_in(db_path) -> int:
     with sqlite3.connect(db_path) as connection:
         return connection.execute("SELECT count(*) FROM marks").fetchone()[0]
+
+
+MARK_INDEXES = {"marks_reg_no", "marks_expires_on", "marks_renewal_window_opens_on", "marks_grace_ends_on",
+                "marks_owner"}
+
+
+def mark_indexes(db_path) -> set:
+    with sqlite3.connect(db_path) as connection:
+        return {name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'index' "
+                                                       "AND tbl_name = 'marks' AND sql IS NOT NULL")}
 
 
 def journal(invoke) -> list:
@@ -166,12 +177,13 @@ def test_term_start_before_registration_cites_the_term_rule(invoke, tmp_path):
                                      "[R-TM-TERM]"
 
 
-def test_a_registration_number_twice_in_one_input_is_refused(invoke, tmp_path):
+def test_a_registration_number_twice_in_one_input_is_refused(invoke, tmp_path, db_path):
     path = write(tmp_path, "marks.csv", HEADER + GOOD[0] + GOOD[1] + GOOD[0].replace("2016-02-29", "2017-01-01"))
     result = invoke("mark", "import", path)
     assert result.exit_code == 65
     assert error_lines(result)[0] == f"{path}:4: 7001840 appears again in this input (first on line 2) " \
                                      "[IMPORT-DUPLICATE]"
+    assert marks_in(db_path) == 0 and mark_indexes(db_path) == MARK_INDEXES
 
 
 def test_repeated_keys_across_chunks_name_the_first_valid_row(invoke, tmp_path, monkeypatch):
@@ -274,6 +286,27 @@ def test_one_bad_row_among_good_ones_writes_nothing(invoke, tmp_path, db_path):
     assert json.loads(invoke("mark", "list", "--format", "json").stdout) == []
     assert journal(invoke) == []
     assert marks_in(db_path) == 0
+    assert mark_indexes(db_path) == MARK_INDEXES  # dropped for the rows going straight in, and back
+
+
+def test_a_first_import_goes_straight_into_the_table_and_a_later_one_is_staged(
+        invoke, tmp_path, db_path, mark_file, monkeypatch):
+    staged, stage_rows = [], bulk.stage_rows
+
+    def recording(store, target, rows, shared=()):
+        staged.append(len(rows))
+        stage_rows(store, target, rows, shared)
+
+    monkeypatch.setattr(bulk, "stage_rows", recording)
+    assert as_json(invoke("-q", "mark", "import", mark_file, "--format", "json"))["added"] == 3
+    assert sum(staged) == 0 and staged  # only the shared values of the rows inserted
+    assert marks_in(db_path) == 3 and mark_indexes(db_path) == MARK_INDEXES
+    staged.clear()
+    later = write(tmp_path, "later.csv", HEADER + GOOD[0] + "1234,5,,,,,2021-03-04,\n")
+    summary = as_json(invoke("-q", "mark", "import", later, "--format", "json"))
+    assert (summary["added"], summary["unchanged"], sum(staged)) == (1, 1, 2)
+    shown = as_json(invoke("mark", "show", "1234", "--format", "json"))
+    assert (shown["classes"], shown["expires_on"]) == ([5], "2031-03-03")
 
 
 def test_reimporting_the_same_file_changes_nothing(invoke, mark_file, db_path):

@@ -1,6 +1,7 @@
 """A large import read by two processes (ipcli.register.import_parts): the cut at a record end, and
 the same outcome, to the byte of every message and stored row, as the input read whole in one
-process; and the rollback journal of a large write (ipcli.db.connection)."""
+process, into an empty register (rows inserted as read) and into one holding rights (rows staged);
+and the rollback journal of a large write (ipcli.db.connection)."""
 
 import json
 import os
@@ -23,22 +24,31 @@ def run(db_path, *args):
     return runner.invoke(cli, [str(a) for a in args], catch_exceptions=False, prog_name="ipcli")
 
 
+# A mark and a patent no test input holds: a register holding them has its imports staged.
+HELD = {"mark": (HEADER, "9,1,Held,,,,2020-01-01,\n"),
+        "patent": (PATENT_HEADER, f"{app_no('201980000001')},,2019-01-01,,Held,,,,,\n")}
+
+
 def stored(db_path, table: str) -> list[tuple]:
+    """The rows of a table, but for the held rights, without their time stamps."""
     with sqlite3.connect(db_path) as db:
         columns = [row[1] for row in db.execute(f"PRAGMA table_info({table})")
                    if row[1] not in ("created_at", "updated_at")]
-        return db.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY 1").fetchall()
+        named = "title" if table == "patents" else "name"
+        return db.execute(f"SELECT {', '.join(columns)} FROM {table} WHERE {named} IS NOT 'Held' "
+                          "ORDER BY 1").fetchall()
 
 
-@pytest.fixture
-def reads(monkeypatch, tmp_path):
-    """Import a file twice into fresh registers, whole and in two parts; returns both results, the
-    parts of the last cut tried, and whether the second run read the file whole after all."""
+@pytest.fixture(params=["empty", "holding rights"])
+def reads(request, monkeypatch, tmp_path):
+    """Import a file twice into fresh registers, empty or holding rights, whole and in two parts;
+    returns both results, the parts of the last cut tried, and whether the second run read the file
+    whole after all."""
     cuts, wholes = [], []
     split, read_whole = import_parts.split, importing.Importer._read_whole
 
-    def recording_split(path, quoted):
-        parts = split(path, quoted)
+    def recording_split(path, share, quoted):
+        parts = split(path, share, quoted)
         cuts.append(parts)
         return parts
 
@@ -55,6 +65,10 @@ def reads(monkeypatch, tmp_path):
             monkeypatch.setattr(importing.Importer, "_read_whole", recording_read_whole)
             wholes.clear()
             db_path = tmp_path / f"{path.name}.{name}.db"
+            if request.param == "holding rights":
+                for held, (header, row) in HELD.items():
+                    assert run(db_path, "-q", held, "import", write(tmp_path, "held.csv", header + row)).exit_code == 0
+                cuts.clear()
             result = run(db_path, "-q", kind, "import", path, "--format", "json", *options)
             results[name] = (result.exit_code, result.stdout, result.stderr,
                              stored(db_path, "marks" if kind == "mark" else "patents"))
@@ -146,16 +160,16 @@ def test_the_cut_follows_a_line_end_with_an_even_count_of_quotes(tmp_path, monke
     monkeypatch.setattr(import_parts, "MIN_BYTES", 0)
     path = tmp_path / "a.csv"
     path.write_bytes(b'h\n"a\nb"\nc\nd\ne\nf\ng\nh\ni\nj\n')
-    first, second = import_parts.split(path, quoted=True)
+    first, second = import_parts.split(path, 0.2, quoted=True)
     head = path.read_bytes()[:first.end]
     assert head.endswith(b"\n") and head.count(b'"') % 2 == 0
     assert (first.start, second.start, second.end) == (0, first.end, path.stat().st_size)
     assert second.first_line == head.count(b"\n") + 1
     path.write_bytes(b'h\n"' + b"x\n" * 20)  # every line end inside the one quoted field
-    assert import_parts.split(path, quoted=True) is None
-    assert import_parts.split(path, quoted=False) is not None
+    assert import_parts.split(path, 0.2, quoted=True) is None
+    assert import_parts.split(path, 0.2, quoted=False) is not None
     monkeypatch.setattr(import_parts, "MIN_BYTES", 1 << 20)
-    assert import_parts.split(path, quoted=False) is None  # too small to be worth a process
+    assert import_parts.split(path, 0.2, quoted=False) is None  # too small to be worth a process
 
 
 @pytest.mark.parametrize("text, cpus", [("max 100000\n", None), ("150000 100000\n", 1), ("400000 100000\n", 4),

@@ -43,15 +43,15 @@ def run_import(kind: str, file: str, input_format: str | None, update: bool, dry
     from ipcli.register import importing
 
     app = get_app()
-    importer = importing.Importer(kind, app.store(), app.key_dates(), update=update)
-    with importing.open_source(file, input_format, sys.stdin.buffer) as source:
-        with progress_bar(app, source.size, "import.checking") as advance_to:
-            report = importer.check(source, advance_to)
-    refuse_bad_rows(report)
-    app.check_calendar(report.missing_years)
-    if not dry_run:
-        with progress_bar(app, importing.WRITE_STEPS, "import.writing") as advance_to:
-            importer.write(report, advance_to)
+    with importing.Importer(kind, app.store(), app.key_dates(), update=update) as importer:
+        with importing.open_source(file, input_format, sys.stdin.buffer) as source:
+            with progress_bar(app, source.size, "import.checking") as advance_to:
+                report = importer.check(source, advance_to, writing=not dry_run)
+        refuse_bad_rows(report)
+        app.check_calendar(report.missing_years)
+        if not dry_run:
+            with progress_bar(app, importing.WRITE_STEPS, "import.writing") as advance_to:
+                importer.write(report, advance_to)
     app.emit(importing.summary(report, dry_run), fmt)
 
 

@@ -1,6 +1,7 @@
 """SQL of `mark import` and `patent import`: validated rows are staged in TEMP tables of the import's
 connection, compared with the register there, and written from them with a few INSERT ... SELECT
-statements in the caller's transaction. Every function takes a `Store`; there is no logic here but SQL.
+statements in the caller's transaction; or, into a table that holds no rights of their kind, written
+straight into it as they are read (DirectWrite). There is no logic here but SQL.
 
 A staged row holds the values of its own columns. The values of a target's `shared` columns (a
 mark's kind, dates and key dates), which many rows share, are staged once per distinct tuple in the
@@ -9,11 +10,11 @@ side table STAGE_shared, which each staged row names by its `shared` id.
 
 import json
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass
 from itertools import chain
 
-from ipcli.db.connection import rollback_journal
+from ipcli.db.connection import begin, commit, rollback, rollback_journal
 from ipcli.db.nice_classes import class_list
 from ipcli.db.store import MARK_COLUMNS, PATENT_COLUMNS
 
@@ -93,12 +94,16 @@ def stage_rows(store, target: Target, rows: list, shared: list = ()) -> None:
 
 
 def _insert_rows(conn, table: str, names: tuple, rows: list) -> None:
-    """ROWS_PER_INSERT rows to an INSERT statement: a third faster than one statement per row."""
-    into = f"INSERT INTO {table} ({', '.join(names)}) VALUES "
-    one = f"({', '.join('?' * len(names))})"
+    _insert_values(conn, f"INSERT INTO {table} ({', '.join(names)}) VALUES ", "", len(names), rows)
+
+
+def _insert_values(conn, head: str, tail: str, width: int, rows: list, first: tuple = ()) -> None:
+    """Rows of `width` values by statements `head (?, ...), (?, ...) tail`, binding `first` before
+    them: ROWS_PER_INSERT rows to a statement, a third faster than one statement per row."""
+    one = f"({', '.join('?' * width)})"
     for start in range(0, len(rows), ROWS_PER_INSERT):
         chunk = rows[start:start + ROWS_PER_INSERT]
-        conn.execute(into + ", ".join([one] * len(chunk)), list(chain.from_iterable(chunk)))
+        conn.execute(head + ", ".join([one] * len(chunk)) + tail, [*first, *chain.from_iterable(chunk)])
 
 
 def _staged_tables(target: Target, rows, shared) -> list:
@@ -218,6 +223,70 @@ def write_staged(store, target: Target, stamp: str, rebuild_indexes: bool, chang
                  f"WHERE s.status = '{NEW}'{'' if rebuild_indexes else f' ORDER BY s.{target.key}'}", [stamp, stamp])
     for sql in indexes:
         conn.execute(sql)
+
+
+class DirectWrite:
+    """An import into a table that holds no rights of its kind, written while it is read.
+
+    Staged rows `(line, *values of target.staged)` go straight into the table, joined to their shared
+    values (staged as stage_rows() stages them), so that nothing is copied afterwards; the table's
+    indexes are dropped first and built again by finish(). It is one transaction: begin() opens it,
+    finish() commits it, abandon() rolls it back; restart() drops the rows inserted so far.
+    """
+
+    SAVEPOINT = "import_rows"
+
+    def __init__(self, store, target: Target, stamp: str):
+        self.store, self.target = store, target
+        self._conn = store.db.conn
+        self._stamps = (stamp, stamp)  # created_at, updated_at
+        staged = ("line",) + target.staged
+        # SQLite names the columns of a VALUES list column1, column2, ...
+        values = [f"v.column{staged.index(c) + 1}" if c in staged else f"d.{c}" for c in target.columns]
+        self._head = (f"INSERT INTO main.{target.table} ({', '.join(target.columns)}, created_at, updated_at) "
+                      f"SELECT {', '.join(values)}, ?, ? FROM (VALUES ")
+        # CROSS JOIN: SQLite then reads the rows in their order, each finding its shared values by id.
+        self._tail = (f") AS v CROSS JOIN {target.shared_table} AS d ON d.id = v.column{len(staged)}"
+                      if target.shared else ") AS v")
+        self._width = len(staged)
+        self._indexes = []
+        self._settings = ExitStack()
+
+    def begin(self) -> bool:
+        """Open the transaction; False, with nothing left open, when the table holds rights."""
+        if has_rights(self.store, self.target):  # asked first, so as not to change the journal for nothing
+            return False
+        try:
+            self._settings.enter_context(writing(self.store, large=True))
+            begin(self.store.db)
+        except BaseException:
+            self._settings.close()
+            raise
+        if has_rights(self.store, self.target):  # written since it was asked
+            self.abandon()
+            return False
+        self._indexes = _drop_indexes(self._conn, self.target)
+        self._conn.execute(f"SAVEPOINT {self.SAVEPOINT}")
+        return True
+
+    def restart(self) -> None:
+        self._conn.execute(f"ROLLBACK TO {self.SAVEPOINT}")
+
+    def insert(self, rows: list, shared: list = ()) -> None:
+        """Insert staged rows, after the shared tuples `(id, *values of target.shared)` first seen."""
+        stage_rows(self.store, self.target, [], shared)
+        _insert_values(self._conn, self._head, self._tail, self._width, rows, self._stamps)
+
+    def finish(self) -> None:
+        """Build the indexes and commit."""
+        for sql in self._indexes:
+            self._conn.execute(sql)
+        commit(self.store.db)
+        self._settings.close()
+
+    def abandon(self) -> None:
+        rollback(self.store.db)
+        self._settings.close()
 
 
 def _drop_indexes(conn, target: Target) -> list[str]:

@@ -152,13 +152,26 @@ def write(db):
         with db.atomic():
             yield db
         return
-    with translate_busy(database_path(db)):
-        db.execute("BEGIN IMMEDIATE")
+    begin(db)
     try:
         yield db
-        with translate_busy(database_path(db)):
-            db.execute("COMMIT")
+        commit(db)
     except BaseException:
-        if db.conn.in_transaction:
-            db.conn.rollback()
+        rollback(db)
         raise
+
+
+def begin(db) -> None:
+    """BEGIN IMMEDIATE: the write lock, waited for up to the busy timeout, else Busy."""
+    with translate_busy(database_path(db)):
+        db.execute("BEGIN IMMEDIATE")
+
+
+def commit(db) -> None:
+    with translate_busy(database_path(db)):
+        db.execute("COMMIT")
+
+
+def rollback(db) -> None:
+    if db.conn.in_transaction:
+        db.conn.rollback()

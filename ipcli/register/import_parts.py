@@ -2,12 +2,12 @@
 validating its part of the file.
 
 On Linux, with two CPUs or more, an input of at least MIN_BYTES is cut in two at a line end
-(`split`): the first OWN_SHARE of it is read in this process, the rest by a Worker, which sends its
-valid rows back through a pipe for this process to stage (ipcli.register.importing) between its own
-chunks. Staging costs about half as much as reading and validating, hence the uneven cut. A worker
-never touches the database: the parent's connection stays its own. Rows travel as marshal data, the
-quickest serialisation of tuples of text and numbers; the worker's result and any error it raised
-travel pickled.
+(`split`): a first share of it is read in this process, the rest by a Worker, which sends its valid
+rows back through a pipe for this process to stage or insert (ipcli.register.importing) between its
+own chunks. Staging costs about half as much as reading and validating, and inserting straight into
+the table more, hence the uneven cuts. A worker never touches the database: the parent's connection
+stays its own. Rows travel as marshal data, the quickest serialisation of tuples of text and
+numbers; the worker's result and any error it raised travel pickled.
 
 A CSV line end ends a record only outside quotes. The cut is made where the number of quote
 characters before it is even, and reading the first part confirms it: a cut inside a quoted field
@@ -30,7 +30,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 MIN_BYTES = 16 << 20  # about 150,000 marks: below that, forking costs more than it saves
-OWN_SHARE = 0.2  # of the input, read here: this process also stages the worker's rows (bench/import.py)
+# The share of the input read here, as this process also stages the worker's rows, or inserts them
+# straight into their table (bench/import.py).
+OWN_SHARE_STAGING = 0.2
+OWN_SHARE_INSERTING = 0.1
 SEARCH_BYTES = 1 << 20  # how far past the aim a cut is looked for
 BLOCK = 1 << 20
 PIPE_BYTES = 1 << 20
@@ -63,13 +66,13 @@ def _cpu_quota(path: Path = Path("/sys/fs/cgroup/cpu.max")) -> int:
         return os.cpu_count() or 1
 
 
-def split(path: Path, quoted: bool) -> list[Part] | None:
-    """The file as two parts, cut just after a line end about OWN_SHARE into it (with an even number
+def split(path: Path, share: float, quoted: bool) -> list[Part] | None:
+    """The file as two parts, cut just after a line end about `share` into it (with an even number
     of `"` before it when `quoted`); None when it is too small or no such line end is near."""
     size = path.stat().st_size
     if size < MIN_BYTES:
         return None
-    aim = int(size * OWN_SHARE)
+    aim = int(size * share)
     with open(path, "rb") as handle:
         quotes = lines = 0
         while handle.tell() < aim:

@@ -16,6 +16,10 @@ How a million rows stay fast and small:
   one transaction; a large import into a smaller table drops the table's indexes (its key's too),
   inserts the rows unsorted and builds each index once, through a rollback journal instead of the
   WAL when no other connection has the register open (ipcli.db.connection.rollback_journal).
+- Into a table that holds no rights of its kind (a first import) every row is new, so nothing needs
+  comparing: the rows go straight into the table as they are read, inside the transaction that
+  write() commits, with no stage to copy from (bulk.DirectWrite). A key given twice, which must be
+  reported with the line of its first row, sends the import back to the stage.
 - A mark's dates and kind are validated, and its key dates computed, by mark_row itself once per
   distinct (registered_on, term_starts_on, kind); its classes and owner id go through the validators
   mark_row uses once per distinct text, its registration number on every row. The result is the row
@@ -544,8 +548,14 @@ def _records(fmt: str, handle, columns: Columns, header: tuple | None = None, fi
 KEY = itemgetter(1)  # of a staged tuple
 
 
+class _KeyRepeated(Exception):
+    """A key given twice while rows go straight into their table: the staged check reports it."""
+
+
 class Importer:
-    """check() reads, validates and stages the whole input; write() then stores it in one transaction."""
+    """check() reads, validates and stages the whole input; write() then stores it in one transaction.
+    Used as a context manager, check(writing=True) may instead insert the rows as it reads them, in a
+    transaction that write() commits and leaving the `with` block otherwise rolls back."""
 
     def __init__(self, kind: str, store, key_dates: rights.KeyDates, update: bool = False):
         self.rows = ROWS[kind](key_dates)
@@ -556,9 +566,41 @@ class Importer:
         self._repeats = []  # (line, key) of the valid rows whose key a staged row has
         self._classified = False
         self._version = None
+        self._direct = None  # a bulk.DirectWrite while rows go straight into their table
 
-    def check(self, source: Source, progress=None) -> Report:
-        """Every row validated and staged; `progress(bytes_read)` is called along the way."""
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        """A direct write that write() did not finish leaves nothing."""
+        self._abandon_direct()
+
+    def check(self, source: Source, progress=None, writing: bool = False) -> Report:
+        """Every row validated and staged; `progress(bytes_read)` is called along the way.
+
+        `writing` (not a dry run): when the register holds no right of this kind, the rows go straight
+        into their table instead (bulk.DirectWrite); a key given twice, which must be reported with
+        the line of its first row, sends the import back to the stage.
+        """
+        if writing and self._begin_direct():
+            try:
+                return self._check(source, progress)
+            except _KeyRepeated:
+                self._abandon_direct()
+        return self._check(source, progress)
+
+    def _begin_direct(self) -> bool:
+        direct = bulk.DirectWrite(self.store, self.rows.target, now_utc())
+        if direct.begin():
+            self._direct = direct
+        return self._direct is not None
+
+    def _abandon_direct(self) -> None:
+        if self._direct is not None:
+            self._direct.abandon()
+            self._direct = None
+
+    def _check(self, source: Source, progress) -> Report:
         report = Report(source.name, source.journal_id)
         try:
             refuse_utf16(source.path)
@@ -571,8 +613,12 @@ class Importer:
             report.errors.append((problem.line, problem.error))
             return report
         report.rows = sum(tally.records for tally in tallies)
-        report.errors = [error for tally in tallies for error in tally.errors] + self._repeat_errors()
-        self._compare(report)
+        report.errors = [error for tally in tallies for error in tally.errors]
+        if self._direct is None:
+            report.errors += self._repeat_errors()
+            self._compare(report)
+        else:  # into an empty table, with no key given twice (_KeyRepeated): every row is new
+            report.counts = self._counts()
         report.errors.sort(key=itemgetter(0))
         report.missing_years = set(self.rows.missing_years)
         return report
@@ -581,6 +627,8 @@ class Importer:
         return self._read_in_parts(source, encoding, progress) or [self._read_whole(source, encoding, progress)]
 
     def _start_reading(self, part: int = 0, parts: int = 1) -> None:
+        if self._direct is not None:
+            self._direct.restart()
         bulk.create_stage(self.store, self.rows.target)
         self.rows.restart_ids(part, parts)
         self.staged = 0
@@ -599,7 +647,8 @@ class Importer:
         """A large input read partly here and partly by a worker process (import_parts) whose rows
         are staged here between chunks of this process's own; None when it is read whole instead
         (small, one CPU, or no safe cut)."""
-        parts = import_parts.split(source.path, quoted=source.fmt == "csv") \
+        share = import_parts.OWN_SHARE_INSERTING if self._direct else import_parts.OWN_SHARE_STAGING
+        parts = import_parts.split(source.path, share, quoted=source.fmt == "csv") \
             if import_parts.workers_available() > 1 else None
         if not parts:
             return None
@@ -646,9 +695,14 @@ class Importer:
         keys = list(map(KEY, batch))
         if self._keys.isdisjoint(keys) and len(set(keys)) == len(keys):
             self._keys.update(keys)
+        elif self._direct is not None:
+            raise _KeyRepeated
         else:
             batch = self._first_of_each_key(batch)
-        bulk.stage_rows(self.store, self.rows.target, batch, shared)
+        if self._direct is None:
+            bulk.stage_rows(self.store, self.rows.target, batch, shared)
+        else:
+            self._direct.insert(batch, shared)
         self.staged += len(batch)
 
     def _first_of_each_key(self, batch: list) -> list:
@@ -704,6 +758,8 @@ class Importer:
     def write(self, report: Report, progress=None) -> dict:
         """Store the checked rows in one transaction; `progress(step)` after each of WRITE_STEPS."""
         progress = progress or _ignore
+        if self._direct is not None:
+            return self._finish_direct(report, progress)
         store, target = self.store, self.rows.target
         added = report.counts["added"]  # as check() counted: how the rows are best written
         rebuild = added >= REBUILD_MIN_ROWS and added * REBUILD_SHARE >= bulk.count_rights(store, target)
@@ -715,11 +771,23 @@ class Importer:
                     store.journal(self.rows.kind, staged[target.key], stored, staged)
             progress(2)
             bulk.write_staged(store, target, now_utc(), rebuild_indexes=rebuild, changed=counts["updated"] > 0)
-            store.journal(self.rows.kind, report.journal_id, None,
-                          {"file": report.name, "rows_read": report.rows, **counts})
+            self._journal(report, counts)
             progress(3)
         report.counts = counts
         return counts
+
+    def _finish_direct(self, report: Report, progress) -> dict:
+        """The rows are in (check(writing=True)): the journal entry, the indexes, the commit."""
+        self._journal(report, report.counts)
+        progress(1)
+        self._direct.finish()  # should it fail, leaving the `with` block rolls back
+        self._direct = None
+        progress(WRITE_STEPS)
+        return report.counts
+
+    def _journal(self, report: Report, counts: dict) -> None:
+        self.store.journal(self.rows.kind, report.journal_id, None,
+                           {"file": report.name, "rows_read": report.rows, **counts})
 
     def _recheck(self, report: Report) -> dict:
         """The comparison again, inside the transaction, if another writer committed since check()."""
