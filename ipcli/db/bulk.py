@@ -9,6 +9,7 @@ side table STAGE_shared, which each staged row names by its `shared` id.
 """
 
 import json
+import sqlite3
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass
@@ -221,7 +222,7 @@ def write_staged(store, target: Target, stamp: str, rebuild_indexes: bool, chang
     conn.execute(f"INSERT INTO main.{target.table} ({', '.join(target.columns)}, created_at, updated_at) "
                  f"SELECT {', '.join(values)}, ?, ? FROM {_source(target)} "
                  f"WHERE s.status = '{NEW}'{'' if rebuild_indexes else f' ORDER BY s.{target.key}'}", [stamp, stamp])
-    for sql in indexes:
+    for sql, _ in indexes:
         conn.execute(sql)
 
 
@@ -230,8 +231,9 @@ class DirectWrite:
 
     Staged rows `(line, *values of target.staged)` go straight into the table, joined to their shared
     values (staged as stage_rows() stages them), so that nothing is copied afterwards; the table's
-    indexes are dropped first and built again by finish(). It is one transaction: begin() opens it,
-    finish() commits it, abandon() rolls it back; restart() drops the rows inserted so far.
+    indexes are dropped first and built again, the unique ones by build_unique_indexes() once all
+    rows are in, the others by finish(). It is one transaction: begin() opens it, finish() commits
+    it, abandon() rolls it back; restart() drops the rows inserted so far.
     """
 
     SAVEPOINT = "import_rows"
@@ -277,9 +279,20 @@ class DirectWrite:
         stage_rows(self.store, self.target, [], shared)
         _insert_values(self._conn, self._head, self._tail, self._width, rows, self._stamps)
 
+    def build_unique_indexes(self) -> bool:
+        """Build the table's unique indexes (its key's); False when a key was inserted twice."""
+        try:
+            for sql, unique in self._indexes:
+                if unique:
+                    self._conn.execute(sql)
+        except sqlite3.IntegrityError:
+            return False
+        self._indexes = [(sql, unique) for sql, unique in self._indexes if not unique]
+        return True
+
     def finish(self) -> None:
-        """Build the indexes and commit."""
-        for sql in self._indexes:
+        """Build the other indexes and commit."""
+        for sql, _ in self._indexes:
             self._conn.execute(sql)
         commit(self.store.db)
         self._settings.close()
@@ -289,10 +302,12 @@ class DirectWrite:
         self._settings.close()
 
 
-def _drop_indexes(conn, target: Target) -> list[str]:
-    """Drop the indexes of the target's table (all explicitly created); returns their CREATE statements."""
-    rows = conn.execute("SELECT name, sql FROM main.sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-                        "AND tbl_name = ?", [target.table]).fetchall()
-    for name, _ in rows:
+def _drop_indexes(conn, target: Target) -> list[tuple[str, bool]]:
+    """Drop the indexes of the target's table (all explicitly created); returns their CREATE statements
+    and whether each is unique."""
+    rows = conn.execute("SELECT m.name, m.sql, i.\"unique\" FROM main.sqlite_master AS m "
+                        "JOIN pragma_index_list(?, 'main') AS i ON i.name = m.name "
+                        "WHERE m.type = 'index' AND m.sql IS NOT NULL", [target.table]).fetchall()
+    for name, _, _ in rows:
         conn.execute(f'DROP INDEX main."{name}"')
-    return [sql for _, sql in rows]
+    return [(sql, bool(unique)) for _, sql, unique in rows]

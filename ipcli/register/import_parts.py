@@ -33,7 +33,7 @@ MIN_BYTES = 16 << 20  # about 150,000 marks: below that, forking costs more than
 # The share of the input read here, as this process also stages the worker's rows, or inserts them
 # straight into their table (bench/import.py).
 OWN_SHARE_STAGING = 0.2
-OWN_SHARE_INSERTING = 0.1
+OWN_SHARE_INSERTING = 0.05
 SEARCH_BYTES = 1 << 20  # how far past the aim a cut is looked for
 BLOCK = 1 << 20
 PIPE_BYTES = 1 << 20

@@ -18,8 +18,9 @@ How a million rows stay fast and small:
   WAL when no other connection has the register open (ipcli.db.connection.rollback_journal).
 - Into a table that holds no rights of its kind (a first import) every row is new, so nothing needs
   comparing: the rows go straight into the table as they are read, inside the transaction that
-  write() commits, with no stage to copy from (bulk.DirectWrite). A key given twice, which must be
-  reported with the line of its first row, sends the import back to the stage.
+  write() commits, with no stage to copy from (bulk.DirectWrite). The table's unique index, built
+  once all rows are in, shows whether a key was given twice, which sends the import back to the
+  stage: there it is reported with the line of its first row.
 - A mark's dates and kind are validated, and its key dates computed, by mark_row itself once per
   distinct (registered_on, term_starts_on, kind); its classes and owner id go through the validators
   mark_row uses once per distinct text, its registration number on every row. The result is the row
@@ -549,7 +550,7 @@ KEY = itemgetter(1)  # of a staged tuple
 
 
 class _KeyRepeated(Exception):
-    """A key given twice while rows go straight into their table: the staged check reports it."""
+    """A key given twice to rows that went straight into their table: the staged check reports it."""
 
 
 class Importer:
@@ -617,8 +618,10 @@ class Importer:
         if self._direct is None:
             report.errors += self._repeat_errors()
             self._compare(report)
-        else:  # into an empty table, with no key given twice (_KeyRepeated): every row is new
+        elif self._direct.build_unique_indexes():  # into an empty table, no key twice: every row is new
             report.counts = self._counts()
+        else:
+            raise _KeyRepeated
         report.errors.sort(key=itemgetter(0))
         report.missing_years = set(self.rows.missing_years)
         return report
@@ -691,18 +694,18 @@ class Importer:
                 yield batch, self.rows.take_new(), source_range.consumed
 
     def _stage(self, batch: list, shared: list) -> None:
-        """Stage the rows of a batch whose key no staged row has; the others are kept as repeats."""
+        """Stage the rows of a batch whose key no staged row has; the others are kept as repeats.
+        Going straight into their table, all rows are inserted."""
+        if self._direct is not None:  # a key given twice is found once all rows are in (_check)
+            self._direct.insert(batch, shared)
+            self.staged += len(batch)
+            return
         keys = list(map(KEY, batch))
         if self._keys.isdisjoint(keys) and len(set(keys)) == len(keys):
             self._keys.update(keys)
-        elif self._direct is not None:
-            raise _KeyRepeated
         else:
             batch = self._first_of_each_key(batch)
-        if self._direct is None:
-            bulk.stage_rows(self.store, self.rows.target, batch, shared)
-        else:
-            self._direct.insert(batch, shared)
+        bulk.stage_rows(self.store, self.rows.target, batch, shared)
         self.staged += len(batch)
 
     def _first_of_each_key(self, batch: list) -> list:
