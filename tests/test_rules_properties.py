@@ -7,7 +7,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from ipcli.rules import patent, trademark
-from ipcli.rules.calendar import WorkCalendar
+from ipcli.rules.calendar import BundledCalendar, WorkCalendar
 from ipcli.rules.dates import add_months
 
 CAL = WorkCalendar()
@@ -63,6 +63,22 @@ def test_roll_forward_matches_brute_force_scan(raw):
         assert rolled.provisional
     else:
         assert (rolled.value, rolled.provisional) == (expected, False)
+
+
+def test_the_bundled_calendar_classifies_every_day_as_chinese_calendar_does():
+    bundled = BundledCalendar()
+    years = {day.year for day in chinese_calendar.holidays}
+    for year in range(min(years) - 1, max(years) + 2):
+        day = date(year, 1, 1)
+        try:
+            chinese_calendar.is_workday(day)
+        except NotImplementedError:
+            assert not bundled.covers(year)
+            continue
+        assert bundled.covers(year)
+        while day.year == year:
+            assert bundled.is_working_day(day) == chinese_calendar.is_workday(day), day
+            day += ONE_DAY
 
 
 # --- add_months --------------------------------------------------------------------------------

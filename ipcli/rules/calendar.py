@@ -48,30 +48,28 @@ class Rolled:
 
 
 class BundledCalendar:
-    """The tables shipped in the `chinesecalendar` package (imported on first use)."""
+    """The tables shipped in the `chinesecalendar` package (read on first use): its days off and its
+    调休 working days, for every year from its first to its last."""
 
     def __init__(self):
-        self._covered: dict[int, bool] = {}
-        self._is_workday = None
+        self._tables = None
 
-    def _lookup(self):
-        if self._is_workday is None:
-            from chinese_calendar import is_workday
+    def _load(self) -> tuple[range, frozenset, frozenset]:
+        if self._tables is None:
+            from chinese_calendar import holidays, workdays
 
-            self._is_workday = is_workday
-        return self._is_workday
+            years = {day.year for day in holidays}
+            self._tables = range(min(years), max(years) + 1), frozenset(holidays), frozenset(workdays)
+        return self._tables
 
     def covers(self, year: int) -> bool:
-        if year not in self._covered:
-            try:
-                self._lookup()(date(year, 1, 1))
-                self._covered[year] = True
-            except (NotImplementedError, ValueError):
-                self._covered[year] = False
-        return self._covered[year]
+        return year in self._load()[0]
 
     def is_working_day(self, day: date) -> bool:
-        return self._lookup()(day)
+        """R-WORKDAY as chinese_calendar.is_workday applies it, without the range check that function
+        makes on every call (over all its tables: most of the cost of classifying a day)."""
+        _, off_days, working_days = self._load()
+        return day in working_days or (weekday_rule(day) and day not in off_days)
 
 
 def weekday_rule(day: date) -> bool:
