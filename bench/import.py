@@ -4,7 +4,9 @@ a bare sqlite3 `executemany` of the same rows and against `sqlite-utils insert -
 Prints the three times (the import and executemany: medians of --runs interleaved runs; sqlite-utils,
 which takes most of a minute, once), the ratios import/executemany (target <= 3) and import/sqlite-utils
 (target < 1), and the peak RSS of the import (target < 500 MB: its process's and its worker's, summed,
-from one more run). Figures only: nothing is asserted. Run: python bench/import.py [--rows N] [--runs N] [--keep DIR]
+from one more run). The import goes into a new register, where rows go straight into their table; one
+more run into a register already holding a mark, where rows are staged first, is printed for comparison.
+Figures only: nothing is asserted. Run: python bench/import.py [--rows N] [--runs N] [--keep DIR]
 """
 
 import argparse
@@ -80,6 +82,15 @@ def run_import(ipcli: str, csv_path: Path, db_path: Path) -> None:
                    check=True, stdout=subprocess.DEVNULL)
 
 
+def holding_a_mark(ipcli: str, work: Path) -> Path:
+    """A new register holding one mark, whose number no generated row has."""
+    seed = work / "one-mark.csv"
+    seed.write_text(f"{','.join(COLUMNS)}\n1,9,Held,,,ordinary,2020-01-01,,\n", encoding="utf-8")
+    db_path = fresh(work / "holding.db")
+    run_import(ipcli, seed, db_path)
+    return db_path
+
+
 def run_executemany(csv_path: Path, db_path: Path) -> None:
     connection = sqlite3.connect(db_path)
     connection.execute(f"CREATE TABLE marks ({', '.join(COLUMNS)})")
@@ -144,12 +155,15 @@ def measure(rows: int, runs: int, work: Path) -> None:
         bares.append(timed(run_executemany, csv_path, fresh(work / "executemany.db")))
     own_mb, worker_mb = import_peak_rss_mb(csv_path, fresh(work / "import.db"))
     imported, bare = statistics.median(imports), statistics.median(bares)
+    staged = timed(run_import, ipcli, csv_path, holding_a_mark(ipcli, work))
     utils = timed(run_sqlite_utils, sqlite_utils, csv_path, work / "sqlite-utils.db")
     print(f"ipcli mark import:          {imported:7.2f} s (median of {runs}: {', '.join(f'{t:.2f}' for t in imports)})")
     print(f"sqlite3 executemany:        {bare:7.2f} s (median of {runs}: {', '.join(f'{t:.2f}' for t in bares)})")
     print(f"sqlite-utils insert --csv:  {utils:7.2f} s (one run)")
     print(f"ratio import/executemany:   {imported / bare:7.2f} (target <= {TARGET_EXECUTEMANY})")
     print(f"ratio import/sqlite-utils:  {imported / utils:7.2f} (target < {TARGET_SQLITE_UTILS})")
+    print(f"into a register holding a mark (rows staged first): {staged:.2f} s, {staged / bare:.2f} x executemany "
+          "(one run)")
     print(f"peak RSS of the import:     {own_mb + worker_mb:7.1f} MB (target < {TARGET_RSS_MB} MB; "
           f"{own_mb:.1f} MB the import process, {worker_mb:.1f} MB its worker)")
 

@@ -7,13 +7,13 @@ How a million rows stay fast and small:
   the input is read again. Standard input is spooled to a temporary file, so it is read like a file.
 - A large input is read by two processes at once on a machine with two CPUs or more: a forked
   worker parses and validates most of the file and sends its rows to this process, which reads the
-  rest itself and stages both (ipcli.register.import_parts).
+  rest itself and stages (or inserts) both (ipcli.register.import_parts).
 - Each valid row becomes one tuple of its own values, staged a small chunk at a time (while the
   chunk is still in the CPU cache) in a TEMP table of the import's connection; values that many rows
-  share (a mark's dates, kind and key dates) are staged once and named by an id
-  (ipcli.db.bulk). Memory keeps only the set of keys, to refuse a key given twice. Rows are then
-  compared with the register and written from the stage by a few INSERT ... SELECT statements inside
-  one transaction; a large import into a smaller table drops the table's indexes (its key's too),
+  share (a mark's dates, kind and key dates) are staged once and named by an id (ipcli.db.bulk).
+  Memory keeps only the set of staged keys, to refuse a key given twice. Rows are then compared
+  with the register and written from the stage by a few INSERT ... SELECT statements inside one
+  transaction; a large import into a smaller table drops the table's indexes (its key's too),
   inserts the rows unsorted and builds each index once, through a rollback journal instead of the
   WAL when no other connection has the register open (ipcli.db.connection.rollback_journal).
 - Into a table that holds no rights of its kind (a first import) every row is new, so nothing needs
@@ -648,8 +648,8 @@ class Importer:
 
     def _read_in_parts(self, source: Source, encoding: str, progress) -> list[Tally] | None:
         """A large input read partly here and partly by a worker process (import_parts) whose rows
-        are staged here between chunks of this process's own; None when it is read whole instead
-        (small, one CPU, or no safe cut)."""
+        are staged (or inserted) here between chunks of this process's own; None when it is read
+        whole instead (small, one CPU, or no safe cut)."""
         share = import_parts.OWN_SHARE_INSERTING if self._direct else import_parts.OWN_SHARE_STAGING
         parts = import_parts.split(source.path, share, quoted=source.fmt == "csv") \
             if import_parts.workers_available() > 1 else None
