@@ -1,7 +1,8 @@
 """Crash safety: the installed `ipcli` killed with SIGKILL at random moments of a long write leaves the
 register whole (`PRAGMA integrity_check`) and the write either done completely or not at all.
 
-- `mark import` of 200,000 rows: the marks table holds none or all of them, and their classes with them;
+- `mark import` of 200,000 rows: the marks table holds none or all of them, and their classes with them,
+  and all its indexes (a first import drops them while its rows go in);
 - `batch export`: the batch file is absent and every filing still `ready`, or the file is complete and
   valid (`ipcli batch validate`) and every filing `exported` in it;
 - `calendar import`: the year is stored with all the key dates it moves recomputed, or not at all.
@@ -139,7 +140,10 @@ def test_killed_mark_import_leaves_none_or_all_rows(tmp_path):
             marks = db.execute("SELECT count(*) FROM marks").fetchone()[0]
             classes = db.execute("SELECT count(*) FROM marks WHERE classes LIKE '%;%'").fetchone()[0]
             journal = db.execute("SELECT count(*) FROM journal WHERE record_id LIKE 'import:%'").fetchone()[0]
+            indexes = db.execute("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'marks' "
+                                 "AND sql IS NOT NULL").fetchone()[0]
         assert (marks, classes, journal) in ((0, 0, 0), (ROWS, ROWS, 1)), delay  # two classes each
+        assert indexes == 5, delay  # dropped while the rows go in, and built again, in the same transaction
         assert not finished or marks == ROWS
         outcomes["all rows" if marks else "no rows"] += 1
         outcomes["finished before the kill"] += finished
