@@ -694,21 +694,23 @@ class Importer:
                 yield batch, self.rows.take_new(), source_range.consumed
 
     def _stage(self, batch: list, shared: list) -> None:
-        """Stage the rows of a batch whose key no staged row has; the others are kept as repeats.
-        Going straight into their table, all rows are inserted."""
-        if self._direct is not None:  # a key given twice is found once all rows are in (_check)
+        """Stage the rows of a batch whose key no staged row has, keeping the others as repeats; or,
+        going straight into their table, insert them all (a key given twice is found once all are
+        in, by _check)."""
+        if self._direct is not None:
             self._direct.insert(batch, shared)
-            self.staged += len(batch)
-            return
-        keys = list(map(KEY, batch))
-        if self._keys.isdisjoint(keys) and len(set(keys)) == len(keys):
-            self._keys.update(keys)
         else:
             batch = self._first_of_each_key(batch)
-        bulk.stage_rows(self.store, self.rows.target, batch, shared)
+            bulk.stage_rows(self.store, self.rows.target, batch, shared)
         self.staged += len(batch)
 
     def _first_of_each_key(self, batch: list) -> list:
+        """The rows whose key no staged row and no earlier row of the batch has; the others are kept
+        as repeats."""
+        keys = list(map(KEY, batch))
+        if self._keys.isdisjoint(keys) and len(set(keys)) == len(keys):
+            self._keys.update(keys)
+            return batch
         first = []
         for row in batch:
             if row[1] in self._keys:
