@@ -79,8 +79,8 @@ def test_start_up_imports_no_heavy_module(args):
 
 
 def test_debug_shows_traceback_for_internal_errors(tmp_path):
-    # A module on the path that breaks the calendar makes an unexpected error inside a command.
-    (tmp_path / "chinese_calendar.py").write_text("def is_workday(day):\n    raise RuntimeError('boom')\n")
+    # A calendar module on the path that fails as it loads makes an unexpected error inside a command.
+    (tmp_path / "chinese_calendar.py").write_text("raise RuntimeError('boom')\n")
     env = {"PYTHONPATH": str(tmp_path)}
     args = ("calc", "workday", "2024-02-09")
     quiet = run(*args, env=env)
