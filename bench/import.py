@@ -156,7 +156,7 @@ def measure(rows: int, runs: int, work: Path) -> None:
     own_mb, worker_mb = import_peak_rss_mb(csv_path, fresh(work / "import.db"))
     imported, bare = statistics.median(imports), statistics.median(bares)
     staged = timed(run_import, ipcli, csv_path, holding_a_mark(ipcli, work))
-    utils = timed(run_sqlite_utils, sqlite_utils, csv_path, work / "sqlite-utils.db")
+    utils = timed(run_sqlite_utils, sqlite_utils, csv_path, fresh(work / "sqlite-utils.db"))
     print(f"ipcli mark import:          {imported:7.2f} s (median of {runs}: {', '.join(f'{t:.2f}' for t in imports)})")
     print(f"sqlite3 executemany:        {bare:7.2f} s (median of {runs}: {', '.join(f'{t:.2f}' for t in bares)})")
     print(f"sqlite-utils insert --csv:  {utils:7.2f} s (one run)")
