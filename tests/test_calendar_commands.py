@@ -80,8 +80,12 @@ def test_status_before_import_names_missing_years_and_provisional_rights(registe
     assert status["bundled_from"] == 2004 and status["bundled_to"] >= 2026
     assert status["imported"] == []
     assert status["missing_years"] == [2027, 2028]  # 2028: mark 1004's grace end needs it
-    assert (status["provisional_marks"], status["provisional_patents"]) == (3, 0)
+    # R-PROVISIONAL-DECEMBER: the grace ends of 2026-12-30 (mark 1002, the patent) wait for the 2027 notice too.
+    assert (status["provisional_marks"], status["provisional_patents"]) == (4, 1)
     assert status["provisional_rights"] == [
+        {"due_on": "2026-12-30", "kind": "mark_grace_ends", "right_type": "mark", "right_no": "1002", "owner": None},
+        {"due_on": "2026-12-30", "kind": "patent_annuity_grace_ends", "right_type": "patent",
+         "right_no": "201910123456.X", "owner": None},
         {"due_on": "2027-02-10", "kind": "mark_grace_ends", "right_type": "mark", "right_no": "1001", "owner": None},
         {"due_on": "2027-09-07", "kind": "mark_grace_ends", "right_type": "mark", "right_no": "1003", "owner": None},
         {"due_on": "2028-07-09", "kind": "mark_grace_ends", "right_type": "mark", "right_no": "1004", "owner": None},
@@ -219,12 +223,16 @@ def test_unreadable_file_is_a_usage_error(invoke, tmp_path):
 
 def test_a_failure_midway_leaves_nothing(register, tmp_path, db_path, monkeypatch):
     """Store, updates and journal form one transaction: an error after the marks were updated rolls back."""
-    from ipcli.register import calendar_update
+    from ipcli.db import store
 
-    def broken(store, app_no, values):
-        raise RuntimeError("disk on fire")
+    journal = store.insert_journal
 
-    monkeypatch.setitem(calendar_update.UPDATES, "patent", broken)
+    def broken(db, operator, command, record_type, *args):
+        if record_type == "patent":
+            raise RuntimeError("disk on fire")
+        journal(db, operator, command, record_type, *args)
+
+    monkeypatch.setattr(store, "insert_journal", broken)
     before = snapshot(db_path)
     assert "disk on fire" in refused(register("calendar", "import", write(tmp_path, HOLIDAYS_2027)), code=1)
     assert snapshot(db_path) == before

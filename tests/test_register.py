@@ -194,11 +194,11 @@ def test_choice_checks_keep_their_rows_in_order_and_refuse_the_same_values(tmp_p
     patent = ("INSERT INTO patents (app_no, type, filed_on, term_ends_on, reduction, created_at, updated_at) "
               "VALUES ('1', ?, 'f', 'e', ?, 'c', 'u')")
     for statement, values in ((mark, ["plant"]), (mark, ["Ordinary"]), (patent, ["model", "none"]),
-                              (patent, ["design", "50"])):
+                              (patent, ["design", "50"]), (patent, ["design", "open"])):  # open: m009
         with pytest.raises(sqlite3.IntegrityError, match="CHECK constraint failed"):
             upgraded.execute(statement, values)
     upgraded.execute(mark, ["collective"])
-    upgraded.execute(patent, ["utility", "open"])
+    upgraded.execute(patent, ["utility", "85"])
     upgraded.conn.close()
 
 

@@ -9,7 +9,8 @@ from ipcli.errors import Rejected
 from ipcli.rules import patent, periods, trademark
 from ipcli.rules.calendar import WorkCalendar, YearTable, parse_holiday_cn
 from ipcli.rules.dates import add_months, raw_period_end
-from ipcli.rules.fees import LATE_RENEWAL, RENEWAL, annual_fee, trademark_fee
+from ipcli.rules.fees import (ASSIGNMENT, LATE_RENEWAL, LICENSE_RECORDAL, PLEDGE, RENEWAL, OpenLicense,
+                              annual_fee, recordal_fee, reduction_and_open_license, trademark_fee)
 
 CAL = WorkCalendar()
 D = date
@@ -30,13 +31,13 @@ def table(year, off=(), work=()):
     (D(2007, 12, 6), 2, D(2008, 2, 6), D(2008, 2, 13)),     # Spring Festival block 2008-02-06..12
 ])
 def test_example_patent_period_in_months(start, months, raw, deadline):
-    period = periods.period_deadline(CAL, start, months=months)
+    period = periods.period_deadline(CAL, "patent", start, months=months)
     assert (period.deadline_raw, period.deadline_on, period.extended, period.provisional) == \
         (raw, deadline, True, False)
 
 
 def test_example_exam_request_three_years():
-    period = periods.period_deadline(CAL, D(1998, 6, 1), years=3)
+    period = periods.period_deadline(CAL, "patent", D(1998, 6, 1), years=3)
     assert period.deadline_raw == D(2001, 6, 1)
     assert period.deadline_on == D(2001, 6, 1)
     assert period.provisional  # 2001 is outside the bundled tables (2004-2026)
@@ -45,7 +46,7 @@ def test_example_exam_request_three_years():
 def test_example_paper_notice_received_and_deadline():
     received = periods.deemed_receipt("patent", D(1999, 12, 16), "paper")[0]
     assert received == D(1999, 12, 31)
-    period = periods.period_deadline(CAL, received, months=2)
+    period = periods.period_deadline(CAL, "patent", received, months=2)
     assert period.deadline_on == D(2000, 2, 29)
 
 
@@ -110,9 +111,10 @@ def test_period_in_days_is_start_plus_n():
     assert raw_period_end(D(2024, 12, 20), days=15) == D(2025, 1, 4)
 
 
-def test_period_from_feb_29_in_months_and_years():
-    assert periods.period_deadline(CAL, D(2024, 2, 29), months=1).deadline_on == D(2024, 3, 29)
-    one_year = periods.period_deadline(CAL, D(2024, 2, 29), years=1)
+@pytest.mark.parametrize("office", ["trademark", "patent"])
+def test_period_from_feb_29_in_months_and_years(office):
+    assert periods.period_deadline(CAL, office, D(2024, 2, 29), months=1).deadline_on == D(2024, 3, 29)
+    one_year = periods.period_deadline(CAL, office, D(2024, 2, 29), years=1)
     assert (one_year.deadline_raw, one_year.deadline_on) == (D(2025, 2, 28), D(2025, 2, 28))
 
 
@@ -130,7 +132,7 @@ def test_period_refuses_two_units():
     (D(2024, 10, 1), D(2024, 10, 8)),   # National Day 2024: block 10-01..10-07
     (D(2024, 10, 5), D(2024, 10, 8)),
     (D(2024, 6, 1), D(2024, 6, 3)),     # plain weekend
-    (D(2026, 12, 26), D(2026, 12, 28)),
+    (D(2026, 12, 19), D(2026, 12, 21)),
 ])
 def test_roll_forward_leaves_rest_block(raw, expected):
     rolled = CAL.roll_forward(raw)
@@ -152,21 +154,151 @@ def test_working_day_trap_is_not_moved(day):
     assert CAL.day(day).working is True
 
 
-def test_period_ending_on_working_saturday_not_moved():
-    period = periods.period_deadline(CAL, D(2025, 12, 28), months=2)
+@pytest.mark.parametrize("office", ["trademark", "patent"])
+def test_period_ending_on_working_saturday_not_moved(office):
+    # R-PAT-WEEKEND: a raw last day that is itself a working weekend day is not shifted, for patents too.
+    period = periods.period_deadline(CAL, office, D(2025, 12, 28), months=2)
     assert (period.deadline_raw, period.deadline_on) == (D(2026, 2, 28), D(2026, 2, 28))
     assert not period.extended
 
 
-def test_period_ending_in_spring_festival_moves_to_working_sunday():
-    period = periods.period_deadline(CAL, D(2023, 12, 12), months=2)
-    assert (period.deadline_raw, period.deadline_on) == (D(2024, 2, 12), D(2024, 2, 18))
-    assert period.extended
+@pytest.mark.parametrize("office, deadline", [("trademark", D(2024, 2, 18)), ("patent", D(2024, 2, 19))])
+def test_period_ending_in_spring_festival_moves_to_working_sunday_or_monday(office, deadline):
+    # R-WORKDAY: a trademark limit ends on the working Sunday 2024-02-18; R-PAT-WEEKEND passes a patent
+    # limit over it to Monday 2024-02-19.
+    period = periods.period_deadline(CAL, office, D(2023, 12, 12), months=2)
+    assert (period.deadline_raw, period.deadline_on) == (D(2024, 2, 12), deadline)
+    assert period.extended and not period.provisional
 
 
 def test_weekday_inside_holiday_block_is_rest_day():
     assert D(2024, 10, 7).weekday() == 0
     assert CAL.day(D(2024, 10, 7)).working is False
+
+
+# --- R-PAT-WEEKEND: a patent limit moved onto a working weekend day goes on to Monday ---------------
+
+def test_rulebook_example_paper_notice_spring_festival_2024():
+    # RULES.md R-PAT-WEEKEND: dispatched 2023-12-01 (paper, +15 days), 2 months -> raw 2024-02-16 (Spring
+    # Festival) -> first working day Sunday 2024-02-18 -> deadline Monday 2024-02-19.
+    received = periods.deemed_receipt("patent", D(2023, 12, 1), "paper")[0]
+    assert received == D(2023, 12, 16)
+    period = periods.period_deadline(CAL, "patent", received, months=2)
+    assert (period.deadline_raw, period.deadline_on, period.extended) == (D(2024, 2, 16), D(2024, 2, 19), True)
+    assert "R-PAT-WEEKEND" in rule_ids(period.steps)
+    trademark_limit = periods.period_deadline(CAL, "trademark", received, months=2)
+    assert trademark_limit.deadline_on == D(2024, 2, 18)
+    assert "R-PAT-WEEKEND" not in rule_ids(trademark_limit.steps)
+
+
+@pytest.mark.parametrize("raw", [D(2026, 1, 1), D(2026, 1, 2), D(2026, 1, 3)])
+def test_rulebook_example_new_year_2026(raw):
+    # A patent limit ending 2026-01-01..03 ends Monday 2026-01-05; a trademark one on Sunday 2026-01-04.
+    assert CAL.roll_forward(raw, patent=True).value == D(2026, 1, 5)
+    assert CAL.roll_forward(raw).value == D(2026, 1, 4)
+
+
+@pytest.mark.parametrize("raw, trademark_day, patent_day", [
+    (D(2024, 10, 1), D(2024, 10, 8), D(2024, 10, 8)),     # block ends before a weekday: same for both
+    (D(2024, 10, 7), D(2024, 10, 8), D(2024, 10, 8)),
+    (D(2025, 10, 1), D(2025, 10, 9), D(2025, 10, 9)),     # 2025-10-11 (Sat) works, but 10-09 comes first
+    (D(2025, 2, 1), D(2025, 2, 5), D(2025, 2, 5)),
+    (D(2026, 2, 22), D(2026, 2, 24), D(2026, 2, 24)),
+    (D(2024, 2, 17), D(2024, 2, 18), D(2024, 2, 19)),
+    (D(2004, 5, 1), D(2004, 5, 8), D(2004, 5, 10)),      # both 2004-05-08 (Sat) and 05-09 (Sun) work
+    (D(2025, 9, 27), D(2025, 9, 28), D(2025, 9, 29)),    # working Sunday before National Day 2025
+    (D(2009, 9, 26), D(2009, 9, 27), D(2009, 9, 28)),    # a plain Saturday rolled onto a working Sunday
+])
+def test_patent_roll_passes_working_weekend_days(raw, trademark_day, patent_day):
+    assert CAL.roll_forward(raw).value == trademark_day
+    assert CAL.roll_forward(raw, patent=True).value == patent_day
+
+
+def test_patent_limit_whose_raw_day_is_a_working_weekend_day_stays():
+    for day in (D(2026, 2, 28), D(2025, 9, 28), D(2024, 2, 18), D(2026, 1, 4)):
+        rolled = CAL.roll_forward(day, patent=True)
+        assert (rolled.value, rolled.extended) == (day, False)
+
+
+def test_patent_roll_from_a_rest_day_before_an_imported_working_weekend():
+    # An imported year whose working Saturday and Sunday both follow a block: passed to Monday, or past
+    # a Monday that is itself off.
+    cal = WorkCalendar({2030: table(2030, off=[D(2030, 3, 4), D(2030, 3, 5), D(2030, 3, 6), D(2030, 3, 7),
+                                               D(2030, 3, 8), D(2030, 3, 11)],
+                                    work=[D(2030, 3, 9), D(2030, 3, 10)])})
+    assert cal.roll_forward(D(2030, 3, 4)).value == D(2030, 3, 9)
+    rolled = cal.roll_forward(D(2030, 3, 4), patent=True)
+    assert (rolled.value, rolled.provisional) == (D(2030, 3, 12), False)
+
+
+def test_annuity_on_time_day_and_grace_end_pass_working_weekends():
+    # Utility model filed 2019-08-17: year 7 due 2025-08-17 (Sunday) -> on time until Monday 08-18; grace
+    # raw 2026-02-17 (Spring Festival 02-15..23) -> first working day 2026-02-24, a Tuesday.
+    due = patent.annuity(CAL, "utility", D(2019, 8, 17), 7)
+    assert (due.due_on, due.on_time_until, due.grace_ends_on) == (D(2025, 8, 17), D(2025, 8, 18), D(2026, 2, 24))
+    # Invention filed 2015-08-02: year 11 due 2025-08-02, grace raw 2026-02-02 (Mon): not moved.
+    # Filed 2013-08-13 year 13: due 2025-08-13, raw grace 2026-02-13 (Fri, a working day) stays.
+    assert patent.annuity(CAL, "invention", D(2013, 8, 13), 13).grace_ends_on == D(2026, 2, 13)
+    # Filed 2013-08-14: raw grace 2026-02-14 is a working Saturday: not moved (it is not a shift).
+    assert patent.annuity(CAL, "invention", D(2013, 8, 14), 13).grace_ends_on == D(2026, 2, 14)
+    # Filed 2013-08-15: raw grace 2026-02-15 is the first day of the block -> 2026-02-24 (Tuesday).
+    assert patent.annuity(CAL, "invention", D(2013, 8, 15), 13).grace_ends_on == D(2026, 2, 24)
+
+
+def test_annuity_grace_end_moves_from_working_sunday_to_monday():
+    # Filed 2018-07-01: year 7 due 2024-07-01, raw grace 2025-01-01 (New Year), first working day
+    # 2025-01-02 (Thursday): no weekend. Filed 2017-08-10, year 7 due 2023-08-10, raw grace 2024-02-10
+    # (Spring Festival 02-10..17) -> working Sunday 02-18 -> Monday 02-19 for the patent.
+    due = patent.annuity(CAL, "invention", D(2017, 8, 10), 7)
+    assert (due.due_on, due.grace_ends_on) == (D(2023, 8, 10), D(2024, 2, 19))
+    assert patent.late_fee_percent(due, D(2024, 2, 19))[0] == 25
+    assert patent.late_fee_percent(due, D(2024, 2, 20))[0] is None
+    assert trademark.mark_dates(CAL, expires=D(2023, 8, 10)).grace_ends_on == D(2024, 2, 18)
+
+
+# --- R-PROVISIONAL-DECEMBER: late December waits for the next year's notice -----------------------
+
+@pytest.mark.parametrize("raw", [D(2026, 12, 25), D(2026, 12, 28), D(2026, 12, 31)])
+def test_late_december_without_next_year_is_provisional(raw):
+    for patent_limit in (False, True):
+        rolled = CAL.roll_forward(raw, patent=patent_limit)
+        assert (rolled.value, rolled.provisional, rolled.missing_years) == (raw, True, frozenset({2027}))
+        assert "R-PROVISIONAL-DECEMBER" in rule_ids(rolled.steps)
+
+
+@pytest.mark.parametrize("raw, value", [
+    (D(2026, 12, 24), D(2026, 12, 24)),   # the day before: settled
+    (D(2026, 12, 19), D(2026, 12, 21)),   # a weekend rolled to a Monday before the 25th: settled
+])
+def test_december_days_before_the_25th_are_settled(raw, value):
+    rolled = CAL.roll_forward(raw)
+    assert (rolled.value, rolled.provisional) == (value, False)
+
+
+def test_a_roll_that_passes_december_25_is_provisional():
+    # Saturday 2026-12-26 -> Monday 12-28: the 2027 notice could still move Monday.
+    rolled = CAL.roll_forward(D(2026, 12, 26))
+    assert (rolled.value, rolled.provisional, rolled.missing_years) == (D(2026, 12, 28), True, frozenset({2027}))
+
+
+def test_late_december_is_settled_once_the_next_year_is_loaded():
+    cal = WorkCalendar({2027: table(2027, off=[D(2027, 1, 1)])})
+    rolled = cal.roll_forward(D(2026, 12, 28))
+    assert (rolled.value, rolled.provisional) == (D(2026, 12, 28), False)
+    assert not cal.day(D(2026, 12, 31)).unsettled
+
+
+def test_late_december_of_bundled_years_is_settled():
+    # Every bundled year but the last has its next year bundled: 2018-12-29 (a working Saturday set by the
+    # 2019 notice) is a settled working day.
+    status = CAL.day(D(2018, 12, 29))
+    assert (status.working, status.unsettled) == (True, False)
+    assert not CAL.roll_forward(D(2018, 12, 30)).provisional
+
+
+def test_december_of_an_unloaded_year_stays_plain_provisional():
+    rolled = CAL.roll_forward(D(2030, 12, 28))
+    assert (rolled.value, rolled.provisional, rolled.missing_years) == (D(2030, 12, 28), True, frozenset({2030}))
 
 
 # --- R-PROVISIONAL ------------------------------------------------------------------------------
@@ -181,7 +313,7 @@ def test_unpublished_year_is_provisional_and_not_shifted(raw):
 
 
 def test_period_into_unpublished_year_is_provisional():
-    period = periods.period_deadline(CAL, D(2026, 11, 6), months=3)
+    period = periods.period_deadline(CAL, "patent", D(2026, 11, 6), months=3)
     assert (period.deadline_on, period.provisional, period.missing_years) == \
         (D(2027, 2, 6), True, frozenset({2027}))
 
@@ -448,31 +580,96 @@ def test_not_yet_due_is_not_due():
     assert pay.status == "not_due"
 
 
-# --- fee reductions -----------------------------------------------------------------------------
-# Invention filed 2019-06-03, granted 2021-03-01: the grant falls in patent year 2, so the
-# 85%/70% reduction covers years 2-7.
+# --- fee reductions (FEE-REDUCTION, FEE-OPEN-LICENSE) -------------------------------------------
+# Invention filed 2019-06-03, granted 2021-03-01: the grant falls in patent year 2. Every fee is due after
+# 2018-08-01, so the 85%/70% reduction covers the ten years 2-11 (财税〔2018〕37号).
 
 GRANTED = D(2021, 3, 1)
 
 
 @pytest.mark.parametrize("reduction, year, payable", [
     ("none", 6, 1200),
-    ("85", 2, 135),
+    ("85", 1, 900),     # before the grant year
+    ("85", 2, 135),     # grant year
     ("85", 6, 180),
     ("85", 7, 300),
-    ("85", 8, 2000),
+    ("85", 8, 300),     # year 8: reduced under the ten-year rule (was full under six)
+    ("85", 11, 600),    # grant year + 9, the last reduced year
+    ("85", 12, 4000),   # grant year + 10
     ("70", 2, 270),
     ("70", 7, 600),
-    ("70", 8, 2000),
-    ("open", 6, 1020),
-    ("open", 15, 5100),
-    ("open", 20, 6800),
+    ("70", 8, 600),
+    ("70", 11, 1200),
+    ("70", 12, 4000),
 ])
 def test_fee_reductions(reduction, year, payable):
     due_on = patent.annuity_due(D(2019, 6, 3), year)[0]
     pay = patent.annuity_payment(CAL, "invention", D(2019, 6, 3), year, today=due_on, reduction=reduction,
                                  granted=GRANTED)
     assert pay.fee_payable == payable
+    if reduction != "none" and year >= 2:
+        assert "FEE-REDUCTION" in rule_ids(pay.steps)
+
+
+# Filed 2010-03-01, granted 2013-05-01 (patent year 4). Fees due before 2018-08-01 are reduced for six
+# years (4-9), fees due from then for ten (4-13): year 9 (due 2018-03-01) by the old rule, years 10-13 by
+# the new one.
+@pytest.mark.parametrize("filed, granted, year, due_on, payable", [
+    (D(2010, 3, 1), D(2013, 5, 1), 4, D(2013, 3, 1), 180),
+    (D(2010, 3, 1), D(2013, 5, 1), 9, D(2018, 3, 1), 300),
+    (D(2010, 3, 1), D(2013, 5, 1), 10, D(2019, 3, 1), 600),
+    (D(2010, 3, 1), D(2013, 5, 1), 13, D(2022, 3, 1), 900),
+    (D(2010, 3, 1), D(2013, 5, 1), 14, D(2023, 3, 1), 6000),
+    # Granted in year 4 (2011-08-01..2012-07-31): year 10, due 2017-08-01, is past the six years and
+    # full; year 11, due on 2018-08-01 itself, falls under the ten-year rule and is reduced again.
+    (D(2008, 8, 1), D(2012, 1, 1), 9, D(2016, 8, 1), 300),
+    (D(2008, 8, 1), D(2012, 1, 1), 10, D(2017, 8, 1), 4000),
+    (D(2008, 8, 1), D(2012, 1, 1), 11, D(2018, 8, 1), 600),
+    (D(2008, 8, 1), D(2012, 1, 1), 13, D(2020, 8, 1), 900),
+    (D(2008, 8, 1), D(2012, 1, 1), 14, D(2021, 8, 1), 6000),
+])
+def test_reduction_covers_six_years_before_2018_08_01_and_ten_from_then(filed, granted, year, due_on, payable):
+    pay = patent.annuity_payment(CAL, "invention", filed, year, today=due_on, reduction="85", granted=granted)
+    assert (pay.due.due_on, pay.fee_payable) == (due_on, payable)
+
+
+@pytest.mark.parametrize("since, year, payable", [
+    (None, 6, 1200),             # due 2024-06-03, before 财税〔2024〕23号 (2024-07-15)
+    (None, 7, 1700),             # due 2025-06-03: 15% off
+    (None, 15, 5100),
+    (None, 20, 6800),
+    (D(2024, 6, 1), 6, 1200),    # licence in force, but the fee was due before 2024-07-15
+    (D(2026, 1, 1), 7, 2000),    # due 2025-06-03, before the licence took effect
+    (D(2026, 1, 1), 8, 1700),    # due 2026-06-03
+    (D(2026, 6, 3), 8, 1700),    # took effect on the due date
+])
+def test_open_license_discount(since, year, payable):
+    due_on = patent.annuity_due(D(2019, 6, 3), year)[0]
+    pay = patent.annuity_payment(CAL, "invention", D(2019, 6, 3), year, today=due_on,
+                                 open_license=OpenLicense(since))
+    assert pay.fee_payable == payable
+    assert "FEE-OPEN-LICENSE" in rule_ids(pay.steps)
+
+
+@pytest.mark.parametrize("reduction, year, payable", [
+    ("85", 7, 300),      # 85% off beats 15% off (1700)
+    ("70", 7, 600),
+    ("85", 12, 3400),    # outside the reduced years: the open licence's 15% off applies
+    ("85", 6, 180),      # due before 2024-07-15: only the reduction
+])
+def test_reduction_and_open_license_lower_fee_never_both(reduction, year, payable):
+    due_on = patent.annuity_due(D(2019, 6, 3), year)[0]
+    pay = patent.annuity_payment(CAL, "invention", D(2019, 6, 3), year, today=due_on, reduction=reduction,
+                                 granted=GRANTED, open_license=OpenLicense(None))
+    assert pay.fee_payable == payable
+    full = pay.due.fee
+    assert payable in (full * 15 // 100, full * 30 // 100, full * 85 // 100, full)  # one discount, not both
+
+
+def test_open_as_a_reduction_is_an_open_license_of_unknown_date():
+    assert reduction_and_open_license("open") == ("none", OpenLicense(None))
+    assert reduction_and_open_license("85", D(2025, 1, 1)) == ("85", OpenLicense(D(2025, 1, 1)))
+    assert reduction_and_open_license("none") == ("none", None)
 
 
 def test_reduction_before_grant_year_is_not_applied():
@@ -487,6 +684,13 @@ def test_late_fee_on_full_fee_despite_reduction():
                                  reduction="85", granted=GRANTED)
     assert (pay.fee_payable, pay.late_fee_rate_pct, pay.late_fee) == (180, 10, 120)
     assert pay.as_record()["total"] == 300
+
+
+def test_late_fee_on_full_fee_despite_open_license():
+    paid = D(2025, 8, 20)  # year 7, due 2025-06-03: third month, 10%
+    pay = patent.annuity_payment(CAL, "invention", D(2019, 6, 3), 7, today=paid, paid=paid,
+                                 open_license=OpenLicense(None))
+    assert (pay.fee_payable, pay.late_fee_rate_pct, pay.late_fee) == (1700, 10, 200)
 
 
 # --- trademarks: R-TM-TERM, window, grace, renewed term ---------------------------------------
@@ -580,6 +784,57 @@ def test_renewal_fee_table_changes_on_2019_07_01(filed, paper, fee_renewal, fee_
 ])
 def test_trademark_fee_table(item, paper, amount):
     assert trademark_fee(item, D(2024, 1, 2), paper)[0] == amount
+
+
+# FEE-TM history (RULES.md §3): three tables keyed on the filing date, every item per class.
+@pytest.mark.parametrize("filed, paper, renewal, late, assignment, license_", [
+    (D(2014, 6, 1), False, 2000, 500, 1000, 300),   # before 2017-04-01 (graded C before 2015)
+    (D(2016, 5, 3), True, 2000, 500, 1000, 300),
+    (D(2017, 3, 31), False, 2000, 500, 1000, 300),  # last day of the first table
+    (D(2017, 4, 1), False, 1000, 250, 500, 150),    # halved from 2017-04-01, one rate
+    (D(2017, 4, 1), True, 1000, 250, 500, 150),
+    (D(2019, 6, 30), False, 1000, 250, 500, 150),
+    (D(2019, 7, 1), True, 500, 250, 500, 150),      # from 2019-07-01: paper
+    (D(2019, 7, 1), False, 450, 225, 450, 135),     # and online 90%
+    (D(2026, 11, 21), False, 450, 225, 450, 135),
+])
+def test_trademark_fee_history(filed, paper, renewal, late, assignment, license_):
+    items = (RENEWAL, LATE_RENEWAL, ASSIGNMENT, LICENSE_RECORDAL, PLEDGE)
+    for classes in (1, 3):
+        assert [trademark_fee(item, filed, paper, classes)[0] for item in items] == \
+            [renewal * classes, late * classes, assignment * classes, license_ * classes, 0]
+    assert trademark_fee(ASSIGNMENT, filed, paper)[1].rule == "FEE-TM"
+
+
+@pytest.mark.parametrize("filed, classes, fee_renewal, fee_late", [
+    (D(2016, 5, 10), 2, 4000, 1000),    # grace filing before 2017-04-01
+])
+def test_renewal_fees_before_2017(filed, classes, fee_renewal, fee_late):
+    dates = trademark.mark_dates(CAL, expires=D(2016, 3, 31))
+    assessed = trademark.assess_renewal(dates, filed, classes=classes)
+    assert (assessed.status, assessed.fee_renewal, assessed.fee_late) == ("in_grace", fee_renewal, fee_late)
+
+
+@pytest.mark.parametrize("filed, classes, fee_renewal, fee_late", [
+    (D(2017, 3, 31), 2, 4000, 1000),
+    (D(2017, 4, 1), 2, 2000, 500),
+])
+def test_renewal_fees_either_side_of_2017_04_01(filed, classes, fee_renewal, fee_late):
+    dates = trademark.mark_dates(CAL, expires=D(2016, 12, 31))
+    assessed = trademark.assess_renewal(dates, filed, classes=classes)
+    assert (assessed.status, assessed.fee_renewal, assessed.fee_late) == ("in_grace", fee_renewal, fee_late)
+
+
+# FEE-PAT-RECORDAL: change of patentee 200 per patent, licence recordal and pledge free, whatever the channel.
+@pytest.mark.parametrize("item, fee", [(ASSIGNMENT, 200), (LICENSE_RECORDAL, 0), (PLEDGE, 0)])
+@pytest.mark.parametrize("paper", [False, True])
+def test_patent_recordal_fees(item, fee, paper):
+    amount, step = recordal_fee(item, "patent", D(2026, 11, 21), paper)
+    assert (amount, step.rule) == (fee, "FEE-PAT-RECORDAL")
+
+
+def test_mark_recordal_fee_is_the_trademark_fee_per_class():
+    assert recordal_fee(ASSIGNMENT, "mark", D(2026, 11, 21), False, 3)[0] == 1350
 
 
 def test_renewal_after_holiday_expiry_is_grace_with_late_fee():

@@ -8,7 +8,7 @@ from ipcli.explain import explain_rows
 from ipcli.i18n import t
 from ipcli.output import format_option
 from ipcli.rules import patent, periods, trademark
-from ipcli.rules.fees import REDUCTIONS, reduction_needs_grant_year
+from ipcli.rules.fees import REDUCTION_SPELLINGS, reduction_and_open_license, reduction_needs_grant_year
 
 NICE_CLASS_COUNT = 45
 
@@ -84,17 +84,19 @@ def patent_(patent_type, filed, explain, fmt):
 @option("--filed", type=DATE, required=True, help="opt.filed_patent")
 @option("--year", type=IntRange(1), required=True, help="opt.year")
 @option("--paid", type=DATE, help="opt.paid")
-@option("--reduction", type=Choice(REDUCTIONS), default="none", show_default=True, help="opt.reduction")
+@option("--reduction", type=Choice(REDUCTION_SPELLINGS), default="none", show_default=True, help="opt.reduction")
+@option("--open-license", "open_license_from", type=DATE, help="opt.open_license")
 @option("--granted", type=DATE, help="opt.granted")
 @explain_option
 @format_option
 @click.pass_context
-def annuity(ctx, patent_type, filed, year, paid, reduction, granted, explain, fmt):
+def annuity(ctx, patent_type, filed, year, paid, reduction, open_license_from, granted, explain, fmt):
     if reduction_needs_grant_year(reduction) and granted is None:
         raise click.UsageError(t("err.reduction_needs_granted", value=reduction), ctx)
+    reduction, open_license = reduction_and_open_license(reduction, open_license_from)
     app = get_app()
     payment = patent.annuity_payment(app.calendar(), patent_type, filed, year, today=app.today, paid=paid,
-                                     reduction=reduction, granted=granted)
+                                     reduction=reduction, granted=granted, open_license=open_license)
     show(payment.as_record(), payment.steps, payment.due.missing_years, explain, fmt)
 
 
@@ -115,7 +117,7 @@ def period(ctx, office, start, dispatched, served, days, months, years, explain,
     steps = ()
     if dispatched is not None:
         start, steps = periods.deemed_receipt(office, dispatched, served)
-    result = periods.period_deadline(get_app().calendar(), start, days=days or 0, months=months or 0,
+    result = periods.period_deadline(get_app().calendar(), office, start, days=days or 0, months=months or 0,
                                      years=years or 0, steps=steps)
     show(result.as_record(), result.steps, result.missing_years, explain, fmt)
 

@@ -26,23 +26,23 @@ window_option = option("--window", help="opt.filter_window")
 @click.pass_context
 def deadlines(ctx, days, kinds, owner, window, overdue, since, check, fmt):
     app = get_app()
-    store, calendar = app.store(), app.calendar()
+    store = app.store()
     since = since or register.default_overdue_since(app.today)
     query = dict(days=days, kinds=kinds or DEADLINE_KINDS, owner=owner, window=window)
-    rows = register.deadlines(store, calendar, app.today, overdue_since=since if overdue else None, **query)
+    rows = register.deadlines(store, app.today, overdue_since=since if overdue else None, **query)
     if fmt == "ics":
         from ipcli.ics import render_ics
 
         click.echo(render_ics(rows, app.today), nl=False)
     else:
         app.emit(rows, fmt)
-    if check and (rows or _has_overdue(store, calendar, app.today, since, query)):
+    if check and (rows or _has_overdue(store, app.today, since, query)):
         ctx.exit(ExitCode.CHECK_FOUND)
 
 
-def _has_overdue(store, calendar, today, since, query) -> bool:
+def _has_overdue(store, today, since, query) -> bool:
     """--check counts deadlines passed unmet even when --overdue does not list them."""
-    return bool(register.deadlines(store, calendar, today, overdue_since=since, **query))
+    return bool(register.deadlines(store, today, overdue_since=since, **query))
 
 
 @click.command("expiries", cls=Command, help="help.expiries")

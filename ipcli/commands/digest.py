@@ -96,7 +96,7 @@ class DigestRun:
         self.app, self.ladder, self.days = app, ladder, days
         self.store = app.store()
         self.since = deadlines.default_overdue_since(app.today)
-        rows = deadlines.deadlines(self.store, app.calendar(), app.today, days=days, overdue_since=self.since)
+        rows = deadlines.deadlines(self.store, app.today, days=days, overdue_since=self.since)
         self.items = reminders(rows, ladder)
         self._digests = {}
 

@@ -8,7 +8,7 @@ from ipcli.errors import NotFound
 from ipcli.output import format_option
 from ipcli.register import rights
 from ipcli.rules import identifiers, patent as patent_rules
-from ipcli.rules.fees import REDUCTIONS
+from ipcli.rules.fees import REDUCTION_SPELLINGS
 
 
 @click.group(cls=Group, help="help.patent")
@@ -25,15 +25,18 @@ def patent():
 @option("--title", help="opt.title")
 @option("--owner", help="opt.owner")
 @option("--owner-id", help="opt.owner_id")
-@option("--reduction", type=Choice(REDUCTIONS), default="none", show_default=True, help="opt.reduction")
+@option("--reduction", type=Choice(REDUCTION_SPELLINGS), default="none", show_default=True, help="opt.reduction")
+@option("--open-license", "open_license_from", type=DATE, help="opt.open_license")
 @option("--window", help="opt.window")
 @format_option
-def add(app_no, patent_type, filed, granted, paid_through, title, owner, owner_id, reduction, window, fmt):
+def add(app_no, patent_type, filed, granted, paid_through, title, owner, owner_id, reduction, open_license_from,
+        window, fmt):
     app = get_app()
     store = app.store()
     row = rights.add_patent(store, app.key_dates(), app.check_calendar, app_no=app_no, patent_type=patent_type,
                             filed_on=filed, granted_on=granted, paid_through=paid_through, title=title,
-                            owner=owner, owner_id=owner_id, reduction=reduction, window=window)
+                            owner=owner, owner_id=owner_id, reduction=reduction,
+                            open_license_from=open_license_from, window=window)
     app.emit(rights.patent_view(store.get_patent(row["app_no"]), app.today), fmt)
 
 

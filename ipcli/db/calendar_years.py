@@ -3,15 +3,12 @@ depend on the working-day calendar (R-WORKDAY, R-PROVISIONAL). Every function ta
 
 import json
 
-from ipcli.db.nice_classes import class_list
+from ipcli.db import shifted_dates
 from ipcli.db.store import now_utc
 
 # The stored key dates moved to a working day (R-PERIOD, R-WORKDAY); the others are never shifted.
 MARK_SHIFTED = "grace_ends_on"
 PATENT_SHIFTED = "next_annuity_grace_ends_on"
-MARK_KEY_DATES = ("expires_on", "renewal_window_opens_on", "grace_ends_on", "dates_provisional")
-PATENT_KEY_DATES = ("term_ends_on", "next_annuity_year", "next_annuity_due_on", "next_annuity_grace_ends_on",
-                    "dates_provisional")
 
 
 def imported_years(store) -> list[dict]:
@@ -37,39 +34,25 @@ def put_year(store, year: int, document: dict, source: str) -> dict:
     return row
 
 
-def marks_with_shifted_dates(store, first: str, last: str) -> list[dict]:
-    """Marks whose grace end lies in first..last (ISO dates), or whose key dates are provisional."""
-    sql = (f"SELECT * FROM marks WHERE {MARK_SHIFTED} BETWEEN ? AND ? OR dates_provisional = 1 "
-           "ORDER BY reg_no")
-    return [{**row, "classes": class_list(row["classes"])} for row in store.db.query(sql, [first, last])]
+def shifted_date_changes(store, calendar, first: str, last: str) -> list:
+    """The stored shifted dates from `first` to `last` and every provisional one that `calendar` moves."""
+    return shifted_dates.changes_in_range(store.db, calendar, first, last)
 
 
-def patents_with_shifted_dates(store, first: str, last: str) -> list[dict]:
-    sql = (f"SELECT * FROM patents WHERE {PATENT_SHIFTED} BETWEEN ? AND ? OR dates_provisional = 1 "
-           "ORDER BY app_no")
-    return list(store.db.query(sql, [first, last]))
-
-
-def update_mark_dates(store, reg_no: str, values: dict) -> None:
-    _update(store, "marks", "reg_no", reg_no, values, MARK_KEY_DATES)
-
-
-def update_patent_dates(store, app_no: str, values: dict) -> None:
-    _update(store, "patents", "app_no", app_no, values, PATENT_KEY_DATES)
-
-
-def _update(store, table: str, key: str, value: str, values: dict, allowed: tuple) -> None:
-    columns = [c for c in values if c in allowed]
-    assignments = ", ".join(f"{c} = ?" for c in columns)
-    store.db.execute(f"UPDATE {table} SET {assignments}, updated_at = ? WHERE {key} = ?",
-                     [*(values[c] for c in columns), now_utc(), value])
+def apply_shifted_date_changes(store, changes: list) -> None:
+    shifted_dates.apply(store.db, changes, operator=store.operator, command=store.command)
 
 
 def provisional_counts(store) -> dict:
-    """R-PROVISIONAL: how many marks and patents hold provisional key dates."""
-    marks = store.db.execute("SELECT count(*) FROM marks WHERE dates_provisional = 1").fetchone()[0]
-    patents = store.db.execute("SELECT count(*) FROM patents WHERE dates_provisional = 1").fetchone()[0]
-    return {"marks": marks, "patents": patents}
+    """R-PROVISIONAL, R-PROVISIONAL-DECEMBER: how many marks, patents, open notices and pending licences hold
+    provisional dates."""
+    counts = {}
+    for name, sql in (("marks", "SELECT count(*) FROM marks WHERE dates_provisional = 1"),
+                      ("patents", "SELECT count(*) FROM patents WHERE dates_provisional = 1"),
+                      ("notices", "SELECT count(*) FROM notices WHERE status = 'open' AND provisional = 1"),
+                      ("licenses", "SELECT count(*) FROM licenses WHERE status = 'pending' AND provisional = 1")):
+        counts[name] = store.db.execute(sql).fetchone()[0]
+    return counts
 
 
 def provisional_rights(store) -> list[dict]:
@@ -82,9 +65,11 @@ def provisional_rights(store) -> list[dict]:
 
 
 def years_of_shifted_dates(store) -> set[int]:
-    """The years of every stored date that was moved, or would be moved, to a working day."""
-    sql = (f"SELECT DISTINCT substr({MARK_SHIFTED}, 1, 4) AS year FROM marks "
-           f"UNION SELECT DISTINCT substr({PATENT_SHIFTED}, 1, 4) FROM patents WHERE {PATENT_SHIFTED} IS NOT NULL "
-           "UNION SELECT DISTINCT substr(next_annuity_due_on, 1, 4) FROM patents "
-           "WHERE next_annuity_due_on IS NOT NULL")
-    return {int(row["year"]) for row in store.db.query(sql)}
+    """The holiday years every stored date that was moved, or would be moved, to a working day needs: its
+    own, and the next one for a date from December 25 (R-PROVISIONAL-DECEMBER)."""
+    needed = "CAST(substr({d}, 1, 4) AS INTEGER) + (substr({d}, 6) >= '{late}')"
+    sources = ((MARK_SHIFTED, "marks"), (PATENT_SHIFTED, "patents"), ("next_annuity_due_on", "patents"),
+               ("deadline_on", "notices"), ("recordal_due_on", "licenses"))
+    sql = " UNION ".join(f"SELECT DISTINCT {needed.format(d=column, late=shifted_dates.LATE_DECEMBER)} AS year "
+                         f"FROM {table} WHERE {column} IS NOT NULL" for column, table in sources)
+    return {row["year"] for row in store.db.query(sql)}

@@ -41,11 +41,11 @@ def _pledge(unmet: str) -> str:
     WHERE g.ends_on BETWEEN :start AND :end AND g.status = 'registered' AND {unmet}"""
 
 
-def _license(kind: str, column: str, statuses: str) -> str:
+def _license(kind: str, column: str, statuses: str, provisional: str = "0") -> str:
     return f"""SELECT l.{column} AS due_on, '{kind}' AS kind, l.right_type AS right_type, l.right_no AS right_no,
         {_RIGHT_OWNER.format(no='l.right_no')} AS owner, {_RIGHT_TITLE.format(no='l.right_no')} AS title,
-        CASE l.right_type WHEN 'mark' THEN 'R-TM-LICENSE' ELSE 'R-PAT-LICENSE' END AS rule, 0 AS provisional,
-        l.filing_id AS filing_id, {_RIGHT_WINDOW.format(no='l.right_no')} AS window
+        CASE l.right_type WHEN 'mark' THEN 'R-TM-LICENSE' ELSE 'R-PAT-LICENSE' END AS rule,
+        {provisional} AS provisional, l.filing_id AS filing_id, {_RIGHT_WINDOW.format(no='l.right_no')} AS window
         FROM licenses l WHERE l.{column} BETWEEN :start AND :end AND l.status IN ({statuses})"""
 
 
@@ -65,7 +65,7 @@ DEADLINE_QUERIES = {
     "patent_term_ends": _patent("patent_term_ends", "term_ends_on", "R-PAT-TERM"),
     "pledge_term_ends": _pledge(_NO_OPEN_PLEDGE_FILING),
     "license_term_ends": _license("license_term_ends", "ends_on", "'pending', 'recorded'"),
-    "license_recordal_due": _license("license_recordal_due", "recordal_due_on", "'pending'"),
+    "license_recordal_due": _license("license_recordal_due", "recordal_due_on", "'pending'", "l.provisional"),
     "notice_response_due": _NOTICE,
 }
 DEADLINE_KINDS = tuple(DEADLINE_QUERIES)

@@ -335,3 +335,38 @@ def _replace_table(db, table: str, create: str, order_by: str) -> None:
     db.execute(f"INSERT INTO {rebuilt} SELECT * FROM {table} ORDER BY {order_by}")
     db.execute(f"DROP TABLE {table}")
     db.execute(f"ALTER TABLE {rebuilt} RENAME TO {table}")
+
+
+@MIGRATIONS()
+def m009_open_license_and_license_provisional(db):
+    # A patent's open licence (PL 50-51) becomes a fact of its own beside its fee reduction (RULES.md §4
+    # "Open licence": the lower fee of the two applies, never both): `open_license` (0/1) and
+    # `open_license_from`, the day it took effect (NULL: not known). A stored reduction 'open' meant "open
+    # licence, no reduction" and is carried over as such; the reduction CHECK then allows only none, 85
+    # and 70. A licence's recordal deadline gets the provisional flag the other shifted dates have.
+    db.execute("ALTER TABLE patents ADD COLUMN open_license INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE patents ADD COLUMN open_license_from TEXT")
+    db.execute("UPDATE patents SET open_license = 1, reduction = 'none' WHERE reduction = 'open'")
+    create, indexes = _definition(db, "patents")
+    old_check = "reduction = 'none' OR reduction = '85' OR reduction = '70' OR reduction = 'open'"
+    assert create.count(old_check) == 1
+    _replace_table(db, "patents", create.replace(old_check, "reduction = 'none' OR reduction = '85' OR "
+                                                            "reduction = '70'"), order_by="rowid")
+    for sql in indexes:
+        db.execute(sql)
+    db.execute("ALTER TABLE licenses ADD COLUMN provisional INTEGER NOT NULL DEFAULT 0")
+
+
+@MIGRATIONS()
+def m010_recompute_shifted_dates(db):
+    # RULES.md corrected (issue 15): a patent time limit moved onto a 调休 working Saturday or Sunday ends on
+    # the following Monday (R-PAT-WEEKEND), and a date that depends on a day from December 25 is provisional
+    # while the next year's holiday table is not loaded (R-PROVISIONAL-DECEMBER). The stored dates those
+    # rules can move are recomputed with the rules of this ipcli and the register's calendar, and each
+    # change is journaled. (Derived dates follow the rules in force: a later correction adds its own
+    # recomputation.)
+    from ipcli.db import shifted_dates
+
+    calendar = shifted_dates.register_calendar(db)
+    changes = shifted_dates.changes_after_rule_update(db, calendar)
+    shifted_dates.apply(db, changes, operator="ipcli", command="migration m010_recompute_shifted_dates")

@@ -12,12 +12,20 @@ from ipcli.db.nice_classes import class_list, classes_text
 MARK_COLUMNS = ("reg_no", "classes", "name", "owner", "owner_id", "kind", "registered_on", "term_starts_on",
                 "window", "expires_on", "renewal_window_opens_on", "grace_ends_on", "dates_provisional")
 PATENT_COLUMNS = ("app_no", "type", "filed_on", "granted_on", "title", "owner", "owner_id", "reduction",
-                  "paid_through", "window", "term_ends_on", "next_annuity_year", "next_annuity_due_on",
-                  "next_annuity_grace_ends_on", "dates_provisional")
+                  "open_license", "open_license_from", "paid_through", "window", "term_ends_on", "next_annuity_year",
+                  "next_annuity_due_on", "next_annuity_grace_ends_on", "dates_provisional")
 
 
 def now_utc() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def insert_journal(db, operator: str, command: str, record_type: str, record_id, before: dict | None,
+                   after: dict | None) -> None:
+    db.execute(
+        "INSERT INTO journal (at, operator, command, record_type, record_id, before, after) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [now_utc(), operator, command, record_type, str(record_id), _json(before), _json(after)])
 
 
 def _json(value) -> str | None:
@@ -50,10 +58,7 @@ class Store:
     # journal
 
     def journal(self, record_type: str, record_id, before: dict | None, after: dict | None) -> None:
-        self.db.execute(
-            "INSERT INTO journal (at, operator, command, record_type, record_id, before, after) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [now_utc(), self.operator, self.command, record_type, str(record_id), _json(before), _json(after)])
+        insert_journal(self.db, self.operator, self.command, record_type, record_id, before, after)
 
     def journal_entries(self, record_type: str | None = None, record_id: str | None = None,
                         limit: int = 50) -> list[dict]:

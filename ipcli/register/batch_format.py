@@ -19,8 +19,8 @@ from ipcli import jsontext
 from ipcli.errors import Rejected
 from ipcli.rules import identifiers, trademark
 from ipcli.rules.dates import EARLIEST, LATEST, month_end_clamped
-from ipcli.rules.fees import ASSIGNMENT, LATE_RENEWAL, LICENSE_RECORDAL, RENEWAL, trademark_fee
-from ipcli.rules.periods import period_deadline
+from ipcli.rules.fees import ASSIGNMENT, LATE_RENEWAL, LICENSE_RECORDAL, RENEWAL, recordal_fee
+from ipcli.rules.periods import patent_license_recordal_due
 
 SCHEMA_NAME = "ipcli.batch/1"
 BATCH_TYPES = ("renewal", "transfer", "license", "pledge")
@@ -568,10 +568,11 @@ class RuleChecker:
         if value != expected:
             report.add(index, field, "batch.value_differs", rule, value=value, expected=expected)
 
-    def _fee(self, kind: str, filed: date, paper: bool, classes: int):
-        key = (kind, filed, paper, classes)
+    def _fee(self, kind: str, filed: date, paper: bool, classes: int, right_type: str = "mark"):
+        """FEE-TM per class of a mark, FEE-PAT-RECORDAL per patent."""
+        key = (kind, right_type, filed, paper, classes)
         if key not in self._fees:
-            self._fees[key] = trademark_fee(kind, filed, paper, classes)[0]
+            self._fees[key] = recordal_fee(kind, right_type, filed, paper, classes)[0]
         return self._fees[key]
 
     def _renewal(self, index: int, item: dict, report: Report) -> None:
@@ -610,7 +611,7 @@ class RuleChecker:
         self._same(index, "fee_total", item["fee_total"], money(fees["renewal"] + fees["late"]), "FEE-TM", report)
 
     def _transfer(self, index: int, item: dict, report: Report) -> None:
-        """FEE-TM per class for each mark; RULES.md gives no fee for patents."""
+        """FEE-TM per class for each mark, FEE-PAT-RECORDAL for each patent."""
         filed, fees = self._days.get(item["received_on"]), item["fees"]
         numbers = [m["reg_no"] for m in item["marks"]] + [p["app_no"] for p in item["patents"]]
         if sorted(fees) != sorted(numbers):
@@ -619,6 +620,10 @@ class RuleChecker:
         for mark in item["marks"] if filed else ():
             expected = self._fee(ASSIGNMENT, filed, item["paper"], len(mark["classes"]))
             self._same(index, f"fees['{mark['reg_no']}']", fees[mark["reg_no"]], expected, "FEE-TM", report)
+        for patent in item["patents"] if filed else ():
+            expected = self._fee(ASSIGNMENT, filed, item["paper"], 0, "patent")
+            self._same(index, f"fees['{patent['app_no']}']", fees[patent["app_no"]], expected, "FEE-PAT-RECORDAL",
+                       report)
         total = money(round(sum(fee for fee in fees.values() if fee), 2))
         self._same(index, "fee_total", item["fee_total"], total, "FEE-TM", report)
 
@@ -653,15 +658,17 @@ class RuleChecker:
         self._same(index, "fee_total", item["fee_total"], fee, "FEE-TM", report)
 
     def _patent_license(self, index: int, item: dict, filed: date, starts: date, report: Report) -> None:
-        """R-PAT-LICENSE: recorded within 3 months of taking effect (R-PERIOD); no fee in RULES.md."""
+        """R-PAT-LICENSE: recorded within 3 months of taking effect (R-PERIOD, R-PAT-WEEKEND); no fee
+        (FEE-PAT-RECORDAL)."""
         if starts not in self._periods:
-            period = period_deadline(self.calendar, starts, months=3)
+            period = patent_license_recordal_due(self.calendar, starts)
             self._periods[starts], self.missing_years = period.deadline_on, self.missing_years | period.missing_years
         due = self._periods[starts]
         self._same(index, "recordal_due_on", item["recordal_due_on"], due, "R-PAT-LICENSE", report)
         if filed > due:
             report.add(index, "received_on", "license.recordal_late", "R-PAT-LICENSE", value=filed, due=due)
-        self._same(index, "fee_total", item["fee_total"], 0, "FEE-TM", report)
+        expected = self._fee(LICENSE_RECORDAL, filed, item["paper"], 0, "patent")
+        self._same(index, "fee_total", item["fee_total"], expected, "FEE-PAT-RECORDAL", report)
 
     def _pledge(self, index: int, item: dict, report: Report) -> None:
         """R-TM-PLEDGE, R-PAT-PLEDGE: the pledge ends within every right's term; no official fee."""

@@ -1,27 +1,18 @@
 """Loading a year's holiday table and bringing the stored key dates in line with it (R-WORKDAY,
 R-PROVISIONAL), and the calendar's status: which years are bundled, imported or missing."""
 
+from collections import Counter
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
 
 from ipcli.db import calendar_years
-from ipcli.register import rights
 from ipcli.rules.calendar import (BundledCalendar, PROVISIONAL, WorkCalendar, parse_holiday_cn,
                                   weekday_rule)
 from ipcli.rules.dates import EARLIEST, LATEST, ONE_DAY
 
 # The deadline kinds (CLI.md `deadlines`) of the stored dates that are moved to a working day.
 SHIFTED_KIND = {"mark": "mark_grace_ends", "patent": "patent_annuity_grace_ends"}
-UPDATES = {"mark": calendar_years.update_mark_dates, "patent": calendar_years.update_patent_dates}
-
-
-@dataclass(frozen=True)
-class RowChange:
-    right_type: str
-    right_no: str
-    before: dict
-    after: dict
 
 
 @dataclass(frozen=True)
@@ -29,7 +20,7 @@ class ImportPlan:
     year: int
     previous_source: str
     days: list
-    changes: list
+    changes: list  # of shifted_dates.DateChange
 
 
 def calendar_of(documents: dict, bundled=None) -> WorkCalendar:
@@ -52,30 +43,24 @@ def import_year(store, document, source: str, *, expected_year: int | None = Non
 
 
 def plan_import(store, year: int, document: dict) -> ImportPlan:
-    """What importing `document` changes: days, and the stored key dates that could move: rows whose shifted
-    date (R-WORKDAY) lies from 1 December of the year before to 31 January after, and every provisional row
-    (R-PROVISIONAL). They are recomputed with the register's own rules on the new calendar."""
+    """What importing `document` changes: days, and the stored shifted dates that could move: those from
+    1 December of the year before to 31 January after, and every provisional one (R-PROVISIONAL,
+    R-PROVISIONAL-DECEMBER). They are recomputed with the register's own rules on the new calendar."""
     documents = {row["year"]: row["document"] for row in calendar_years.imported_years(store)}
     bundled = BundledCalendar()
     before = calendar_of(documents, bundled)
     after = calendar_of({**documents, year: document}, bundled)
-    key_dates = rights.KeyDates(after)
     first, last = date(year - 1, 12, 1).isoformat(), date(year + 1, 1, 31).isoformat()
-    marks = (mark_change(key_dates, row) for row in calendar_years.marks_with_shifted_dates(store, first, last))
-    patents = (patent_change(key_dates, row)
-               for row in calendar_years.patents_with_shifted_dates(store, first, last))
     return ImportPlan(year, before.year_source(year), changed_days(before, after, year, document),
-                      [change for change in (*marks, *patents) if change is not None])
+                      calendar_years.shifted_date_changes(store, after, first, last))
 
 
 def apply_import(store, plan: ImportPlan, document: dict, source: str) -> None:
-    """Inside the caller's transaction: store the year, update the changed rows, journal everything."""
+    """Inside the caller's transaction: store the year, update the changed dates, journal everything."""
     previous = calendar_years.imported_year(store, plan.year)
     stored = calendar_years.put_year(store, plan.year, document, source)
     store.journal("calendar", plan.year, previous, {**stored, "document": document})
-    for change in plan.changes:
-        UPDATES[change.right_type](store, change.right_no, change.after)
-        store.journal(change.right_type, change.right_no, change.before, change.after)
+    calendar_years.apply_shifted_date_changes(store, plan.changes)
 
 
 def effective_working(status, day: date) -> bool:
@@ -97,52 +82,25 @@ def changed_days(before: WorkCalendar, after: WorkCalendar, year: int, document:
     return changes
 
 
-def _diff(row: dict, new: dict, columns: tuple) -> tuple[dict, dict]:
-    changed = [c for c in columns if new[c] != row[c]]
-    return {c: row[c] for c in changed}, {c: new[c] for c in changed}
-
-
-def mark_change(key_dates: rights.KeyDates, row: dict) -> RowChange | None:
-    """The mark's key dates recomputed on the new calendar (R-TM-GRACE, R-WORKDAY), if they differ."""
-    new = rights.mark_row(key_dates, reg_no=row["reg_no"], classes=row["classes"],
-                          registered_on=date.fromisoformat(row["registered_on"]),
-                          term_starts_on=date.fromisoformat(row["term_starts_on"]), name=row["name"],
-                          owner=row["owner"], owner_id=row["owner_id"], kind=row["kind"], window=row["window"])
-    before, after = _diff(row, new, calendar_years.MARK_KEY_DATES)
-    return RowChange("mark", row["reg_no"], before, after) if after else None
-
-
-def patent_change(key_dates: rights.KeyDates, row: dict) -> RowChange | None:
-    """The patent's next annual fee recomputed on the new calendar (R-PAT-LATE, R-WORKDAY), if it differs."""
-    new = rights.patent_row(key_dates, app_no=row["app_no"], filed_on=date.fromisoformat(row["filed_on"]),
-                            patent_type=row["type"], granted_on=_date_or_none(row["granted_on"]),
-                            paid_through=row["paid_through"], title=row["title"], owner=row["owner"],
-                            owner_id=row["owner_id"], reduction=row["reduction"], window=row["window"])
-    before, after = _diff(row, new, calendar_years.PATENT_KEY_DATES)
-    return RowChange("patent", row["app_no"], before, after) if after else None
-
-
-def _date_or_none(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None
-
-
 def import_report(plan: ImportPlan, source: str, dry_run: bool) -> dict:
-    marks = sum(1 for c in plan.changes if c.right_type == "mark")
+    updated = Counter(change.record_type for change in plan.changes)
     return {
         "year": plan.year, "source": source, "source_before": plan.previous_source, "dry_run": dry_run,
-        "days_changed": len(plan.days), "marks_updated": marks, "patents_updated": len(plan.changes) - marks,
+        "days_changed": len(plan.days), "marks_updated": updated["mark"], "patents_updated": updated["patent"],
+        "notices_updated": updated["notice"], "licenses_updated": updated["license"],
         "changed_days": plan.days,
         "changed_dates": [row for change in plan.changes for row in _change_rows(change)],
     }
 
 
-def _change_rows(change: RowChange) -> list[dict]:
+def _change_rows(change) -> list[dict]:
+    """One row per changed column; `right_type` and `right_no` name the record (a notice or licence by id)."""
     rows = []
     for column, after in change.after.items():
         before = change.before[column]
-        if column == "dates_provisional":
+        if column.endswith("provisional"):
             column, before, after = "provisional", bool(before), bool(after)
-        rows.append({"right_type": change.right_type, "right_no": change.right_no, "field": column,
+        rows.append({"right_type": change.record_type, "right_no": change.record_id, "field": column,
                      "before": before, "after": after})
     return rows
 
@@ -171,6 +129,7 @@ def calendar_status(store, calendar: WorkCalendar, today: date, details: bool = 
                       "days": len(row["document"]["days"])} for row in calendar_years.imported_years(store)],
         "missing_years": missing_years(calendar, bundled, calendar_years.years_of_shifted_dates(store), today),
         "provisional_marks": counts["marks"], "provisional_patents": counts["patents"],
+        "provisional_notices": counts["notices"], "provisional_licenses": counts["licenses"],
     }
     if details:
         record["provisional_rights"] = [provisional_right(row) for row in calendar_years.provisional_rights(store)]

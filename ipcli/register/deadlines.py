@@ -6,7 +6,6 @@ from functools import lru_cache
 
 from ipcli.db import deadlines as db
 from ipcli.rules import patent as patent_rules
-from ipcli.rules.calendar import PROVISIONAL, WorkCalendar
 from ipcli.rules.fees import LATE_RENEWAL, annual_fee, trademark_fee
 
 SAVEABLE, LOST, ENDED = "saveable", "lost", "ended"
@@ -20,24 +19,24 @@ _NOT_PATENT_FEE_KINDS = frozenset((*_ENDED_KINDS, *_LOST_KINDS, "mark_expires"))
 NOT_OVERDUE_KINDS = ("mark_renewal_window_opens", "patent_term_ends", "license_term_ends")
 
 
-def deadlines(store, calendar: WorkCalendar, today: date, *, days: int, kinds=db.DEADLINE_KINDS, owner=None,
+def deadlines(store, today: date, *, days: int, kinds=db.DEADLINE_KINDS, owner=None,
               window=None, overdue_since: date | None = None) -> list[dict]:
     """Open deadlines due from today to today + `days` (CLI.md `deadlines`), after those passed unmet
     since `overdue_since` when it is given."""
     rows = []
     if overdue_since is not None and overdue_since < today:
         overdue_kinds = [kind for kind in kinds if kind not in NOT_OVERDUE_KINDS]
-        rows = _rows(store, calendar, today, overdue_since, today - timedelta(days=1), overdue_kinds, owner, window)
-    return rows + _rows(store, calendar, today, today, today + timedelta(days=days), kinds, owner, window)
+        rows = _rows(store, today, overdue_since, today - timedelta(days=1), overdue_kinds, owner, window)
+    return rows + _rows(store, today, today, today + timedelta(days=days), kinds, owner, window)
 
 
-def _rows(store, calendar, today: date, start: date, end: date, kinds, owner, window) -> list[dict]:
+def _rows(store, today: date, start: date, end: date, kinds, owner, window) -> list[dict]:
     if not kinds:
         return []
     values = db.deadline_rows(store, start.isoformat(), end.isoformat(), kinds, owner, window).fetchall()
     days_left = _DaysLeft(today)
     facts = _OverdueFacts(store, values) if start < today else None
-    return [_deadline(facts, calendar, today, row, days_left) for row in values]
+    return [_deadline(facts, today, row, days_left) for row in values]
 
 
 class _DaysLeft(dict):
@@ -67,15 +66,11 @@ class _OverdueFacts:
         self.patents = db.patent_fee_facts(store, patents) if patents else {}
 
 
-def _deadline(facts: _OverdueFacts | None, calendar: WorkCalendar, today: date, values: tuple,
-              days_left: _DaysLeft) -> dict:
+def _deadline(facts: _OverdueFacts | None, today: date, values: tuple, days_left: _DaysLeft) -> dict:
     # One call per listed row: the tuple is unpacked, and its date parsed, once.
     due_on, kind, right_type, right_no, owner, title, rule, provisional, filing_id, window = values
     days = days_left[due_on]
     status, percent, late_fee = _overdue(facts, today, kind, right_no) if days < 0 else (None, None, None)
-    if kind == "license_recordal_due" and right_type == "patent":
-        # R-PROVISIONAL: a shifted date in a year without a holiday table was left unshifted.
-        provisional = calendar.year_source(int(due_on[:4])) == PROVISIONAL
     return {"due_on": due_on, "days_left": days, "kind": kind, "right_type": right_type, "right_no": right_no,
             "owner": owner, "title": title, "rule": rule, "provisional": bool(provisional), "filing_id": filing_id,
             "window": window, "overdue_status": status, "late_fee_rate_pct": percent, "late_fee": late_fee}

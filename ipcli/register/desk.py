@@ -94,7 +94,8 @@ class Desk:
             self.key_dates, app_no=row["app_no"], filed_on=date.fromisoformat(row["filed_on"]),
             patent_type=row["type"], granted_on=_date_or_none(row["granted_on"]),
             paid_through=row["paid_through"], title=row["title"], owner=row["owner"], owner_id=row["owner_id"],
-            reduction=row["reduction"], window=row["window"])
+            reduction=row["reduction"], open_license=bool(row["open_license"]),
+            open_license_from=_date_or_none(row["open_license_from"]), window=row["window"])
         self.store.put_patent(new)
         self.store.journal(PATENT, new["app_no"], _stored(right.row), new)
         return new

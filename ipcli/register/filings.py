@@ -9,8 +9,9 @@ from ipcli.db import filings as db
 from ipcli.errors import NotFound, Rejected
 from ipcli.register.desk import MARK, Desk, Right
 from ipcli.rules import identifiers, patent as patent_rules, trademark
-from ipcli.rules.fees import ASSIGNMENT, LICENSE_RECORDAL, trademark_fee
-from ipcli.rules.periods import period_deadline
+from ipcli.register.rights import open_license_of
+from ipcli.rules.fees import ASSIGNMENT, LICENSE_RECORDAL, recordal_fee, reduction_needs_grant_year
+from ipcli.rules.periods import patent_license_recordal_due
 
 RECEIVED, READY, EXPORTED, SUBMITTED = "received", "ready", "exported", "submitted"
 ACCEPTED, REJECTED, WITHDRAWN = "accepted", "rejected", "withdrawn"
@@ -97,11 +98,11 @@ def pay_annuity(desk: Desk, app_no: str, year: int, paid: date) -> int:
         raise Rejected("annuity.earlier_unpaid", rule="R-PAT-ANNUITY-DUE", value=year,
                        expected=row["paid_through"] + 1)
     granted = date.fromisoformat(row["granted_on"]) if row["granted_on"] else None
-    if row["reduction"] in ("85", "70") and granted is None:
+    if reduction_needs_grant_year(row["reduction"]) and granted is None:
         raise Rejected("annuity.reduction_needs_grant", rule="FEE-REDUCTION", value=right.number)
     payment = patent_rules.annuity_payment(desk.key_dates.calendar, row["type"], date.fromisoformat(row["filed_on"]),
                                            year, today=desk.today, paid=paid, reduction=row["reduction"],
-                                           granted=granted)
+                                           granted=granted, open_license=open_license_of(row))
     if payment.status == patent_rules.LAPSED:
         raise Rejected("annuity.lapsed", rule="R-PAT-LATE", value=paid, grace_ends=payment.due.grace_ends_on)
     desk.check_calendar(payment.due.missing_years)
@@ -125,7 +126,7 @@ def add_transfer(desk: Desk, right_nos, *, to: str, to_id: str | None, to_addres
     _refuse_pledged(rights, consent)
     assignee_id = identifiers.owner_id(to_id)[1] if to_id else None
     _warn_same_name_kept(desk, rights, owner, "warn.transfer_same_name", "R-TM-TRANSFER")
-    fees = [_assignment_fee(right, filed, paper) for right in rights]
+    fees = [_right_fee(ASSIGNMENT, right, filed, paper) for right in rights]
     details = {"kind": kind,
                "assignor": {"name": owner, "id": rights[0].row["owner_id"], "address": from_address},
                "assignee": {"name": to, "id": assignee_id, "address": to_address},
@@ -133,15 +134,14 @@ def add_transfer(desk: Desk, right_nos, *, to: str, to_id: str | None, to_addres
     with desk.store.transaction():
         for right in rights:
             _refuse_open(desk, right, "transfer")
-        return _record(desk, type="transfer", received_on=filed, rights=rights,
-                       fee_total=sum(fee for fee in fees if fee), details=details, paper=paper)
+        return _record(desk, type="transfer", received_on=filed, rights=rights, fee_total=sum(fees),
+                       details=details, paper=paper)
 
 
-def _assignment_fee(right: Right, filed: date, paper: bool):
-    """FEE-TM for marks (per class); RULES.md gives no fee for patent transfers (null)."""
-    if right.type != MARK:
-        return None
-    return trademark_fee(ASSIGNMENT, filed, paper, len(right.row["classes"]))[0]
+def _right_fee(item: str, right: Right, filed: date, paper: bool) -> int:
+    """FEE-TM per class of a mark, FEE-PAT-RECORDAL per patent."""
+    classes = len(right.row["classes"]) if right.type == MARK else 0
+    return recordal_fee(item, right.type, filed, paper, classes)[0]
 
 
 def _warn_same_name_kept(desk: Desk, rights: list[Right], owner, key: str, rule: str) -> None:
@@ -165,36 +165,38 @@ def add_license(desk: Desk, right_no: str, *, licensee: str, starts: date, ends:
     if ends < starts:
         raise Rejected("license.ends_before_start", value=ends, starts=starts)
     if right.type == MARK:
-        due, fee = _trademark_license_terms(right, ends, filed, paper)
+        due, provisional = _trademark_license_due(right, ends, filed), False
     else:
-        due, fee = _patent_license_terms(desk, starts, filed)
+        due, provisional = _patent_license_due(desk, starts, filed)
+    fee = _right_fee(LICENSE_RECORDAL, right, filed, paper)
     details = {"licensor": right.owner, "licensee": licensee, "kind": kind, "starts_on": starts, "ends_on": ends,
                "amount": amount, "recordal_due_on": due}
     with desk.store.transaction():
-        filing_id = _record(desk, type="license", received_on=filed, rights=[right], fee_total=fee or 0,
+        filing_id = _record(desk, type="license", received_on=filed, rights=[right], fee_total=fee,
                             details=details, paper=paper)
         db.insert_license(desk.store, filing_id=filing_id, right_type=right.type, right_no=right.number,
                           licensor=right.owner, licensee=licensee, kind=kind, starts_on=starts.isoformat(),
-                          ends_on=ends.isoformat(), amount=amount, recordal_due_on=due.isoformat())
+                          ends_on=ends.isoformat(), amount=amount, recordal_due_on=due.isoformat(),
+                          provisional=int(provisional))
     return filing_id
 
 
-def _trademark_license_terms(right: Right, ends: date, filed: date, paper: bool):
+def _trademark_license_due(right: Right, ends: date, filed: date) -> date:
     """R-TM-LICENSE: the licence may not outlast the registration and is recorded within its term."""
     if ends > right.term_ends_on:
         raise Rejected("license.outlasts_registration", rule="R-TM-LICENSE", value=ends, expires=right.term_ends_on)
     if filed > ends:
         raise Rejected("license.recordal_late", rule="R-TM-LICENSE", value=filed, due=ends)
-    return ends, trademark_fee(LICENSE_RECORDAL, filed, paper, len(right.row["classes"]))[0]
+    return ends
 
 
-def _patent_license_terms(desk: Desk, starts: date, filed: date):
-    """R-PAT-LICENSE: recorded within 3 months of taking effect (R-PERIOD); RULES.md gives no fee."""
-    due = period_deadline(desk.key_dates.calendar, starts, months=3)
+def _patent_license_due(desk: Desk, starts: date, filed: date) -> tuple[date, bool]:
+    """R-PAT-LICENSE: recorded within 3 months of taking effect (R-PERIOD, R-PAT-WEEKEND)."""
+    due = patent_license_recordal_due(desk.key_dates.calendar, starts)
     desk.check_calendar(due.missing_years)
     if filed > due.deadline_on:
         raise Rejected("license.recordal_late", rule="R-PAT-LICENSE", value=filed, due=due.deadline_on)
-    return due.deadline_on, None
+    return due.deadline_on, due.provisional
 
 
 # pledge registration (质权登记), extension, change, release

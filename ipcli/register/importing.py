@@ -450,18 +450,21 @@ class PatentRows:
     kind = "patent"
     target = bulk.PATENTS
     columns = Columns(("app_no", "type", "filed_on", "granted_on", "title", "owner", "owner_id", "paid_through",
-                       "reduction", "window"), required=("app_no", "filed_on"))
-    compared = ("type", "filed_on", "granted_on", "title", "owner", "owner_id", "paid_through", "reduction", "window")
+                       "reduction", "window", "open_license_from"), required=("app_no", "filed_on"))
+    compared = ("type", "filed_on", "granted_on", "title", "owner", "owner_id", "paid_through", "reduction",
+                "open_license", "open_license_from", "window")
 
     def __init__(self, key_dates: rights.KeyDates):
         self.key_dates = key_dates
         self.missing_years = set()
         self._filed_on = Memo(partial(parse_date, column="filed_on"))
         self._granted_on = Memo(partial(parse_date, column="granted_on"))
+        self._open_license_from = Memo(partial(parse_date, column="open_license_from"))
         self._owner_id = Memo(_owner_id)
 
     def validate(self, line: int, values: tuple) -> tuple:
-        app_no, patent_type, filed_on, granted_on, title, owner, owner_id, paid_through, reduction, window = values
+        (app_no, patent_type, filed_on, granted_on, title, owner, owner_id, paid_through, reduction, window,
+         open_license_from) = values
         if not (app_no and filed_on):
             raise _missing(values, self.columns)
         if patent_type and patent_type not in PATENT_TYPES:
@@ -471,7 +474,8 @@ class PatentRows:
             self.key_dates, app_no=app_no, filed_on=self._filed_on[filed_on], patent_type=patent_type or None,
             granted_on=self._granted_on[granted_on] if granted_on else None,
             paid_through=parse_integer(paid_through, "paid_through") if paid_through else 0, title=title,
-            owner=owner, reduction=reduction or "none", window=window)
+            owner=owner, reduction=reduction or "none", window=window,
+            open_license_from=self._open_license_from[open_license_from] if open_license_from else None)
         row["owner_id"] = self._owner_id[owner_id]
         years = rights.missing_years(self.key_dates, row)
         if years:

@@ -6,7 +6,7 @@ from datetime import date
 from ipcli.errors import Rejected
 from ipcli.rules import identifiers, patent, trademark
 from ipcli.rules.calendar import WorkCalendar
-from ipcli.rules.fees import REDUCTIONS
+from ipcli.rules.fees import REDUCTION_SPELLINGS, OpenLicense, reduction_and_open_license
 
 MARK_KINDS = ("ordinary", "collective", "certification")
 
@@ -71,18 +71,25 @@ def mark_status(key_dates: KeyDates, row: dict, today: date) -> str:
 
 def patent_row(key_dates: KeyDates, *, app_no: str, filed_on: date, patent_type: str | None = None,
                granted_on: date | None = None, paid_through: int = 0, title=None, owner=None, owner_id=None,
-               reduction: str = "none", window=None) -> dict:
+               reduction: str = "none", open_license: bool = False, open_license_from: date | None = None,
+               window=None) -> dict:
     """A validated patent row with its term end and next annual fee (R-PAT-TERM, R-PAT-ANNUITY-DUE,
-    R-PAT-LATE). Annual fees are tracked once the patent is granted or a fee is recorded paid."""
+    R-PAT-LATE). Annual fees are tracked once the patent is granted or a fee is recorded paid. Its fee
+    reduction and its open licence are two facts (FEE-REDUCTION, FEE-OPEN-LICENSE); `reduction` "open" is
+    an open licence of unknown date without a reduction."""
     canonical = identifiers.patent_app_no(app_no)
     numbered_type = identifiers.patent_type_of(canonical)
     if patent_type is not None and patent_type != numbered_type:
         raise Rejected("patent.type_mismatch", rule="ID-PAT-APP-NO", value=patent_type, app_no=canonical,
                        numbered=numbered_type)
-    if reduction not in REDUCTIONS:
-        raise Rejected("patent.bad_reduction", value=reduction, choices=", ".join(REDUCTIONS))
+    if reduction not in REDUCTION_SPELLINGS:
+        raise Rejected("patent.bad_reduction", value=reduction, choices=", ".join(REDUCTION_SPELLINGS))
+    reduction, license_ = reduction_and_open_license(reduction, open_license_from, open_license)
     if granted_on is not None and granted_on < filed_on:
         raise Rejected("patent.granted_before_filing", rule="R-PAT-TERM", value=granted_on, filed=filed_on)
+    if open_license_from is not None and open_license_from < filed_on:
+        raise Rejected("patent.open_license_before_filing", rule="FEE-OPEN-LICENSE", value=open_license_from,
+                       filed=filed_on)
     term = patent.patent_term(numbered_type, filed_on)
     if not 0 <= paid_through <= term.term_years:
         raise Rejected("patent.year_outside_term", rule="R-PAT-TERM", year=paid_through, type=numbered_type,
@@ -91,6 +98,8 @@ def patent_row(key_dates: KeyDates, *, app_no: str, filed_on: date, patent_type:
         "app_no": canonical, "type": numbered_type, "filed_on": filed_on.isoformat(),
         "granted_on": granted_on.isoformat() if granted_on else None, "title": title or None,
         "owner": owner or None, "owner_id": _owner_id(owner_id), "reduction": reduction,
+        "open_license": int(license_ is not None),
+        "open_license_from": open_license_from.isoformat() if open_license_from else None,
         "paid_through": paid_through, "window": window or None, "term_ends_on": term.term_ends_on.isoformat(),
         "next_annuity_year": None, "next_annuity_due_on": None, "next_annuity_grace_ends_on": None,
         "dates_provisional": 0,
@@ -101,6 +110,13 @@ def patent_row(key_dates: KeyDates, *, app_no: str, filed_on: date, patent_type:
         row.update(next_annuity_year=next_year, next_annuity_due_on=due.due_on.isoformat(),
                    next_annuity_grace_ends_on=due.grace_ends_on.isoformat(), dates_provisional=int(due.provisional))
     return row
+
+
+def open_license_of(row: dict):
+    """The stored patent's open licence (FEE-OPEN-LICENSE), or None."""
+    if not row["open_license"]:
+        return None
+    return OpenLicense(date.fromisoformat(row["open_license_from"]) if row["open_license_from"] else None)
 
 
 def patent_status(row: dict, today: date) -> str:
@@ -162,6 +178,7 @@ def patent_view(row: dict, today: date) -> dict:
         "paid_through": row["paid_through"], "next_annuity_year": row["next_annuity_year"],
         "next_annuity_due_on": row["next_annuity_due_on"],
         "next_annuity_grace_ends_on": row["next_annuity_grace_ends_on"], "reduction": row["reduction"],
+        "open_license": bool(row["open_license"]), "open_license_from": row["open_license_from"],
         "status": patent_status(row, today), "pledged": bool(row.get("pledged")), "owner_id": row["owner_id"],
         "window": row["window"], "provisional": bool(row["dates_provisional"]),
     }

@@ -20,6 +20,7 @@ PATENT_TITLES = ("一种茶叶杀青装置", "电池管理电路", "服装吊牌
 BANKS = ("中国工商银行杭州分行", "宁波银行海曙支行", "浙江泰隆商业银行")
 MARKS, PATENTS = 240, 80
 RNG_SEED = 20260101
+OPEN_LICENSE_DECLARED = date(2024, 9, 1)  # the sample's open licences (FEE-OPEN-LICENSE) took effect then
 
 
 def _uscc(serial: int) -> str:
@@ -78,7 +79,8 @@ def _add_patents(desk: Desk, rng: random.Random, owners) -> list[str]:
             desk.key_dates, app_no=_app_no(filed.year, type_digit, 100000 + index), filed_on=filed,
             granted_on=filed + timedelta(days=300 + 100 * type_digit), paid_through=max(1, years_held - index % 2),
             title=PATENT_TITLES[index % len(PATENT_TITLES)], owner=owner, owner_id=owner_id,
-            reduction=("none", "85", "open")[index % 3], window=WINDOWS[index % len(WINDOWS)])
+            reduction=("none", "85", "none")[index % 3], window=WINDOWS[index % len(WINDOWS)],
+            open_license_from=max(filed, OPEN_LICENSE_DECLARED) if index % 3 == 2 or index % 7 == 1 else None)
         desk.store.put_patent(row)
         numbers.append(row["app_no"])
     return numbers

@@ -1,4 +1,5 @@
-"""The working-day calendar (R-WORKDAY) and the roll-forward of R-PERIOD, with R-PROVISIONAL.
+"""The working-day calendar (R-WORKDAY) and the roll-forward of R-PERIOD (with R-PAT-WEEKEND for
+patent time limits), with R-PROVISIONAL and R-PROVISIONAL-DECEMBER.
 
 Year tables come from data: the bundled `chinesecalendar` package, and further years imported by
 the user (holiday-cn files), which take precedence over bundled data.
@@ -29,10 +30,15 @@ class YearTable:
     working_days: frozenset
 
 
+# R-PROVISIONAL-DECEMBER: from this day of December on, the next year's notice may still move a day.
+UNSETTLED_FROM = (12, 25)
+
+
 @dataclass(frozen=True)
 class DayStatus:
     working: bool | None  # None: the year's table is not loaded
     source: str
+    unsettled: bool = False  # late December while the next year's table is not loaded
 
 
 @dataclass(frozen=True)
@@ -98,6 +104,16 @@ class WorkCalendar:
         return status
 
     def _classify(self, day: date) -> DayStatus:
+        status = self._classify_by_tables(day)
+        if status.working is not None and self._unsettled(day):
+            return DayStatus(status.working, status.source, unsettled=True)
+        return status
+
+    def _unsettled(self, day: date) -> bool:
+        """R-PROVISIONAL-DECEMBER: a day from December 25 while next year's notice is not loaded."""
+        return (day.month, day.day) >= UNSETTLED_FROM and self.year_source(day.year + 1) == PROVISIONAL
+
+    def _classify_by_tables(self, day: date) -> DayStatus:
         for table in (self.imported.get(day.year), self.imported.get(day.year + 1)):
             if table is not None:
                 if day in table.off_days:
@@ -111,28 +127,47 @@ class WorkCalendar:
             return DayStatus(self.bundled.is_working_day(day), BUNDLED)
         return DayStatus(None, PROVISIONAL)
 
-    def roll_forward(self, raw: date) -> Rolled:
-        """The first working day on or after `raw`.
+    def roll_forward(self, raw: date, *, patent: bool = False) -> Rolled:
+        """The last day of a time limit, `raw`, moved to the first working day on or after it (R-PERIOD,
+        R-WORKDAY). For a `patent` time limit, a working Saturday or Sunday reached by moving is passed
+        over to the following Monday or the first working day after it (R-PAT-WEEKEND); a raw last day
+        that is itself a working weekend day stays.
 
         R-PROVISIONAL: where a day's year has no table, stop there unshifted and mark the result
         provisional; the true working day can only be later, so the date given is safe.
+        R-PROVISIONAL-DECEMBER: a result that depended on a day from December 25 of a year whose next
+        year has no table is provisional too, as that year's notice may still move the day.
         """
-        current = raw
+        current, unsettled, passed_weekend = raw, None, None
         while True:
             status = self.day(current)
+            unsettled = unsettled or (current if status.unsettled else None)
             if status.working is None:
                 step = Step("R-PROVISIONAL", "step.provisional", {"date": current, "year": current.year})
-                return Rolled(raw, current, current != raw, True, frozenset({current.year}),
-                              self._rest_steps(raw, current) + (step,))
-            if status.working:
-                return Rolled(raw, current, current != raw, False, frozenset(),
-                              self._rest_steps(raw, current) + (self._working_step(current, status),))
+                return self._rolled(raw, current, (*self._rest_steps(raw, current, passed_weekend), step),
+                                    {current.year}, unsettled)
+            if status.working and patent and current != raw and not weekday_rule(current):
+                passed_weekend = passed_weekend or current
+            elif status.working:
+                steps = (*self._rest_steps(raw, current, passed_weekend), self._working_step(current, status))
+                return self._rolled(raw, current, steps, set(), unsettled)
             current += ONE_DAY
 
-    def _rest_steps(self, raw: date, stop: date) -> tuple:
+    def _rolled(self, raw: date, value: date, steps: tuple, missing: set, unsettled: date | None) -> Rolled:
+        if unsettled is not None:
+            missing = missing | {unsettled.year + 1}
+            steps += (Step("R-PROVISIONAL-DECEMBER", "step.provisional_december",
+                           {"date": unsettled, "year": unsettled.year + 1}),)
+        return Rolled(raw, value, value != raw, bool(missing), frozenset(missing), steps)
+
+    @staticmethod
+    def _rest_steps(raw: date, stop: date, passed_weekend: date | None) -> tuple:
         if stop == raw:
             return ()
-        return (Step("R-WORKDAY", "step.rest_days", {"first": raw, "last": stop - ONE_DAY}),)
+        if passed_weekend is None:
+            return (Step("R-WORKDAY", "step.rest_days", {"first": raw, "last": stop - ONE_DAY}),)
+        return (Step("R-WORKDAY", "step.rest_days", {"first": raw, "last": passed_weekend - ONE_DAY}),
+                Step("R-PAT-WEEKEND", "step.working_weekend_passed", {"date": passed_weekend, "until": stop}))
 
     @staticmethod
     def _working_step(day: date, status: DayStatus) -> Step:

@@ -16,8 +16,10 @@ class Rule:
 _RULES = (
     Rule("R-PERIOD", "TMR 12(1), PR 5, CC 201-203", "A"),
     Rule("R-NO-SHIFT", "RULES.md §1", "A/B"),
-    Rule("R-WORKDAY", "HOL; GL V-7 §2.3", "B"),
+    Rule("R-WORKDAY", "HOL; TMR 12(1); PR 5", "B"),
+    Rule("R-PAT-WEEKEND", "GL V-7 §2.3 (2010, 2023)", "B"),
     Rule("R-PROVISIONAL", "RULES.md §2 (project decision)", "project decision"),
+    Rule("R-PROVISIONAL-DECEMBER", "HOL (notices of 2007, 2008, 2012, 2019); RULES.md §2 (project decision)", "B"),
     Rule("R-TM-TERM", "TML 39, TMR 12(2)", "A"),
     Rule("R-TM-WINDOW", "TML 40", "A (rule), C (boundary)"),
     Rule("R-TM-GRACE", "TML 40, TMR 12(1)", "B/C"),
@@ -29,17 +31,19 @@ _RULES = (
     Rule("R-TM-SERVICE", "TMR 10", "A"),
     Rule("R-PAT-TERM", "PL 42, PR 12, GL V-9 §2.1", "A/B"),
     Rule("R-PAT-ANNUITY-DUE", "PL 43, PR 115, GL V-9", "B"),
-    Rule("R-PAT-LATE", "PR 115, GL V-9 §2.2.1.3", "A/B"),
+    Rule("R-PAT-LATE", "PR 115 (2023) = PR 98 (2010), GL V-9 §4.2.1.3 (2023)", "A/B"),
     Rule("R-PAT-RESTORE", "PR 6", "A"),
     Rule("R-PAT-SERVICE", "PR 4", "A"),
     Rule("R-PAT-LICENSE", "PR 15(2)", "A"),
     Rule("R-PAT-PLEDGE", "专利权质押登记办法 (2021)", "B"),
     Rule("R-TM-LIMITS", "TML 33, TML 34, TMR 18 (RULES.md §3, counted by TMR 12(1))", "A"),
     Rule("R-PAT-LIMITS", "PL 29, PL 35, PL 41, PR 60, PR 114, PR 120 (RULES.md §4)", "A"),
-    Rule("FEE-TM", "CNIPA trademark fee schedule (RULES.md §3)", "B"),
+    Rule("FEE-TM", "财税〔2017〕20号 and CNIPA announcement of 2017-03-30; 发改价格〔2019〕914号 (RULES.md §3)",
+         "B (before 2015: C)"),
     Rule("FEE-PAT-ANNUAL", "CNIPA patent annual fee schedule (RULES.md §4)", "B"),
-    Rule("FEE-REDUCTION", "财税〔2016〕78号, 财税〔2019〕45号", "B"),
-    Rule("FEE-OPEN-LICENSE", "财税〔2024〕23号", "B"),
+    Rule("FEE-REDUCTION", "财税〔2016〕78号, 财税〔2018〕37号, 财税〔2019〕45号", "B"),
+    Rule("FEE-OPEN-LICENSE", "PL 50-51; 财税〔2024〕23号", "B"),
+    Rule("FEE-PAT-RECORDAL", "PR 116 (2023) = PR 99 (2010), GL V-2 §4.2.1.1; PR 15, PR 110 (RULES.md §4)", "B"),
     Rule("ID-TM-REG-NO", "RULES.md §5", "B"),
     Rule("ID-NICE-CLASS", "RULES.md §5 (Nice classification)", "A"),
     Rule("ID-PAT-APP-NO", "RULES.md §5", "B"),
@@ -52,6 +56,8 @@ RULES = {rule.id: rule for rule in _RULES}
 # Rules that depend on a date: the first day each version of RULES.md applies from.
 PATENT_LAW_2021 = date(2021, 6, 1)         # PL (2020 amendment) in force: design term 15 years
 PATENT_RULES_2024 = date(2024, 1, 20)      # PR (2023 revision) in force: e-service on dispatch
+TEN_REDUCED_YEARS_FROM = date(2018, 8, 1)  # 财税〔2018〕37号: the 85%/70% reduction covers ten years, not six
+OPEN_LICENSE_FEES_FROM = date(2024, 7, 15)  # 财税〔2024〕23号: 15% off annual fees of an open licence
 
 
 @dataclass(frozen=True)

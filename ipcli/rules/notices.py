@@ -41,4 +41,5 @@ def notice_deadline(calendar: WorkCalendar, kind: str, *, start: date | None = N
     steps = ()
     if dispatched is not None:
         start, steps = deemed_receipt(spec.office, dispatched, served)
-    return period_deadline(calendar, start, days=spec.days, months=spec.months, years=spec.years, steps=steps)
+    return period_deadline(calendar, spec.office, start, days=spec.days, months=spec.months, years=spec.years,
+                           steps=steps)

@@ -7,7 +7,7 @@ from ipcli.errors import Rejected
 from ipcli.rules.calendar import WorkCalendar
 from ipcli.rules.catalog import PATENT_LAW_2021, Step
 from ipcli.rules.dates import ONE_DAY, month_end_clamped
-from ipcli.rules.fees import annual_fee, reduced_fee
+from ipcli.rules.fees import NO_REDUCTION, OpenLicense, annual_fee, payable_annual_fee
 
 INVENTION = "invention"
 UTILITY = "utility"
@@ -100,9 +100,9 @@ class Annuity:
 def annuity(calendar: WorkCalendar, patent_type: str, filed: date, year: int) -> Annuity:
     check_patent_year(patent_type, filed, year)
     due, due_step = annuity_due(filed, year)
-    on_time = calendar.roll_forward(due)
+    on_time = calendar.roll_forward(due, patent=True)
     grace_raw = month_end_clamped(due, GRACE_MONTHS)
-    grace = calendar.roll_forward(grace_raw)
+    grace = calendar.roll_forward(grace_raw, patent=True)
     fee, fee_step = annual_fee(patent_type, year)
     steps = (due_step, Step("R-PAT-LATE", "step.annuity_on_time", {"due": due, "until": on_time.value}),
              *on_time.steps,
@@ -169,20 +169,20 @@ class AnnuityPayment:
 
 
 def annuity_payment(calendar: WorkCalendar, patent_type: str, filed: date, year: int, *, today: date,
-                    paid: date | None = None, reduction: str = "none",
-                    granted: date | None = None) -> AnnuityPayment:
-    """The year-`year` annual fee judged at `paid` (or else at `today`), after any reduction, with
-    the late fee of R-PAT-LATE, which is a percentage of the full, unreduced fee."""
+                    paid: date | None = None, reduction: str = NO_REDUCTION, granted: date | None = None,
+                    open_license: OpenLicense | None = None) -> AnnuityPayment:
+    """The year-`year` annual fee judged at `paid` (or else at `today`), after the best discount that applies
+    to it (FEE-REDUCTION, FEE-OPEN-LICENSE), with the late fee of R-PAT-LATE, which is a percentage of the
+    full, unreduced fee."""
     if paid is not None and paid < filed:
         raise Rejected("annuity.paid_before_filing", rule="R-PAT-ANNUITY-DUE", value=paid, filed=filed)
     if granted is not None and granted < filed:
         raise Rejected("patent.granted_before_filing", rule="R-PAT-TERM", value=granted, filed=filed)
     due = annuity(calendar, patent_type, filed, year)
     grant_year = patent_year_of(filed, granted) if granted is not None else None
-    fee_payable, reduction_step = reduced_fee(due.fee, reduction, year, grant_year)
-    steps = list(due.steps)
-    if reduction_step is not None:
-        steps.append(reduction_step)
+    fee_payable, discount_steps = payable_annual_fee(due.fee, year=year, due_on=due.due_on, reduction=reduction,
+                                                     grant_year=grant_year, open_license=open_license)
+    steps = [*due.steps, *discount_steps]
     status = annuity_status(due, paid or today)
     steps.append(Step("R-PAT-LATE", f"step.annuity_status_{status}", {"date": paid or today}))
     percent = late_fee = None

@@ -51,12 +51,21 @@ class Period:
                 "extended": self.extended, "provisional": self.provisional}
 
 
-def period_deadline(calendar: WorkCalendar, start: date, *, days: int = 0, months: int = 0, years: int = 0,
-                    steps: tuple = ()) -> Period:
-    """R-PERIOD: the last day of a time limit counted from `start`, moved to a working day."""
+def period_deadline(calendar: WorkCalendar, office: str, start: date, *, days: int = 0, months: int = 0,
+                    years: int = 0, steps: tuple = ()) -> Period:
+    """R-PERIOD: the last day of a time limit of `office` counted from `start`, moved to a working day
+    (for the patent office past a working weekend day, R-PAT-WEEKEND)."""
     raw = raw_period_end(start, days=days, months=months, years=years)
-    rolled = calendar.roll_forward(raw)
+    rolled = calendar.roll_forward(raw, patent=office == PATENT)
     amount, unit = next(((n, u) for n, u in ((days, "days"), (months, "months"), (years, "years")) if n), (0, "days"))
     counted = Step("R-PERIOD", "step.period", {"start": start, "amount": amount, "unit": unit, "raw": raw})
     return Period(start, raw, rolled.value, rolled.extended, rolled.provisional, rolled.missing_years,
                   (*steps, counted, *rolled.steps))
+
+
+PATENT_LICENSE_RECORDAL_MONTHS = 3
+
+
+def patent_license_recordal_due(calendar: WorkCalendar, starts: date) -> Period:
+    """R-PAT-LICENSE: a patent licence contract is recorded within 3 months of taking effect."""
+    return period_deadline(calendar, PATENT, starts, months=PATENT_LICENSE_RECORDAL_MONTHS)
