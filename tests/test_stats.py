@@ -179,7 +179,7 @@ def test_period_and_status_limit_the_count(sample):
 def test_every_format(sample, fmt):
     out = ok(sample("stats", *PERIOD, "--rollup", "--format", fmt))
     rows = as_json(sample("stats", *PERIOD, "--rollup", "--format", "json"))
-    keys = ["window", "window_name", "level", "parent", "type", "filings", "marks", "patents", "amount",
+    keys = ["window", "window_name", "level", "parent", "type", "filings", "marks", "patents", "fees", "amount",
             "in_window", "in_grace"]
     if fmt == "jsonl":
         assert [json.loads(line) for line in out.splitlines()] == rows

@@ -47,7 +47,7 @@ MESSAGES = {
     "opt.years": "Length of the period in years.",
     # messages
     "msg.warning_prefix": "ipcli: warning: ",
-    "warn.provisional": "no holiday table for {years}: deadlines there are not shifted and are marked provisional (R-PROVISIONAL); once the State Council notice is published, load the year with `ipcli calendar import FILE` or `ipcli calendar fetch YEAR`",
+    "warn.provisional": "no holiday table for {years}: deadlines in that year are not shifted, and they and deadlines from 25 December before it are marked provisional (R-PROVISIONAL, R-PROVISIONAL-DECEMBER); once the State Council notice is published, load the year with `ipcli calendar import FILE` or `ipcli calendar fetch YEAR`",
     # errors
     "err.prefix": "ipcli: error: ",
     "err.internal": "internal error ({kind}: {detail}); run with IPCLI_DEBUG=1 for the traceback",

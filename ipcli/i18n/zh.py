@@ -44,7 +44,7 @@ MESSAGES = {
     "opt.months": "期限长度（月）。",
     "opt.years": "期限长度（年）。",
     "msg.warning_prefix": "ipcli：警告：",
-    "warn.provisional": "缺少 {years} 年的节假日表：该年内的期限不顺延，标记为暂定（R-PROVISIONAL）；国务院通知发布后，请用 `ipcli calendar import FILE` 或 `ipcli calendar fetch YEAR` 载入该年度",
+    "warn.provisional": "缺少 {years} 年的节假日表：该年内的期限不顺延，与上一年 12 月 25 日起的期限一并标记为暂定（R-PROVISIONAL、R-PROVISIONAL-DECEMBER）；国务院通知发布后，请用 `ipcli calendar import FILE` 或 `ipcli calendar fetch YEAR` 载入该年度",
     "err.prefix": "ipcli：错误：",
     "err.internal": "内部错误（{kind}：{detail}）；设置 IPCLI_DEBUG=1 可查看调用栈",
     "err.interrupted": "已中断",

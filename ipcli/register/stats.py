@@ -151,6 +151,7 @@ class Tally:
     filings: int = 0
     marks: int = 0
     patents: int = 0
+    fees: float = 0
     amount: float = 0
     amounts: int = 0
     in_window: int = 0
@@ -161,15 +162,17 @@ class Tally:
         self.filings += count
         self.marks += count if group["right_type"] == MARK else 0
         self.patents += count if group["right_type"] == PATENT else 0
+        self.fees += group["fees"] or 0
         self.amount += group["amount"] or 0
         self.amounts += group["amounts"]
         self.in_window += count if group["renewal_status"] == IN_WINDOW else 0
         self.in_grace += count if group["renewal_status"] == IN_GRACE else 0
 
     def view(self, filing_type: str | None) -> dict:
-        """The figures of one row; amounts only for licences and pledges, the renewal split for renewals."""
+        """The figures of one row: official fees (FEE-TM, FEE-PAT-RECORDAL, annual fees) of every filing,
+        amounts only for licences and pledges, the renewal split for renewals."""
         renewal = filing_type == "renewal"
-        return {"filings": self.filings, "marks": self.marks, "patents": self.patents,
+        return {"filings": self.filings, "marks": self.marks, "patents": self.patents, "fees": money(self.fees),
                 "amount": money(self.amount) if filing_type in AMOUNT_TYPES and self.amounts else None,
                 "in_window": self.in_window if renewal else None, "in_grace": self.in_grace if renewal else None}
 
