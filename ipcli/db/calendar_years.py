@@ -3,7 +3,7 @@ depend on the working-day calendar (R-WORKDAY, R-PROVISIONAL). Every function ta
 
 import json
 
-from ipcli.db import shifted_dates
+from ipcli.db import maintenance, shifted_dates
 from ipcli.db.store import now_utc
 
 # The stored key dates moved to a working day (R-PERIOD, R-WORKDAY); the others are never shifted.
@@ -44,15 +44,8 @@ def apply_shifted_date_changes(store, changes: list) -> None:
 
 
 def provisional_counts(store) -> dict:
-    """R-PROVISIONAL, R-PROVISIONAL-DECEMBER: how many marks, patents, open notices and pending licences hold
-    provisional dates."""
-    counts = {}
-    for name, sql in (("marks", "SELECT count(*) FROM marks WHERE dates_provisional = 1"),
-                      ("patents", "SELECT count(*) FROM patents WHERE dates_provisional = 1"),
-                      ("notices", "SELECT count(*) FROM notices WHERE status = 'open' AND provisional = 1"),
-                      ("licenses", "SELECT count(*) FROM licenses WHERE status = 'pending' AND provisional = 1")):
-        counts[name] = store.db.execute(sql).fetchone()[0]
-    return counts
+    """provisional_marks, _patents, _notices (open) and _licenses (pending): how many hold provisional dates."""
+    return maintenance.provisional_counts(store.db.conn)
 
 
 def provisional_rights(store) -> list[dict]:

@@ -107,12 +107,14 @@ _PROVISIONAL = {
     "provisional_marks": ("marks", "SELECT count(*) FROM marks WHERE dates_provisional = 1"),
     "provisional_patents": ("patents", "SELECT count(*) FROM patents WHERE dates_provisional = 1"),
     "provisional_notices": ("notices", "SELECT count(*) FROM notices WHERE status = 'open' AND provisional = 1"),
+    "provisional_licenses": ("licenses",
+                             "SELECT count(*) FROM licenses WHERE status = 'pending' AND provisional = 1"),
 }
 
 
 def provisional_counts(connection: sqlite3.Connection) -> dict:
-    """R-PROVISIONAL: stored deadlines computed without holiday data; null where the table is missing
-    (an old schema) or unreadable."""
+    """R-PROVISIONAL, R-PROVISIONAL-DECEMBER: stored deadlines computed without the holiday data they need;
+    null where the table or column is missing (an old schema) or unreadable."""
     return {key: _count_or_none(connection, table, sql) for key, (table, sql) in _PROVISIONAL.items()}
 
 

@@ -122,14 +122,12 @@ def missing_years(calendar: WorkCalendar, bundled: list[int], needed: set[int], 
 
 def calendar_status(store, calendar: WorkCalendar, today: date, details: bool = False) -> dict:
     bundled = bundled_years(calendar)
-    counts = calendar_years.provisional_counts(store)
     record = {
         "bundled_from": bundled[0] if bundled else None, "bundled_to": bundled[-1] if bundled else None,
         "imported": [{"year": row["year"], "source": row["source"], "imported_at": row["imported_at"],
                       "days": len(row["document"]["days"])} for row in calendar_years.imported_years(store)],
         "missing_years": missing_years(calendar, bundled, calendar_years.years_of_shifted_dates(store), today),
-        "provisional_marks": counts["marks"], "provisional_patents": counts["patents"],
-        "provisional_notices": counts["notices"], "provisional_licenses": counts["licenses"],
+        **calendar_years.provisional_counts(store),
     }
     if details:
         record["provisional_rights"] = [provisional_right(row) for row in calendar_years.provisional_rights(store)]
