@@ -107,7 +107,9 @@ class App:
 
     def warn(self, key: str, **params) -> None:
         if not self.quiet:
-            click.echo(t("msg.warning_prefix") + t(key, **params), err=True)
+            from ipcli.output import stderr_line
+
+            stderr_line(t("msg.warning_prefix") + t(key, **params))
 
     def check_calendar(self, missing_years) -> None:
         """R-PROVISIONAL: name the missing holiday years on stderr, or refuse under --strict-calendar."""
