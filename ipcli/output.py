@@ -225,8 +225,8 @@ def emit(data, fmt: str | None, *, color: str = "auto", quiet: bool = False) -> 
             click.echo(chunk, nl=False)
         return
     text = render_text(data, fmt)
-    if text:
-        click.echo(text, nl=False)
+    if text:  # color=True: click would strip what looks like an escape sequence from a csv or tsv value
+        click.echo(text, nl=False, color=True)
 
 
 def stderr_line(text: str) -> None:

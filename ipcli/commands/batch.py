@@ -1,7 +1,6 @@
 """`ipcli batch`: submission batches of renewals, transfers, licences and pledges, exported at one
 window, checked and imported at the next, submitted to an intake endpoint, and decided."""
 
-import os
 import sys
 from datetime import datetime
 from functools import wraps
@@ -12,7 +11,7 @@ import click
 from click.core import ParameterSource
 
 from ipcli.clickext import DATE, Choice, Group, IntRange, argument, option
-from ipcli.context import SHANGHAI, get_app
+from ipcli.context import SHANGHAI, environment_text, get_app
 from ipcli.errors import ConfigError, Rejected, UsageProblem, os_errors_as
 from ipcli.i18n import localize_codes, t
 from ipcli.memory import without_cyclic_gc
@@ -53,7 +52,7 @@ def export(filing_type, window, until, out_dir, fmt):
     app = get_app()
     request = batches.ExportRequest(
         filing_type=filing_type, window=window, until=until, out_dir=Path(out_dir), today=app.today,
-        created_at=datetime.now(SHANGHAI), sender=window or os.environ.get("IPCLI_WINDOW") or None,
+        created_at=datetime.now(SHANGHAI), sender=window or environment_text("IPCLI_WINDOW"),
         csv_header=[t(f"batch.column_{name}") for name, _ in batch_format.csv_columns(filing_type)],
         yes_no=(t("value.yes"), t("value.no")))
     result = batches.export_batch(app.store(), request)

@@ -66,6 +66,7 @@ MESSAGES = {
     "err.date_invalid": "{value} is not a calendar date",
     "err.date_range": "{value} is outside the supported dates {low}..{high}",
     "err.not_utf8": "not UTF-8 text (the byte {byte}); give the value in UTF-8",
+    "err.env_not_utf8": "{name} is not UTF-8 text (the byte {byte}); set it in UTF-8",
     "err.calendar_missing": "no holiday table for {years} and --strict-calendar is set",
     "err.reduction_needs_granted": "--reduction {value} needs --granted: the reduction covers the six patent years from the grant year",
     "patent.year_outside_term": "year {year} is outside the {years}-year term of this {type} patent",

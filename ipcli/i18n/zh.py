@@ -62,6 +62,7 @@ MESSAGES = {
     "err.date_invalid": "{value} 不是有效的日历日期",
     "err.date_range": "{value} 超出支持的日期范围 {low}..{high}",
     "err.not_utf8": "不是 UTF-8 文本（字节 {byte}）；请以 UTF-8 编码给出该值",
+    "err.env_not_utf8": "{name} 不是 UTF-8 文本（字节 {byte}）；请以 UTF-8 编码设置",
     "err.calendar_missing": "缺少 {years} 年的节假日表，且已指定 --strict-calendar",
     "err.reduction_needs_granted": "--reduction {value} 需要 --granted：费减适用于自授权当年起的六个专利年度",
     "patent.year_outside_term": "第 {year} 年度超出该{type}专利 {years} 年的保护期限",
