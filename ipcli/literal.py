@@ -1,6 +1,6 @@
 """Values shown literally (README "Output"): where text reaches a person (a terminal, a log line, a
 table, an HTML page), control characters are written as visible escapes; in a CSV or TSV cell for a
-spreadsheet no text is a formula. Both are pure functions of strings, used by every renderer."""
+spreadsheet no text is a formula. Pure functions of strings, used by every renderer."""
 
 import html
 import re

@@ -23,7 +23,7 @@ from ipcli.context import App
 from ipcli.literal import FORMULA_STARTS, neutralised, shortened, visible
 from ipcli.output import emit, render_text
 
-from conftest import BASE_ENV
+from conftest import BASE_ENV, write_beside_results
 
 TRIED = Counter()  # cases tried per class of input, printed when the module ends
 
@@ -45,15 +45,9 @@ TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"
 @pytest.fixture(scope="module", autouse=True)
 def cases_tried(request):
     yield
-    line = "hostile output cases tried: " + ", ".join(f"{name} {count}" for name, count in sorted(TRIED.items()))
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    capture = request.config.pluginmanager.get_plugin("capturemanager")
-    if reporter is None or capture is None:
-        print(line)
-        return
-    with capture.global_and_fixture_disabled():
-        reporter.write_line("")
-        reporter.write_line(line)
+    total = sum(TRIED.values())
+    detail = ", ".join(f"{name} {count}" for name, count in sorted(TRIED.items()))
+    write_beside_results(request, f"hostile output cases tried: {total} ({detail})")
 
 
 def run_cli(db, *args, env=None):
