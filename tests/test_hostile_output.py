@@ -81,6 +81,7 @@ def snapshot(db) -> list:
 HOSTILE_VALUES = FORMULAS + MARKUP + (TERMINAL_HOSTILE,)
 HOSTILE_MARKS = {str(70_000_000 + index): value for index, value in enumerate(HOSTILE_VALUES)}
 OPERATOR = "=HYPERLINK(\"https://evil.example\",\"x\")"
+ASSIGNEE = " ＝1+1\rx"
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +96,7 @@ def hostile(tmp_path_factory):
         ok(db, "-q", "mark", "add", reg_no, "--registered", "2016-12-10", "--classes", "9", "--owner", value,
            "--name", value, "--window", "ZJ-HZ", env=env)
     ok(db, "window", "add", "ZJ-HZ", "--name", "=1+1 \x1b[2J<script>alert(1)</script>", env=env)
-    filing = json.loads(ok(db, "-q", "transfer", "add", "70000000", "--to", "-2+3", "--filed", "2026-11-20",
+    filing = json.loads(ok(db, "-q", "transfer", "add", "70000000", "--to", ASSIGNEE, "--filed", "2026-11-20",
                            "--format", "json", env=env).stdout)
     ok(db, "filing", "set-status", filing["id"], "ready", "--reason", "@SUM(1)", env=env)
     ok(db, "-q", "batch", "export", "--type", "transfer", "--out", db.parent / "=out", env=env)
@@ -146,6 +147,18 @@ def test_formulas_are_quoted_and_numbers_dates_and_ids_kept(hostile, fmt):
     assert "'" + OPERATOR in {row["operator"] for row in journal}
     stats = read(hostile, fmt, "stats")
     assert {row["window_name"] for row in stats} >= {"'=1+1 \x1b[2J<script>alert(1)</script>"}
+
+
+def test_the_staff_csv_of_a_batch_neutralises_the_same_way(hostile):
+    """The batch export's staff sheet and the listings share one neutralisation: full-width signs and
+    leading spaces included; the batch document keeps the name as it is."""
+    [sheet] = (hostile.parent / "=out").glob("*.csv")
+    [document] = (hostile.parent / "=out").glob("*.json")
+    rows = csv_cells(sheet.read_bytes().decode("utf-8-sig"))
+    assert "'" + ASSIGNEE in {cell for row in rows for cell in row}
+    assert not any(FORMULA_CELL.match(cell) for row in rows for cell in row)
+    items = json.loads(document.read_text(encoding="utf-8"))["items"]
+    assert ASSIGNEE in {item["assignee"]["name"] for item in items}
 
 
 def read(db, fmt, *command) -> list[dict]:
