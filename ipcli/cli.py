@@ -2,6 +2,7 @@
 every error to one line on stderr and a documented exit code (CLI.md)."""
 
 import os
+import re
 import sys
 from importlib import import_module
 
@@ -11,6 +12,7 @@ from ipcli import __version__
 from ipcli.clickext import DATE, Choice, Group, Option, option
 from ipcli.errors import ExitCode, IpcliError
 from ipcli.i18n import LANGUAGES, default_language, localize_codes, set_language, t
+from ipcli.literal import SHOWN_CHARS, shortened
 
 # name -> (module, attribute, short-help key): modules load only when their command runs.
 COMMANDS = {
@@ -88,15 +90,14 @@ def _silence_stdout() -> None:
 
 
 def fail(message: str, code: int) -> int:
-    click.echo(t("err.prefix") + message, err=True)
+    from ipcli.output import stderr_line
+
+    stderr_line(t("err.prefix") + message)
     return code
 
 
-SHOWN_CHARS = 200  # a value longer than this (a 10 MB field) is cut in messages, so each stays one short line
-
-
 def error_message(error: IpcliError) -> str:
-    params = {name: value[:SHOWN_CHARS] + "..." if isinstance(value, str) and len(value) > SHOWN_CHARS else value
+    params = {name: shortened(value) if isinstance(value, str) else value
               for name, value in localize_codes(error.params).items()}
     text = t(error.key, **params)
     return f"{text} [{error.rule}]" if error.rule else text
@@ -104,12 +105,21 @@ def error_message(error: IpcliError) -> str:
 
 def usage_message(error: click.UsageError) -> str:
     if isinstance(error, click.NoSuchOption):
-        return t("err.no_such_option", value=error.option_name)
+        return t("err.no_such_option", value=shortened(error.option_name))
     if isinstance(error, click.MissingParameter) and error.param is not None:
         return t("err.missing_param", param=_param_name(error.param))
     if isinstance(error, click.BadParameter) and error.param is not None:
-        return t("err.bad_param", param=_param_name(error.param), message=error.message)
-    return error.format_message()
+        return t("err.bad_param", param=_param_name(error.param), message=_cut_long_words(error.message))
+    return _cut_long_words(error.format_message())
+
+
+# click's own messages (such as click.Path's "File '...' does not exist.") hold the value in their
+# sentence: a long run without spaces in one is a value, cut as ipcli's own messages cut theirs.
+_LONG_WORD = re.compile(r"\S{%d,}" % (SHOWN_CHARS + 3))  # a value cut to SHOWN_CHARS, in quotes
+
+
+def _cut_long_words(message: str) -> str:
+    return _LONG_WORD.sub(lambda match: shortened(match.group()), message)
 
 
 def _param_name(param) -> str:

@@ -1,13 +1,13 @@
 """click classes whose help texts are message keys, translated when shown, and strict value types
 whose refusals are translated one-liners."""
 
-import math
 import re
 from datetime import date
 
 import click
 
 from ipcli.i18n import t
+from ipcli.literal import shortened, unencodable
 from ipcli.rules.dates import EARLIEST, ISO_DATE, LATEST
 
 
@@ -24,8 +24,24 @@ class HelpKey:
         obj.__dict__["_help_key"] = key
 
 
-class Option(click.Option):
+class Utf8Only:
+    """Mixin of every option and argument: a value with bytes that are not UTF-8 (which Python keeps
+    as lone surrogates, that can be neither printed nor stored) is a usage error naming the parameter,
+    before its type sees it. The value may come from the command line or an environment variable."""
+
+    def process_value(self, ctx, value):
+        for text in value if isinstance(value, (tuple, list)) else (value,):
+            if isinstance(text, str) and (byte := unencodable(text)):
+                raise click.BadParameter(t("err.not_utf8", byte=byte), ctx=ctx, param=self)
+        return super().process_value(ctx, value)
+
+
+class Option(Utf8Only, click.Option):
     help = HelpKey()
+
+
+class Argument(Utf8Only, click.Argument):
+    pass
 
 
 class TranslatedHelp:
@@ -53,7 +69,16 @@ class TranslatedHelp:
 
 
 class Command(TranslatedHelp, click.Command):
-    pass
+    def parse_args(self, ctx, args):
+        """click's own refusal of extra arguments echoes all of them, untranslated: this one is cut."""
+        allowed, ctx.allow_extra_args = ctx.allow_extra_args, True
+        try:
+            rest = super().parse_args(ctx, args)
+        finally:
+            ctx.allow_extra_args = allowed
+        if rest and not allowed and not ctx.resilient_parsing:
+            raise click.UsageError(t("err.extra_args", value=shortened(" ".join(rest))), ctx)
+        return rest
 
 
 class Group(TranslatedHelp, click.Group):
@@ -61,7 +86,7 @@ class Group(TranslatedHelp, click.Group):
 
     def resolve_command(self, ctx, args):
         if args and not args[0].startswith("-") and self.get_command(ctx, args[0]) is None:
-            raise click.UsageError(t("err.no_such_command", value=args[0]), ctx)
+            raise click.UsageError(t("err.no_such_command", value=shortened(args[0])), ctx)
         return super().resolve_command(ctx, args)
 
     def format_commands(self, ctx, formatter):
@@ -81,17 +106,29 @@ def option(*names, **kwargs):
     return click.option(*names, cls=Option, **kwargs)
 
 
-class Choice(click.Choice):
+def argument(*names, **kwargs):
+    return click.argument(*names, cls=Argument, **kwargs)
+
+
+class Refusing:
+    """Mixin of the value types: a refusal names the value, cut to a short line, and its rule."""
+
+    def refuse(self, key: str, value, param, ctx, rule: str | None = None, **params):
+        message = t(key, value=shortened(str(value)), **params)
+        self.fail(f"{message} [{rule}]" if rule else message, param, ctx)
+
+
+class Choice(Refusing, click.Choice):
     def convert(self, value, param, ctx):
         if value in self.choices:
             return value
-        self.fail(t("err.choice", value=value, choices=", ".join(self.choices)), param, ctx)
+        self.refuse("err.choice", value, param, ctx, choices=", ".join(self.choices))
 
 
 LARGEST_INTEGER = 2 ** 63 - 1  # SQLite's INTEGER
 
 
-class IntRange(click.ParamType):
+class IntRange(Refusing, click.ParamType):
     name = "integer"
 
     def __init__(self, low: int | None = None, high: int | None = None, rule: str | None = None):
@@ -104,22 +141,21 @@ class IntRange(click.ParamType):
             try:
                 number = int(value)
             except ValueError:  # more digits than int() converts
-                self.fail(t("err.not_integer", value=value), param, ctx)
+                self.refuse("err.not_integer", value, param, ctx)
         else:
-            self.fail(t("err.not_integer", value=value), param, ctx)
+            self.refuse("err.not_integer", value, param, ctx)
         if self.low is not None and number < self.low:
-            self._refuse("err.too_small", number, self.low, param, ctx)
+            self.refuse("err.too_small", number, param, ctx, self.rule, limit=self.low)
         high = LARGEST_INTEGER if self.high is None else self.high  # an id or limit goes to SQLite
         if number > high:
-            self._refuse("err.too_large", number, high, param, ctx)
+            self.refuse("err.too_large", number, param, ctx, self.rule, limit=high)
         return number
 
-    def _refuse(self, key, number, limit, param, ctx):
-        rule = f" [{self.rule}]" if self.rule else ""
-        self.fail(t(key, value=number, limit=limit) + rule, param, ctx)
+
+LARGEST_AMOUNT = 10 ** 12  # a trillion yuan: above any contract, and exact to the fen as a float
 
 
-class Amount(click.ParamType):
+class Amount(Refusing, click.ParamType):
     """An amount of money in CNY: a plain decimal number, at least `low` (above it when `open_low`)."""
 
     name = "cny"
@@ -131,16 +167,16 @@ class Amount(click.ParamType):
         if isinstance(value, (int, float)):
             return value
         if not re.fullmatch(r"[0-9]+(\.[0-9]{1,2})?", str(value).strip()):
-            self.fail(t("err.not_amount", value=value), param, ctx)
-        number = float(value)
-        if not math.isfinite(number):  # too many digits: float() gives inf, which JSON cannot hold
-            self.fail(t("err.not_amount", value=value), param, ctx)
+            self.refuse("err.not_amount", value, param, ctx)
+        number = float(value)  # inf for hundreds of digits: refused as too large
         if number < self.low or (self.open_low and number == self.low):
-            self.fail(t("err.too_small", value=value, limit=self.low), param, ctx)
+            self.refuse("err.too_small", value, param, ctx, limit=self.low)
+        if number > LARGEST_AMOUNT:  # 20 digits would overflow SQLite's INTEGER
+            self.refuse("err.too_large", value, param, ctx, limit=LARGEST_AMOUNT)
         return int(number) if number.is_integer() else number
 
 
-class DateType(click.ParamType):
+class DateType(Refusing, click.ParamType):
     """A calendar date written YYYY-MM-DD, within the years ipcli supports."""
 
     name = "date"
@@ -149,13 +185,13 @@ class DateType(click.ParamType):
         if isinstance(value, date):
             return value
         if not ISO_DATE.fullmatch(str(value)):
-            self.fail(t("err.date_format", value=value), param, ctx)
+            self.refuse("err.date_format", value, param, ctx)
         try:
             day = date.fromisoformat(value)
         except ValueError:
-            self.fail(t("err.date_invalid", value=value), param, ctx)
+            self.refuse("err.date_invalid", value, param, ctx)
         if not EARLIEST <= day <= LATEST:
-            self.fail(t("err.date_range", value=value, low=EARLIEST, high=LATEST), param, ctx)
+            self.refuse("err.date_range", value, param, ctx, low=EARLIEST, high=LATEST)
         return day
 
 

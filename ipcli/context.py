@@ -7,8 +7,9 @@ from pathlib import Path
 
 import click
 
-from ipcli.errors import CalendarMissing
+from ipcli.errors import CalendarMissing, ConfigError
 from ipcli.i18n import t
+from ipcli.literal import unencodable
 
 # Asia/Shanghai has kept UTC+8 without daylight saving since 1991; a fixed offset needs no tz database.
 SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
@@ -39,7 +40,7 @@ class App:
         """Who is writing, for the journal: IPCLI_OPERATOR, else the OS user."""
         import getpass
 
-        return os.environ.get("IPCLI_OPERATOR") or getpass.getuser()
+        return environment_text("IPCLI_OPERATOR") or getpass.getuser()
 
     def store(self):
         """The register database, opened (and created, migrated) on first use."""
@@ -107,7 +108,9 @@ class App:
 
     def warn(self, key: str, **params) -> None:
         if not self.quiet:
-            click.echo(t("msg.warning_prefix") + t(key, **params), err=True)
+            from ipcli.output import stderr_line
+
+            stderr_line(t("msg.warning_prefix") + t(key, **params))
 
     def check_calendar(self, missing_years) -> None:
         """R-PROVISIONAL: name the missing holiday years on stderr, or refuse under --strict-calendar."""
@@ -129,6 +132,16 @@ class App:
 
 def _ignore(*args, **kwargs) -> None:
     return None
+
+
+def environment_text(name: str) -> str | None:
+    """A variable that ipcli reads itself (not through an option, which refuses such values as a usage
+    error): a configuration error when it holds bytes that are not UTF-8, which could be neither
+    printed nor stored."""
+    value = os.environ.get(name) or None
+    if value and (byte := unencodable(value)):
+        raise ConfigError("err.env_not_utf8", name=name, byte=byte)
+    return value
 
 
 def get_app() -> App:

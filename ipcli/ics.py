@@ -10,7 +10,7 @@ from ipcli.rules.catalog import RULES
 
 def _escape(text) -> str:
     return (str(text or "").replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\n", "\\n"))
+            .replace("\r\n", "\\n").replace("\r", "\\n").replace("\n", "\\n"))
 
 
 def _fold(line: str) -> str:

@@ -1,11 +1,12 @@
 """The one renderer of every command's data: --format table|json|jsonl|csv|tsv (CLI.md "Output").
 
 `table` is drawn with rich on a terminal and with tabulate elsewhere; the default is `table` on a
-terminal and `tsv` when stdout is piped. Both table libraries are imported only when drawn.
+terminal and `tsv` when stdout is piped. Both table libraries are imported only when drawn. Values are
+shown literally (ipcli.literal): tables make control characters visible and never read rich markup;
+csv and tsv neutralise text that a spreadsheet would take for a formula; json and jsonl are exact.
 """
 
 import csv
-import io
 import json
 import sys
 from datetime import date
@@ -14,6 +15,7 @@ import click
 
 from ipcli.clickext import Choice, option
 from ipcli.i18n import t
+from ipcli.literal import all_visible, neutralised, visible
 
 FORMATS = ("table", "json", "jsonl", "csv", "tsv")
 # String values of these fields are codes with a translated label in tables.
@@ -94,6 +96,21 @@ def _cell(value) -> str:
     return str(value)
 
 
+def _sheet_cell(value) -> str:
+    """A csv/tsv cell: text neutralised against formulas; numbers (a negative amount), dates and
+    nested values as they are."""
+    return neutralised(value) if type(value) is str else _cell(value)
+
+
+class _Lines(list):
+    """The lines that a csv.writer writes, without their terminator. The writer ends them with CRLF:
+    Python quotes a value holding a character of the line terminator, and only those (so a CR inside
+    a value would otherwise be written bare, and split the row for a reader)."""
+
+    def write(self, line: str) -> None:
+        self.append(line[:-2])
+
+
 def _as_rows(data) -> list[dict]:
     return data if isinstance(data, list) else [data]
 
@@ -119,13 +136,13 @@ def render_text(data, fmt: str) -> str:
     columns = _columns(rows)
     if fmt == "tsv":
         lines = ["\t".join(columns)]
-        lines += ["\t".join(_cell(row.get(c)).translate(_TSV_ESCAPES) for c in columns) for row in rows]
+        lines += ["\t".join(_sheet_cell(row.get(c)).translate(_TSV_ESCAPES) for c in columns) for row in rows]
         return "\n".join(lines) + "\n"
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    lines = _Lines()
+    writer = csv.writer(lines, lineterminator="\r\n")
     writer.writerow(columns)
-    writer.writerows([_cell(row.get(c)) for c in columns] for row in rows)
-    return buffer.getvalue()
+    writer.writerows([_sheet_cell(row.get(c)) for c in columns] for row in rows)
+    return "\n".join(lines) + "\n"
 
 
 def label(key: str) -> str:
@@ -154,11 +171,14 @@ def _is_table(value) -> bool:
 
 def _tables(data) -> list[tuple[str | None, list[str], list[list[str]]]]:
     """(title, headers, rows) of each table: a list, or one record as field/value pairs plus one
-    table for each of its nested lists of records."""
+    table for each of its nested lists of records. Every cell is one line, its controls visible."""
     if isinstance(data, list):
         columns = _columns(data)
-        return [(None, [label(c) for c in columns], [[display(c, row.get(c)) for c in columns] for row in data])]
-    pairs = [[label(k), display(k, v)] for k, v in data.items() if not _is_table(v)]
+        cells = [all_visible([display(c, row.get(c)) for row in data]) for c in columns]
+        return [(None, [label(c) for c in columns], list(zip(*cells)))]
+    fields = [key for key, value in data.items() if not _is_table(value)]
+    values = all_visible([display(key, data[key]) for key in fields])
+    pairs = [[label(key), value] for key, value in zip(fields, values)]
     tables = [(None, [t("help.field"), t("help.value")], pairs)]
     for key, value in data.items():
         if _is_table(value):
@@ -179,13 +199,16 @@ def _plain_table(data) -> str:
 def _rich_table(data, color: str) -> None:
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     console = Console(no_color=color == "never", force_terminal=color == "always" or None,
                       file=sys.stdout, soft_wrap=False)
-    for title, headers, rows in _tables(data):
-        table = Table(*headers, title=title, title_justify="left")
+    for title, headers, rows in _tables(data):  # Text, never a str: rich would read "[b]" in it as markup
+        table = Table(title=title and Text(title), title_justify="left")
+        for header in headers:
+            table.add_column(Text(header))
         for row in rows:
-            table.add_row(*row)
+            table.add_row(*map(Text, row))
         console.print(table)
 
 
@@ -202,5 +225,11 @@ def emit(data, fmt: str | None, *, color: str = "auto", quiet: bool = False) -> 
             click.echo(chunk, nl=False)
         return
     text = render_text(data, fmt)
-    if text:
-        click.echo(text, nl=False)
+    if text:  # color=True: click would strip what looks like an escape sequence from a csv or tsv value
+        click.echo(text, nl=False, color=True)
+
+
+def stderr_line(text: str) -> None:
+    """One line on stderr (an error, a warning, a note): the values in it are shown literally, so a
+    newline or an escape sequence in a name can neither fake another line nor drive the terminal."""
+    click.echo(visible(text), err=True)

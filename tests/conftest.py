@@ -21,3 +21,15 @@ def invoke(db_path):
         return runner.invoke(cli, [str(a) for a in args], catch_exceptions=False, prog_name="ipcli")
 
     return run
+
+
+def write_beside_results(request, line: str) -> None:
+    """A line in pytest's own output (the cases a module tried), even while output is captured."""
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    if reporter is None or capture is None:
+        print(line)
+        return
+    with capture.global_and_fixture_disabled():
+        reporter.write_line("")
+        reporter.write_line(line)

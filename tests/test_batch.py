@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from ipcli.literal import neutralised
 from ipcli.register import batch_format
 
 BATCH_TYPES = ("renewal", "transfer", "license", "pledge")
@@ -142,8 +143,8 @@ def test_the_staff_csv_has_a_bom_and_never_starts_a_cell_with_a_formula(invoke, 
 
 @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r", "\n"])
 def test_neutralise_prefixes_a_quote_to_each_formula_start(start):
-    assert batch_format.neutralise(start + "x") == "'" + start + "x"
-    assert batch_format.neutralise("x" + start) == "x" + start
+    assert neutralised(start + "x") == "'" + start + "x"
+    assert neutralised("x" + start) == "x" + start
 
 
 # export

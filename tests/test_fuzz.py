@@ -28,7 +28,7 @@ from ipcli.rules import identifiers
 from ipcli.rules.calendar import parse_holiday_cn
 from ipcli.rules.identifiers import patent_check_char
 
-from conftest import BASE_ENV
+from conftest import BASE_ENV, write_beside_results
 
 TRIED = Counter()  # cases tried per target, printed when the module ends
 FUZZ = settings(deadline=None, max_examples=60,
@@ -53,15 +53,7 @@ def cases_tried(request):
     tried = {name: count for name, count in TRIED.items() if name != "batch ids"}
     total = sum(tried.values())
     detail = ", ".join(f"{name} {count}" for name, count in sorted(tried.items()))
-    line = f"fuzz cases tried: {total} ({detail})"
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    capture = request.config.pluginmanager.get_plugin("capturemanager")
-    if reporter is None or capture is None:
-        print(line)
-        return
-    with capture.global_and_fixture_disabled():
-        reporter.write_line("")
-        reporter.write_line(line)
+    write_beside_results(request, f"fuzz cases tried: {total} ({detail})")
 
 
 def run_cli(db, args, data: bytes | None = None, env=None):

@@ -2,7 +2,7 @@
 
 import click
 
-from ipcli.clickext import DATE, Group, IntRange, option
+from ipcli.clickext import DATE, Group, IntRange, argument, option
 from ipcli.commands.filing import show_filing
 from ipcli.context import get_app
 from ipcli.output import format_option
@@ -15,7 +15,7 @@ def annuity():
 
 
 @annuity.command("pay", help="help.annuity_pay")
-@click.argument("app_no")
+@argument("app_no")
 @option("--year", type=IntRange(1, 20), required=True, help="opt.year")
 @option("--paid", type=DATE, required=True, help="opt.paid_on")
 @format_option

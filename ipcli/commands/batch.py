@@ -1,7 +1,6 @@
 """`ipcli batch`: submission batches of renewals, transfers, licences and pledges, exported at one
 window, checked and imported at the next, submitted to an intake endpoint, and decided."""
 
-import os
 import sys
 from datetime import datetime
 from functools import wraps
@@ -11,12 +10,12 @@ from urllib.parse import urlsplit
 import click
 from click.core import ParameterSource
 
-from ipcli.clickext import DATE, Choice, Group, IntRange, option
-from ipcli.context import SHANGHAI, get_app
+from ipcli.clickext import DATE, Choice, Group, IntRange, argument, option
+from ipcli.context import SHANGHAI, environment_text, get_app
 from ipcli.errors import ConfigError, Rejected, UsageProblem, os_errors_as
 from ipcli.i18n import localize_codes, t
 from ipcli.memory import without_cyclic_gc
-from ipcli.output import format_option
+from ipcli.output import format_option, stderr_line
 from ipcli.register.batch_format import BATCH_TYPES
 
 DECISIONS = ("submitted", "accepted", "rejected")
@@ -53,7 +52,7 @@ def export(filing_type, window, until, out_dir, fmt):
     app = get_app()
     request = batches.ExportRequest(
         filing_type=filing_type, window=window, until=until, out_dir=Path(out_dir), today=app.today,
-        created_at=datetime.now(SHANGHAI), sender=window or os.environ.get("IPCLI_WINDOW") or None,
+        created_at=datetime.now(SHANGHAI), sender=window or environment_text("IPCLI_WINDOW"),
         csv_header=[t(f"batch.column_{name}") for name, _ in batch_format.csv_columns(filing_type)],
         yes_no=(t("value.yes"), t("value.no")))
     result = batches.export_batch(app.store(), request)
@@ -64,7 +63,7 @@ def export(filing_type, window, until, out_dir, fmt):
 
 
 @batch.command("validate", help="help.batch_validate")
-@click.argument("file", metavar="FILE|-")
+@argument("file", metavar="FILE|-")
 @format_option
 @without_gc_pauses
 def validate(file, fmt):
@@ -75,14 +74,14 @@ def validate(file, fmt):
     checked = batches.check_bytes(data, app.calendar())
     if checked.problems:
         for problem in checked.problems:
-            click.echo(f"{name}: {problem.path}: {problem_text(problem)}", err=True)
+            stderr_line(f"{name}: {problem.path}: {problem_text(problem)}")
         raise Rejected("batch.invalid", file=name, count=len(checked.problems))
     app.check_calendar(checked.missing_years)
     app.emit(batches.validation_view(name, checked.doc), fmt)
 
 
 @batch.command("import", help="help.batch_import")
-@click.argument("file", metavar="FILE|-")
+@argument("file", metavar="FILE|-")
 @format_option
 @without_gc_pauses
 def import_(file, fmt):
@@ -110,7 +109,7 @@ def list_(fmt):
 
 
 @batch.command("show", help="help.batch_show")
-@click.argument("batch_id", metavar="ID")
+@argument("batch_id", metavar="ID")
 @format_option
 def show(batch_id, fmt):
     from ipcli.register import batches
@@ -120,8 +119,8 @@ def show(batch_id, fmt):
 
 
 @batch.command("mark", help="help.batch_mark")
-@click.argument("batch_id", metavar="ID")
-@click.argument("status", type=Choice(DECISIONS))
+@argument("batch_id", metavar="ID")
+@argument("status", type=Choice(DECISIONS))
 @option("--item", "seq", type=IntRange(1), help="opt.batch_item")
 @option("--reason", help="opt.reason")
 @option("--on", type=DATE, help="opt.status_on")
@@ -134,7 +133,7 @@ def mark(batch_id, status, seq, reason, on, fmt):
 
 
 @batch.command("submit", help="help.batch_submit")
-@click.argument("batch_id", metavar="ID")
+@argument("batch_id", metavar="ID")
 @option("--url", envvar="IPCLI_SUBMIT_URL", metavar="URL", required=True, help="opt.submit_url")
 @option("--timeout", type=IntRange(1, 600), default=30, show_default=True, help="opt.submit_timeout")
 @option("--retries", type=IntRange(0, 10), default=3, show_default=True, help="opt.submit_retries")
@@ -185,4 +184,4 @@ def check_url(url: str, from_env: bool) -> None:
 def note(app, key: str, **params) -> None:
     """A line on stderr that is neither data nor an error (not with --quiet)."""
     if not app.quiet:
-        click.echo(t(key, **localize_codes(params)), err=True)
+        stderr_line(t(key, **localize_codes(params)))

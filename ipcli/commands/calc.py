@@ -2,7 +2,7 @@
 
 import click
 
-from ipcli.clickext import DATE, Choice, Group, IntRange, event_or_notice, one_of, option
+from ipcli.clickext import DATE, Choice, Group, IntRange, argument, event_or_notice, one_of, option
 from ipcli.context import get_app
 from ipcli.explain import explain_rows
 from ipcli.i18n import t
@@ -123,7 +123,7 @@ def period(ctx, office, start, dispatched, served, days, months, years, explain,
 
 
 @calc.command("workday", help="help.calc_workday")
-@click.argument("day", metavar="DATE", type=DATE)
+@argument("day", metavar="DATE", type=DATE)
 @explain_option
 @format_option
 def workday(day, explain, fmt):

@@ -10,7 +10,7 @@ import click
 from click.core import ParameterSource
 
 from ipcli import __version__, jsontext
-from ipcli.clickext import Group, IntRange, option
+from ipcli.clickext import Group, IntRange, argument, option
 from ipcli.context import get_app
 from ipcli.errors import ConfigError, Rejected, Unavailable, UsageProblem, os_errors_as
 from ipcli.net import network_reason
@@ -45,7 +45,7 @@ def status(details, fmt):
 
 
 @calendar.command("import", help="help.calendar_import")
-@click.argument("file", metavar="FILE")
+@argument("file", metavar="FILE")
 @option("--year", type=IntRange(FIRST_YEAR, LAST_YEAR), help="opt.calendar_year")
 @dry_run_option
 @format_option
@@ -55,7 +55,7 @@ def import_(file, year, dry_run, fmt):
 
 
 @calendar.command("fetch", help="help.calendar_fetch")
-@click.argument("year", type=IntRange(FIRST_YEAR, LAST_YEAR))
+@argument("year", type=IntRange(FIRST_YEAR, LAST_YEAR))
 @option("--url", "template", envvar="IPCLI_HOLIDAY_URL", default=DEFAULT_URL, show_default=True,
         help="opt.holiday_url")
 @dry_run_option

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import click
 
-from ipcli.clickext import Group, option
+from ipcli.clickext import Group, argument, option
 from ipcli.context import get_app
 from ipcli.db import maintenance
 from ipcli.errors import ConfigError, ExitCode, Rejected, UsageProblem, os_errors_as
 from ipcli.i18n import t
-from ipcli.output import format_option
+from ipcli.output import format_option, stderr_line
 
 # Files SQLite keeps beside a database while it is open or was not closed cleanly.
 SIDE_FILES = ("-wal", "-shm", "-journal")
@@ -30,7 +30,7 @@ def db():
 
 
 @db.command("backup", help="help.db_backup")
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @option("--force", is_flag=True, help="opt.db_force")
 @format_option
 def backup(path, force, fmt):
@@ -55,13 +55,13 @@ def check(ctx, fmt):
     if record["migrations_pending"]:
         app.warn("db.pending", names=", ".join(record["migrations_pending"]))
     for problem in problems:
-        click.echo(t("err.prefix") + problem_line(problem), err=True)
+        stderr_line(t("err.prefix") + problem_line(problem))
     if problems:
         ctx.exit(ExitCode.REJECTED)
 
 
 @db.command("restore", help="help.db_restore")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @format_option
 @click.pass_context
 def restore(ctx, path, fmt):

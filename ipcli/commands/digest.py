@@ -3,18 +3,20 @@ or to stdout. A reminder ladder and a sent-log make it idempotent: each deadline
 destination once per ladder step, and only a delivery that succeeded is recorded."""
 
 import os
+import re
 from collections import Counter
 
 import click
 
 from ipcli import delivery
-from ipcli.clickext import Command, IntRange, option
+from ipcli.clickext import Command, IntRange, Refusing, option
 from ipcli.context import get_app
 from ipcli.db.digest_log import record_sent, sent_keys
 from ipcli.delivery import EMAIL, STDOUT, DeliveryFailed, Destination
 from ipcli.errors import ExitCode
 from ipcli.i18n import get_language, t
 from ipcli.memory import without_cyclic_gc
+from ipcli.output import stderr_line
 from ipcli.register import deadlines
 from ipcli.register.digest import (DEFAULT_LADDER, Digest, reminders, render_html, render_markdown, render_text,
                                    unsent)
@@ -22,16 +24,16 @@ from ipcli.register.digest import (DEFAULT_LADDER, Digest, reminders, render_htm
 LADDER_MAX_DAYS = 3660
 
 
-class EmailAddress(click.ParamType):
+class EmailAddress(Refusing, click.ParamType):
     name = "address"
 
     def convert(self, value, param, ctx):
         if not delivery.is_email_address(value):
-            self.fail(t("digest.bad_address", value=value), param, ctx)
+            self.refuse("digest.bad_address", value, param, ctx)
         return value
 
 
-class WebhookUrl(click.ParamType):
+class WebhookUrl(Refusing, click.ParamType):
     name = "url"
 
     def convert(self, value, param, ctx):
@@ -39,11 +41,11 @@ class WebhookUrl(click.ParamType):
             return value
         destination = delivery.webhook_destination(value)
         if destination is None:
-            self.fail(t("digest.bad_webhook", value=delivery.Redactor()(value)), param, ctx)
+            self.refuse("digest.bad_webhook", delivery.Redactor()(value), param, ctx)
         return destination
 
 
-class Ladder(click.ParamType):
+class Ladder(Refusing, click.ParamType):
     """Days before the due date at which a deadline is reported again, e.g. 90,30,7."""
 
     name = "days"
@@ -52,8 +54,9 @@ class Ladder(click.ParamType):
         if isinstance(value, tuple):
             return value
         parts = [part.strip() for part in str(value).split(",")]
-        if not all(part.isdigit() and int(part) <= LADDER_MAX_DAYS for part in parts):
-            self.fail(t("digest.bad_ladder", value=value, limit=LADDER_MAX_DAYS), param, ctx)
+        # ASCII digits only: "²" is a digit to str.isdigit() but not to int()
+        if not all(re.fullmatch("[0-9]{1,4}", part) and int(part) <= LADDER_MAX_DAYS for part in parts):
+            self.refuse("digest.bad_ladder", value, param, ctx, limit=LADDER_MAX_DAYS)
         return tuple(sorted({int(part) for part in parts}, reverse=True))
 
 
@@ -77,7 +80,7 @@ def digest(ctx, days, addresses, webhooks, ladder, dry_run):
             return
         failures = run.deliver(pending, settings, delivery.redactor_for(destinations))
     for line in failures:
-        click.echo(t("err.prefix") + line, err=True)
+        stderr_line(t("err.prefix") + line)
     if failures:
         ctx.exit(ExitCode.DELIVERY_FAILED)
 
@@ -180,7 +183,7 @@ class DigestRun:
     def note(self, key: str, **params) -> None:
         """A line about the run on stderr, unless --quiet."""
         if not self.app.quiet:
-            click.echo(t(key, **params), err=True)
+            stderr_line(t(key, **params))
 
 
 def _render(message: Digest, fmt: str) -> str:

@@ -2,7 +2,7 @@
 
 import click
 
-from ipcli.clickext import DATE, Choice, Group, IntRange, option
+from ipcli.clickext import DATE, Choice, Group, IntRange, argument, option
 from ipcli.context import get_app
 from ipcli.db.migrations import FILING_TYPES
 from ipcli.output import format_option
@@ -36,15 +36,15 @@ def list_(filing_type, status, fmt):
 
 
 @filing.command("show", help="help.filing_show")
-@click.argument("filing_id", metavar="ID", type=IntRange(1))
+@argument("filing_id", metavar="ID", type=IntRange(1))
 @format_option
 def show(filing_id, fmt):
     show_filing(get_app(), filing_id, fmt)
 
 
 @filing.command("set-status", help="help.filing_set_status")
-@click.argument("filing_id", metavar="ID", type=IntRange(1))
-@click.argument("status", type=Choice(STATUSES[1:]))
+@argument("filing_id", metavar="ID", type=IntRange(1))
+@argument("status", type=Choice(STATUSES[1:]))
 @option("--on", type=DATE, help="opt.status_on")
 @option("--reason", help="opt.reason")
 @format_option

@@ -6,17 +6,17 @@ from contextlib import contextmanager
 
 import click
 
-from ipcli.clickext import Choice, Command, option
+from ipcli.clickext import Choice, Command, argument, option
 from ipcli.context import get_app
 from ipcli.errors import Rejected
-from ipcli.output import format_option
+from ipcli.output import format_option, stderr_line
 
 INPUT_FORMATS = ("csv", "jsonl")
 
 
 def import_options(command):
     decorators = (
-        click.argument("file", metavar="FILE|-"),
+        argument("file", metavar="FILE|-"),
         option("--input-format", type=Choice(INPUT_FORMATS), help="opt.input_format"),
         option("--update", is_flag=True, help="opt.import_update"),
         option("--dry-run", is_flag=True, help="opt.import_dry_run"),
@@ -62,7 +62,7 @@ def refuse_bad_rows(report) -> None:
     from ipcli.cli import error_message
 
     for line, error in report.errors:
-        click.echo(f"{report.name}:{line}: {error_message(error)}", err=True)
+        stderr_line(f"{report.name}:{line}: {error_message(error)}")
     if report.rows:
         raise Rejected("import.rejected", file=report.name, bad=report.bad_rows, rows=report.rows)
     raise Rejected("import.rejected_file", file=report.name)

@@ -2,7 +2,7 @@
 
 import click
 
-from ipcli.clickext import DATE, Amount, Choice, Group, option
+from ipcli.clickext import DATE, Amount, Choice, Group, argument, option
 from ipcli.commands.filing import filed_option, paper_option, show_filing, window_option
 from ipcli.context import get_app
 from ipcli.output import format_option
@@ -17,7 +17,7 @@ def license():
 
 
 @license.command("add", help="help.license_add")
-@click.argument("right_no")
+@argument("right_no")
 @option("--licensee", required=True, help="opt.licensee")
 @option("--from", "starts", type=DATE, required=True, help="opt.license_from")
 @option("--to", "ends", type=DATE, required=True, help="opt.license_to")

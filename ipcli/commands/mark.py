@@ -2,7 +2,7 @@
 
 import click
 
-from ipcli.clickext import DATE, Choice, Group, option
+from ipcli.clickext import DATE, Choice, Group, argument, option
 from ipcli.context import get_app
 from ipcli.errors import NotFound
 from ipcli.output import format_option
@@ -15,7 +15,7 @@ def mark():
 
 
 @mark.command("add", help="help.mark_add")
-@click.argument("reg_no")
+@argument("reg_no")
 @option("--registered", type=DATE, required=True, help="opt.mark_registered")
 @option("--classes", required=True, help="opt.classes_list")
 @option("--name", help="opt.mark_name")
@@ -35,7 +35,7 @@ def add(reg_no, registered, classes, name, owner, owner_id, kind, term_start, wi
 
 
 @mark.command("show", help="help.mark_show")
-@click.argument("reg_no")
+@argument("reg_no")
 @format_option
 def show(reg_no, fmt):
     app = get_app()

@@ -2,7 +2,7 @@
 
 import click
 
-from ipcli.clickext import DATE, Amount, Group, IntRange, option
+from ipcli.clickext import DATE, Amount, Group, IntRange, argument, option
 from ipcli.commands.filing import filed_option, show_filing, window_option
 from ipcli.context import get_app
 from ipcli.output import format_option
@@ -17,7 +17,7 @@ def pledge():
 
 
 @pledge.command("add", help="help.pledge_add")
-@click.argument("right_nos", metavar="RIGHT_NO...", nargs=-1, required=True)
+@argument("right_nos", metavar="RIGHT_NO...", nargs=-1, required=True)
 @option("--pledgee", required=True, help="opt.pledgee")
 @option("--amount", type=amount_type, required=True, help="opt.secured_amount")
 @option("--from", "starts", type=DATE, required=True, help="opt.pledge_from")
@@ -33,7 +33,7 @@ def add(right_nos, pledgee, amount, starts, ends, filed, debtor, window, fmt):
     show_filing(app, filing_id, fmt)
 
 
-pledge_id_argument = click.argument("pledge_id", metavar="ID", type=IntRange(1))
+pledge_id_argument = argument("pledge_id", metavar="ID", type=IntRange(1))
 
 
 @pledge.command("extend", help="help.pledge_extend")

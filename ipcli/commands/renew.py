@@ -2,7 +2,7 @@
 
 import click
 
-from ipcli.clickext import Group
+from ipcli.clickext import Group, argument
 from ipcli.commands.filing import filed_option, paper_option, show_filing, window_option
 from ipcli.context import get_app
 from ipcli.output import format_option
@@ -15,7 +15,7 @@ def renew():
 
 
 @renew.command("add", help="help.renew_add")
-@click.argument("reg_no")
+@argument("reg_no")
 @filed_option
 @paper_option
 @window_option

@@ -10,6 +10,7 @@ import click
 from ipcli.clickext import DATE, Choice, Command, option
 from ipcli.context import get_app
 from ipcli.i18n import t
+from ipcli.literal import visible
 from ipcli.output import format_option, resolve_format
 from ipcli.register import stats as register
 from ipcli.register.filings import STATUSES
@@ -67,7 +68,7 @@ def stats(start, end, by, window, rollup, since, statuses, summary, fmt):
 def _print_summary(app, record: dict, fmt) -> None:
     """The sentence alone as text (also for --format table); the figures with it in the data formats."""
     if fmt in (None, "table"):
-        click.echo(record["text"])
+        click.echo(visible(record["text"]))
     else:
         app.emit(record, fmt)
 
@@ -99,7 +100,7 @@ def draw_bars(rows: list[dict], by: str, color: str) -> None:
     for row in rows:
         if _group_label(row, by) != label:
             label = _group_label(row, by)
-            console.print(Text("\n" + label, style="bold"))
+            console.print(Text("\n" + visible(label), style="bold"))
         bar = "█" * max(1, round(row["filings"] * scale))
         name = t(f"value.{row['type']}")
         line = Text(f"  {name}{' ' * (width - cell_len(name))} ")

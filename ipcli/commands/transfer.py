@@ -2,7 +2,7 @@
 
 import click
 
-from ipcli.clickext import Choice, Group, option
+from ipcli.clickext import Choice, Group, argument, option
 from ipcli.commands.filing import filed_option, paper_option, show_filing, window_option
 from ipcli.context import get_app
 from ipcli.output import format_option
@@ -15,7 +15,7 @@ def transfer():
 
 
 @transfer.command("add", help="help.transfer_add")
-@click.argument("right_nos", metavar="RIGHT_NO...", nargs=-1, required=True)
+@argument("right_nos", metavar="RIGHT_NO...", nargs=-1, required=True)
 @option("--to", required=True, help="opt.assignee")
 @option("--to-id", help="opt.assignee_id")
 @option("--to-address", help="opt.assignee_address")

@@ -3,7 +3,7 @@ of filings entered on this machine."""
 
 import click
 
-from ipcli.clickext import Group, option
+from ipcli.clickext import Group, argument, option
 from ipcli.context import get_app
 from ipcli.i18n import t
 from ipcli.output import format_option, resolve_format
@@ -18,7 +18,7 @@ def window():
 
 
 @window.command("add", help="help.window_add")
-@click.argument("code")
+@argument("code")
 @option("--name", required=True, help="opt.window_name")
 @option("--parent", metavar="CODE", help="opt.window_parent")
 @option("--replace", is_flag=True, help="opt.window_replace")
@@ -37,7 +37,7 @@ def list_(fmt):
 
 
 @window.command("set-default", help="help.window_set_default")
-@click.argument("code", required=False)
+@argument("code", required=False)
 @option("--clear", is_flag=True, help="opt.window_clear")
 @format_option
 def set_default(code, clear, fmt):

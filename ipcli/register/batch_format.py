@@ -17,6 +17,7 @@ from operator import itemgetter
 
 from ipcli import jsontext
 from ipcli.errors import Rejected
+from ipcli.literal import neutralised
 from ipcli.rules import identifiers, trademark
 from ipcli.rules.dates import EARLIEST, LATEST, month_end_clamped
 from ipcli.rules.fees import ASSIGNMENT, LATE_RENEWAL, LICENSE_RECORDAL, RENEWAL, recordal_fee
@@ -25,8 +26,6 @@ from ipcli.rules.periods import patent_license_recordal_due
 SCHEMA_NAME = "ipcli.batch/1"
 BATCH_TYPES = ("renewal", "transfer", "license", "pledge")
 _CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-# OWASP "CSV Injection": a cell starting with one of these is a formula to a spreadsheet.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 def money(value):
@@ -228,17 +227,12 @@ def _getter(where):
     return lambda item: item[first][second]
 
 
-def neutralise(cell: str) -> str:
-    """OWASP: a cell that a spreadsheet would read as a formula gets a leading single quote."""
-    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
-
-
 def write_csv(handle, filing_type: str, items: list[dict], header: list[str], yes_no: tuple[str, str]) -> None:
     """The staff sheet: every cell quoted, formulas neutralised. `handle` is opened with utf-8-sig
     (the BOM lets Excel on Chinese Windows read UTF-8)."""
     getters = [_getter(where) for _, where in csv_columns(filing_type)]
     writer = csv.writer(handle, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
-    writer.writerow([neutralise(name) for name in header])
+    writer.writerow([neutralised(name) for name in header])
     writer.writerows(_csv_row([getter(item) for getter in getters], yes_no) for item in items)
 
 
@@ -248,8 +242,7 @@ def _csv_row(values: list, yes_no: tuple[str, str]) -> list:
     for index, value in enumerate(values):
         kind = type(value)
         if kind is str:
-            if value.startswith(FORMULA_STARTS):
-                values[index] = "'" + value
+            values[index] = neutralised(value)
         elif kind is int or kind is float:
             if value < 0:
                 values[index] = f"'{value}"

@@ -12,6 +12,7 @@ from unicodedata import east_asian_width
 
 from ipcli.db.deadlines import DEADLINE_KINDS
 from ipcli.i18n import get_language, t
+from ipcli.literal import all_visible, html_text, visible
 from ipcli.output import display, label
 
 DEFAULT_LADDER = (90, 30, 7)
@@ -128,7 +129,7 @@ def _cells(values: dict[str, list], column: str) -> list[str]:
         return list(map(labels.__getitem__, cells))
     if column == "days_left":
         return list(map(str, cells))
-    return [value if isinstance(value, str) else display(column, value) for value in cells]
+    return all_visible([value if isinstance(value, str) else display(column, value) for value in cells])
 
 
 def _cell(row: dict, column: str) -> str:
@@ -156,7 +157,7 @@ def _table(rows: list[dict]) -> tuple[list[str], list[list[str]]]:
 def render_text(digest: Digest) -> str:
     parts = [digest.subject(), digest.intro()]
     for owner, kinds in digest.groups():
-        parts.append(f"== {_owner_name(owner)} ({sum(len(rows) for _, rows in kinds)}) ==")
+        parts.append(f"== {visible(_owner_name(owner))} ({sum(len(rows) for _, rows in kinds)}) ==")
         for kind, rows in kinds:
             parts.append(f"{display('kind', kind)} ({len(rows)})\n{_aligned(*_table(rows))}")
     parts.extend(_notes(digest))
@@ -210,11 +211,12 @@ _STYLE = ("body{font-family:sans-serif}h1{font-size:1.3em}h2{font-size:1.15em}h3
 
 
 def render_html(digest: Digest, language: str) -> str:
-    """A self-contained HTML page (its style sheet inside, no external resources); every value escaped."""
+    """A self-contained HTML page (its style sheet inside, no external resources); every value escaped,
+    its control characters visible."""
     esc = html.escape
     body = [f"<h1>{esc(digest.subject())}</h1>", f"<p>{esc(digest.intro())}</p>"]
     for owner, kinds in digest.groups():
-        body.append(f"<h2>{esc(_owner_name(owner))} ({sum(len(rows) for _, rows in kinds)})</h2>")
+        body.append(f"<h2>{html_text(_owner_name(owner))} ({sum(len(rows) for _, rows in kinds)})</h2>")
         for kind, rows in kinds:
             body.append(f"<h3>{esc(display('kind', kind))} ({len(rows)})</h3>")
             body.append(_html_table(rows))

@@ -6,13 +6,13 @@ import os
 import tempfile
 from dataclasses import replace
 from datetime import date
-from html import escape
 from pathlib import Path
 
 from ipcli import __version__
 from ipcli.db.migrations import FILING_TYPES
 from ipcli.errors import UsageProblem, os_errors_as, os_reason
 from ipcli.i18n import get_language, t
+from ipcli.literal import html_text
 from ipcli.output import label
 from ipcli.register import stats as register
 
@@ -69,7 +69,7 @@ def render_report(store, query: register.Query, today: date) -> tuple[str, dict]
     lang = "zh-CN" if get_language() == "zh" else "en"
     html = (f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>{escape(_title(query, summary))}</title>\n<style>{STYLE}</style>\n</head>\n"
+            f"<title>{html_text(_title(query, summary))}</title>\n<style>{STYLE}</style>\n</head>\n"
             f"<body>\n{body}\n</body>\n</html>\n")
     return html, summary
 
@@ -82,8 +82,8 @@ def _title(query: register.Query, summary: dict) -> str:
 
 
 def _header(query: register.Query, summary: dict, today: date) -> str:
-    return (f"<header><h1>{escape(_title(query, summary))}</h1>"
-            f'<p class="meta">{escape(t("report.meta", start=query.start, end=query.end, today=today))}</p></header>')
+    meta = t("report.meta", start=query.start, end=query.end, today=today)
+    return f'<header><h1>{html_text(_title(query, summary))}</h1><p class="meta">{html_text(meta)}</p></header>'
 
 
 def _summary(summary: dict) -> str:
@@ -92,16 +92,16 @@ def _summary(summary: dict) -> str:
              (register.money_text(summary["pledge_amount"]), t("report.figure_pledges", count=summary["pledges"])),
              (register.money_text(summary["license_amount"]), t("report.figure_licenses", count=summary["licenses"])),
              (summary["renewals"], t("report.figure_renewals"))]
-    figures = "".join(f'<div class="figure"><b>{escape(_number(value))}</b><span>{escape(text)}</span></div>'
+    figures = "".join(f'<div class="figure"><b>{html_text(_number(value))}</b><span>{html_text(text)}</span></div>'
                       for value, text in cards)
-    return (f'<section id="summary"><h2>{escape(t("report.summary"))}</h2>'
-            f'<p class="summary">{escape(summary["text"])}</p><div class="figures">{figures}</div></section>')
+    return (f'<section id="summary"><h2>{html_text(t("report.summary"))}</h2>'
+            f'<p class="summary">{html_text(summary["text"])}</p><div class="figures">{figures}</div></section>')
 
 
 def _by_type(stats: register.Stats) -> str:
     rows = register.rows(stats, by="type")
     columns = ("filings", "marks", "patents", "amount", "in_window", "in_grace")
-    head = "".join(f"<th>{escape(label(c))}</th>" for c in ("type", *columns))
+    head = "".join(f"<th>{html_text(label(c))}</th>" for c in ("type", *columns))
     body = "".join("<tr>" + _cell(t(f"value.{row['type']}"))
                    + "".join(_cell(_number(row[c])) for c in columns) + "</tr>" for row in rows)
     total = stats.tally()
@@ -117,27 +117,27 @@ def _by_window(stats: register.Stats) -> str:
     rows = register.rows(stats, by="window", rollup=True)
     pivot = _pivot(rows, lambda row: row["window"])
     types = _types(rows)
-    head = "".join(f"<th>{escape(text)}</th>" for text in
+    head = "".join(f"<th>{html_text(text)}</th>" for text in
                    [label("window"), *(t(f"value.{kind}") for kind in types), label("total")])
     body = ""
     top = len(stats.tree.ancestors(stats.query.window))
     for code, counts in pivot.items():
         depth = len(stats.tree.ancestors(code)) - top if code in stats.tree.rows else 0
-        body += (f'<tr><td class="level-{min(depth, 2)}">{escape(_window_label(stats, code))}</td>'
+        body += (f'<tr><td class="level-{min(depth, 2)}">{html_text(_window_label(stats, code))}</td>'
                  + "".join(_cell(_number(counts.get(kind, 0))) for kind in types)
                  + _cell(_number(sum(counts.values()))) + "</tr>")
     own = register.rows(stats, by="window", rollup=False)
     chart = bar_chart([(_window_label(stats, code), sum(counts.values()), None)
                        for code, counts in _pivot(own, lambda row: row["window"]).items()], t("report.chart_window"))
-    note = f'<p class="meta">{escape(t("report.window_note"))}</p>'
-    caption = f'<p class="meta">{escape(t("report.chart_window"))}</p>'
+    note = f'<p class="meta">{html_text(t("report.window_note"))}</p>'
+    caption = f'<p class="meta">{html_text(t("report.chart_window"))}</p>'
     return _section("by-window", t("report.by_window"), note + _table(head, body) + caption + chart)
 
 
 def _by_month(stats: register.Stats) -> str:
     rows = register.rows(stats, by="month")
     pivot, types = _pivot(rows, lambda row: row["month"]), _types(rows)
-    head = "".join(f"<th>{escape(text)}</th>" for text in
+    head = "".join(f"<th>{html_text(text)}</th>" for text in
                    [label("month"), *(t(f"value.{kind}") for kind in types), label("total")])
     body = "".join("<tr>" + _cell(month) + "".join(_cell(_number(counts.get(kind, 0))) for kind in types)
                    + _cell(_number(sum(counts.values()))) + "</tr>" for month, counts in pivot.items())
@@ -147,15 +147,15 @@ def _by_month(stats: register.Stats) -> str:
 
 
 def _footer(today: date) -> str:
-    return f"<footer>{escape(t('report.footer', version=__version__, today=today))}</footer>"
+    return f"<footer>{html_text(t('report.footer', version=__version__, today=today))}</footer>"
 
 
 # pieces
 
 def _section(anchor: str, title: str, content: str) -> str:
     if "<tr>" not in content:
-        content = f'<p class="meta">{escape(t("report.no_filings"))}</p>'
-    return f'<section id="{anchor}"><h2>{escape(title)}</h2>{content}</section>'
+        content = f'<p class="meta">{html_text(t("report.no_filings"))}</p>'
+    return f'<section id="{anchor}"><h2>{html_text(title)}</h2>{content}</section>'
 
 
 def _table(head: str, body: str) -> str:
@@ -163,7 +163,7 @@ def _table(head: str, body: str) -> str:
 
 
 def _cell(text) -> str:
-    return f"<td>{escape(str(text))}</td>"
+    return f"<td>{html_text(str(text))}</td>"
 
 
 def _number(value) -> str:
@@ -207,12 +207,12 @@ def bar_chart(items: list[tuple], title: str) -> str:
     for index, (text, value, colour) in enumerate(items):
         y = 4 + index * ROW_HEIGHT
         width = max(1.0, BAR_AREA * value / top) if value else 0
-        bars.append(f'<text x="{LABEL_WIDTH - 8}" y="{y + 16}" text-anchor="end">{escape(_short(text))}</text>'
+        bars.append(f'<text x="{LABEL_WIDTH - 8}" y="{y + 16}" text-anchor="end">{html_text(_short(text))}</text>'
                     f'<rect x="{LABEL_WIDTH}" y="{y + 3}" width="{width:.1f}" height="{ROW_HEIGHT - 6}" '
                     f'fill="{colour or BAR_COLOUR}"/>'
-                    f'<text x="{LABEL_WIDTH + width + 6:.1f}" y="{y + 16}">{escape(_number(value))}</text>')
+                    f'<text x="{LABEL_WIDTH + width + 6:.1f}" y="{y + 16}">{html_text(_number(value))}</text>')
     return (f'<svg role="img" width="{CHART_WIDTH}" height="{height}" '
-            f'viewBox="0 0 {CHART_WIDTH} {height}"><title>{escape(title)}</title>{"".join(bars)}</svg>')
+            f'viewBox="0 0 {CHART_WIDTH} {height}"><title>{html_text(title)}</title>{"".join(bars)}</svg>')
 
 
 # writing
