@@ -39,7 +39,7 @@ class WebhookUrl(click.ParamType):
             return value
         destination = delivery.webhook_destination(value)
         if destination is None:
-            self.fail(t("digest.bad_webhook", value=delivery.Redactor()(value)), param, ctx)
+            self.fail(t("digest.bad_webhook", value=delivery.shown_webhook(value)), param, ctx)
         return destination
 
 
