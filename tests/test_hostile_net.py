@@ -13,6 +13,7 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import quote, quote_plus
 
@@ -611,6 +612,34 @@ def test_a_mail_servers_long_multi_line_reply_is_escaped_and_cut(sample, serve, 
     assert "554 bad " in line
     assert_tame(line)
     assert log_rows(db_path) == []
+
+
+HOSTILE_OWNERS = ["[点此](http://evil.example/x)", "**bold** _it_ ~~gone~~", "# heading ###", "<a href=x>y</a>",
+                  '<font color="warning">red</font>', "![img](http://evil.example/i.png)", "`code`|pipe|",
+                  "see www.evil.example or http://evil.example", "back\\slash [x]: http://evil.example"]
+
+
+def test_register_values_are_literal_in_robot_markdown(invoke, robots, monkeypatch):  # noqa: F811
+    day_after = TODAY + timedelta(days=31)
+    for number, owner in enumerate(HOSTILE_OWNERS):
+        result = invoke("mark", "add", f"3001{number:04d}", "--registered", day_after.replace(year=day_after.year - 10),
+                        "--classes", "9", "--name", owner, "--owner", owner)
+        assert result.exit_code == 0, result.stderr
+    result = invoke("digest", "--webhook", robots.wecom(), env=NO_PROXY)
+    assert result.exit_code == 0, result.stderr
+    content = robots.requests[0]["json"]["markdown"]["content"]
+    values = "\n".join(content.splitlines()[2:-1])  # the owners and items, without ipcli's own words
+    assert "](" not in values and "http://" not in values and "www.evil" not in values
+    assert not re.search(r"(?<!\\)[<`]|(?<!\\)\*\*bold", values), values
+    assert "#### \\[点此\\]\\(http\\://evil.example/x\\)" in content, content
+    assert "#### \\# heading \\#\\#\\#" in content and "\\*\\*bold\\*\\* \\_it\\_ \\~\\~gone\\~\\~" in content
+    for owner in HOSTILE_OWNERS:  # each, unescaped, is the owner again
+        assert any(unescaped(line[5:]) == owner for line in content.splitlines() if line.startswith("#### "))
+
+
+def unescaped(markdown: str) -> str:
+    """What a CommonMark renderer shows for text whose ASCII punctuation is backslash-escaped."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)
 
 
 # the helpers, on their own
