@@ -41,9 +41,9 @@ class DeliveryFailed(Unavailable):
 
 
 def failure(redact, key: str, **params) -> DeliveryFailed:
-    """DeliveryFailed(key, **params), each parameter but a number a server's words (server_text)."""
-    return DeliveryFailed(key, **{name: value if value is None or isinstance(value, int) else
-                                  server_text(str(value), redact) for name, value in params.items()})
+    """DeliveryFailed(key, **params), each parameter a server's words (server_text), a number too."""
+    return DeliveryFailed(key, **{name: None if value is None else server_text(str(value), redact)
+                                  for name, value in params.items()})
 
 
 def redactor_for(destinations, environ=os.environ) -> Redactor:
@@ -282,6 +282,8 @@ def _reason(error: BaseException) -> str:
 
     if isinstance(error, IpcliError):
         return reason_text(error)
+    if isinstance(error, TimeoutError):  # a socket's timeout, before the exchange's deadline
+        return t("net.timeout", seconds=TIMEOUT_SECONDS)
     if isinstance(error, smtplib.SMTPResponseException):
         answer = error.smtp_error.decode("utf-8", "replace") if isinstance(error.smtp_error, bytes) \
             else str(error.smtp_error)

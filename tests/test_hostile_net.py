@@ -420,7 +420,12 @@ def trickled_data_reply(connection, peer):
             connection.sendall(b"250 ok\r\n")
 
 
-@pytest.mark.parametrize("script", [trickled_reply, trickled_data_reply])
+def silent_after_greeting(connection, peer):
+    connection.sendall(b"220 ready\r\n")
+    peer.stop.wait(90)
+
+
+@pytest.mark.parametrize("script", [trickled_reply, trickled_data_reply, silent_after_greeting])
 def test_a_stalling_mail_server_is_cut_off_at_the_deadline(sample, serve, db_path, monkeypatch,  # noqa: F811
                                                            script):
     monkeypatch.setattr(delivery, "TIMEOUT_SECONDS", DEADLINE)
@@ -703,3 +708,7 @@ def test_a_request_cut_off_leaves_no_alarm_behind(serve):
 ])
 def test_server_text_is_escaped_and_cut(text, shown):
     assert net.server_text(text, net.Redactor()) == shown
+
+
+def test_a_mail_servers_connect_timeout_reads_as_a_deadline():
+    assert delivery._reason(TimeoutError("timed out")) == f"no complete answer within {delivery.TIMEOUT_SECONDS} s"
