@@ -12,7 +12,7 @@ from ipcli import __version__
 from ipcli.clickext import DATE, Choice, Group, Option, option
 from ipcli.errors import ExitCode, IpcliError
 from ipcli.i18n import LANGUAGES, default_language, localize_codes, set_language, t
-from ipcli.literal import SHOWN_CHARS, shortened
+from ipcli.literal import SHOWN_CHARS, Sentence, shortened
 
 # name -> (module, attribute, short-help key): modules load only when their command runs.
 COMMANDS = {
@@ -97,7 +97,7 @@ def fail(message: str, code: int) -> int:
 
 
 def error_message(error: IpcliError) -> str:
-    params = {name: shortened(value) if isinstance(value, str) else value
+    params = {name: shortened(value) if isinstance(value, str) and not isinstance(value, Sentence) else value
               for name, value in localize_codes(error.params).items()}
     text = t(error.key, **params)
     return f"{text} [{error.rule}]" if error.rule else text

@@ -1,11 +1,13 @@
 """Delivering a digest: e-mail by SMTP with settings from the environment only, and the WeCom and
 DingTalk group-robot webhooks. Secrets (the SMTP password, the DingTalk secret, webhook keys, tokens
 and signatures) never leave this module unredacted: every failure is a DeliveryFailed whose message
-went through a Redactor, and no exception keeps the original as its cause or context."""
+went through a Redactor, and no exception keeps the original as its cause or context. Every exchange
+with a server has a total deadline and a capped answer (ipcli.net)."""
 
 import base64
 import hashlib
 import hmac
+import math
 import os
 import re
 import time
@@ -13,46 +15,35 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, quote_plus, urlsplit
 
-from ipcli.errors import ConfigError, Unavailable
+from ipcli import jsontext
+from ipcli.errors import ConfigError, IpcliError, Unavailable
 from ipcli.i18n import t
+from ipcli.net import (RequestFailed, Redactor, is_http_url, reason_text, redacted_url, request, server_text,
+                       url_secrets, within)
 
-TIMEOUT_SECONDS = 10
+TIMEOUT_SECONDS = 10  # for each exchange with a server: connecting and logging in, a robot's request
+# Sending a message may take longer: TIMEOUT_SECONDS and its size at this pace (a slow uplink).
+SLOWEST_BYTES_PER_SECOND = 32 * 1024
 EMAIL, WECOM, DINGTALK, STDOUT = "email", "wecom", "dingtalk", "stdout"
 WEBHOOK_CHANNELS = (WECOM, DINGTALK)
+ROBOT_KEYS = ("key", "access_token")  # the query parameter that holds a WeCom, a DingTalk robot's key
 # WeCom refuses markdown over 4096 bytes; DingTalk's limit is not documented as clearly, so the same.
 MARKDOWN_LIMIT_BYTES = 4096
 TLS_MODES = ("starttls", "ssl", "none")
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
-_SECRET_QUERY = re.compile(r"(?i)\b(key|access_token|sign|secret|token)=([^&#\s'\"]+)")
 _ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
                       r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*")
 
 
 class DeliveryFailed(Unavailable):
     """One destination could not be reached or refused the message (exit 69). Made by `failure`, so
-    its parameters are redacted."""
+    its parameters are redacted, escaped and cut."""
 
 
 def failure(redact, key: str, **params) -> DeliveryFailed:
-    return DeliveryFailed(key, **{name: redact(value) if isinstance(value, str) else value
+    """DeliveryFailed(key, **params), each parameter a server's words (server_text), a number too."""
+    return DeliveryFailed(key, **{name: None if value is None else server_text(str(value), redact)
                                   for name, value in params.items()})
-
-
-# redaction
-
-
-class Redactor:
-    """Replaces every secret it knows, and the value of every key=, access_token=, sign= (...) query
-    parameter, with ***."""
-
-    def __init__(self, secrets=()):
-        self.secrets = sorted({s for s in secrets if s}, key=len, reverse=True)
-
-    def __call__(self, text) -> str:
-        text = _SECRET_QUERY.sub(lambda match: f"{match.group(1)}=***", str(text))
-        for secret in self.secrets:
-            text = text.replace(secret, "***").replace(quote_plus(secret), "***")
-        return text
 
 
 def redactor_for(destinations, environ=os.environ) -> Redactor:
@@ -77,17 +68,28 @@ class Destination:
         if self.channel not in WEBHOOK_CHANNELS:
             return self.address
         fingerprint = hashlib.sha256(self.address.encode()).hexdigest()[:16]
-        return f"{Redactor()(self.address)}#{fingerprint}"
+        return f"{self.shown()}#{fingerprint}"
 
     def shown(self) -> str:
         """How messages name it: webhooks redacted."""
-        return Redactor()(self.address) if self.channel in WEBHOOK_CHANNELS else self.address or self.channel
+        return shown_webhook(self.address) if self.channel in WEBHOOK_CHANNELS else self.address or self.channel
 
     def secrets(self) -> list[str]:
         if self.channel not in WEBHOOK_CHANNELS:
             return []
-        query = parse_qs(urlsplit(self.address).query)
-        return [value for name in ("key", "access_token") for value in query.get(name, [])]
+        return url_secrets(self.address, hide_path=not _keyed_by_query(self.address))
+
+
+def shown_webhook(value: str) -> str:
+    """A webhook address, or what was given as one, as messages and the sent-log show it: redacted, and
+    its path hidden too unless its query holds the robot's key (a robot behind another URL may have its
+    key in the path)."""
+    return redacted_url(value, hide_path=not _keyed_by_query(value))
+
+
+def _keyed_by_query(value: str) -> bool:
+    query = value.partition("#")[0].partition("?")[2]
+    return any(parameter.partition("=")[0] in ROBOT_KEYS for parameter in query.split("&"))
 
 
 def is_email_address(value: str) -> bool:
@@ -99,21 +101,12 @@ def webhook_destination(value: str) -> Destination | None:
     query (WeCom) or an `access_token=` query (DingTalk); None when it is neither or not http(s)."""
     channel, _, rest = value.partition("+")
     if channel in WEBHOOK_CHANNELS and rest:
-        return Destination(channel, rest) if _is_http_url(rest) else None
-    if not _is_http_url(value):
+        return Destination(channel, rest) if is_http_url(rest) else None
+    if not is_http_url(value):
         return None
     query = parse_qs(urlsplit(value).query)
-    found = [name for name, key in ((WECOM, "key"), (DINGTALK, "access_token")) if query.get(key)]
+    found = [channel for channel, key in zip(WEBHOOK_CHANNELS, ROBOT_KEYS) if query.get(key)]
     return Destination(found[0], value) if len(found) == 1 else None
-
-
-def _is_http_url(value: str) -> bool:
-    try:
-        parts = urlsplit(value)
-        parts.port  # noqa: B018 - raises ValueError on a port that is not a number
-    except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.hostname) and not re.search(r"\s", value)
 
 
 # SMTP
@@ -204,30 +197,37 @@ class Mailer:
     def send(self, message) -> None:
         smtp = self._session()
         try:
-            smtp.send_message(message)
+            within(_sending_seconds(message), smtp.send_message, message)
             return
         except Exception as error:  # noqa: BLE001 - any failure is this recipient's, reported redacted
             reason = _reason(error)
+            if isinstance(error, RequestFailed):  # cut off in the middle of a reply: the session is lost
+                self._give_up(reason)
         raise failure(self.redact, "digest.smtp_failed", reason=reason)  # outside `except`: keeps no context
 
     def _session(self):
         if self._failure is None and self._smtp is None:
             try:
-                self._smtp = self._connect()
+                self._smtp = within(TIMEOUT_SECONDS, self._connect)
             except Exception as error:  # noqa: BLE001 - reported redacted, without the original
                 self._failure = self.redact(_reason(error))
         if self._failure is not None:
             raise failure(self.redact, "digest.smtp_failed", reason=self._failure)
         return self._smtp
 
+    def _give_up(self, reason: str) -> None:
+        """Fail this message and every next one with `reason`, without another word to the server."""
+        self._smtp.close()
+        self._smtp, self._failure = None, self.redact(reason)
+
     def _connect(self):
-        import smtplib
+        from ipcli.smtp_session import SMTP, SMTP_SSL
 
         s = self.settings
         if s.tls == "ssl":
-            smtp = smtplib.SMTP_SSL(s.host, s.port, timeout=TIMEOUT_SECONDS, context=self._tls_context())
+            smtp = SMTP_SSL(s.host, s.port, timeout=TIMEOUT_SECONDS, context=self._tls_context())
         else:
-            smtp = smtplib.SMTP(s.host, s.port, timeout=TIMEOUT_SECONDS)
+            smtp = SMTP(s.host, s.port, timeout=TIMEOUT_SECONDS)
         try:
             if s.tls == "starttls":
                 smtp.starttls(context=self._tls_context())
@@ -249,10 +249,14 @@ class Mailer:
     def close(self) -> None:
         if self._smtp is not None:
             try:
-                self._smtp.quit()
+                within(TIMEOUT_SECONDS, self._smtp.quit)
             except Exception:  # noqa: BLE001 - the messages are sent; a failed goodbye changes nothing
                 self._smtp.close()
             self._smtp = None
+
+
+def _sending_seconds(message) -> int:
+    return TIMEOUT_SECONDS + math.ceil(len(message.as_bytes()) / SLOWEST_BYTES_PER_SECOND)
 
 
 def _login(smtp, user: str, password: str) -> None:
@@ -272,9 +276,14 @@ def _login(smtp, user: str, password: str) -> None:
 
 
 def _reason(error: BaseException) -> str:
-    """Words for a failure: the SMTP server's answer, or the operating system's, or the error's type."""
+    """Words for a failure: the SMTP server's answer, or the operating system's, or ipcli's (a deadline,
+    an endless reply), or the error's type."""
     import smtplib
 
+    if isinstance(error, IpcliError):
+        return reason_text(error)
+    if isinstance(error, TimeoutError):  # a socket's timeout, before the exchange's deadline
+        return t("net.timeout", seconds=TIMEOUT_SECONDS)
     if isinstance(error, smtplib.SMTPResponseException):
         answer = error.smtp_error.decode("utf-8", "replace") if isinstance(error.smtp_error, bytes) \
             else str(error.smtp_error)
@@ -316,37 +325,24 @@ def signed_url(destination: Destination, secret: str | None, now=time.time) -> s
 
 def post_webhook(destination: Destination, payload: dict, secret: str | None, redact: Redactor) -> None:
     """POST the payload; success is HTTP 2xx with errcode 0 in the JSON body. DeliveryFailed otherwise."""
-    import requests
-
-    from ipcli.net import network_reason
-
-    # Each failure is raised outside its `except` block, so that it keeps no context: the original's
-    # message holds the URL with its key or token.
     try:
-        response = requests.post(signed_url(destination, secret), json=payload, timeout=TIMEOUT_SECONDS)
-    except requests.Timeout:
-        problem = failure(redact, "digest.timeout", seconds=TIMEOUT_SECONDS)
-    except Exception as error:  # noqa: BLE001 - reported redacted, without the original
-        problem = failure(redact, "digest.unreachable", reason=network_reason(error))
-    else:
-        problem = None
-    if problem is not None:
-        raise problem
-    _check_answer(response, redact)
+        body = request("POST", signed_url(destination, secret), seconds=TIMEOUT_SECONDS, redact=redact,
+                       json=payload)
+    except RequestFailed as error:  # redacted, and keeps no context of its own
+        raise DeliveryFailed(error.key, **error.params) from None
+    _check_answer(body, redact)
 
 
 _NOT_JSON = object()
 
 
-def _check_answer(response, redact: Redactor) -> None:
-    if not 200 <= response.status_code < 300:
-        raise failure(redact, "digest.http_status", status=response.status_code, reason=response.reason or "")
+def _check_answer(body: bytes, redact: Redactor) -> None:
     try:
-        answer = response.json()
+        answer = jsontext.loads(body.decode("utf-8-sig"))
     except ValueError:  # the body, which may echo a secret, stays out of the error and its context
         answer = _NOT_JSON
     if answer is _NOT_JSON:
-        raise failure(redact, "digest.not_json", status=response.status_code)
+        raise failure(redact, "digest.not_json")
     if not isinstance(answer, dict) or answer.get("errcode") != 0:
         answer = answer if isinstance(answer, dict) else {}
         raise failure(redact, "digest.errcode", code=answer.get("errcode"), message=answer.get("errmsg") or "")

@@ -54,6 +54,11 @@ def unencodable(text: str) -> str | None:
 SHOWN_CHARS = 80  # a longer value (a 10 MB field) is cut in a message, which stays one short line
 
 
+class Sentence(str):
+    """Words ipcli composed from its catalog, to go inside another message: not a value to cut (the
+    values inside it were cut when it was made)."""
+
+
 def shortened(text: str, limit: int = SHOWN_CHARS) -> str:
     """`text` cut to `limit` characters, its middle replaced by an ellipsis: a path keeps its file name."""
     if len(text) <= limit:

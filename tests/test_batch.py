@@ -464,7 +464,7 @@ def test_submit_posts_the_batch_and_its_filings_become_submitted(clerk, tmp_path
     assert body == Path(summary["file"]).read_bytes()
     assert headers["Idempotency-Key"] == summary["items_sha256"] and headers["X-Ipcli-Batch"] == summary["batch_id"]
     assert headers["Content-Type"].startswith("application/json")
-    assert shown["status"] == "submitted" and shown["submitted_to"].endswith("/intake?***")
+    assert shown["status"] == "submitted" and shown["submitted_to"].endswith("/intake?token=***")
     assert "s3cret" not in json.dumps(shown)
     assert batch_format.items_sha256([]) != summary["items_sha256"]
     again = refused(clerk("batch", "submit", summary["batch_id"], "--url", url))

@@ -95,7 +95,9 @@ def authenticator(mailbox):
     return check
 
 
-def smtp_server(certificate, implicit_tls: bool, password: str = PASSWORD):
+def smtp_server(certificate, implicit_tls: bool, password: str = PASSWORD, check=None, **options):
+    """An aiosmtpd server: (controller, mailbox, port). `check` replaces its authenticator, `options` go
+    to aiosmtpd's SMTP."""
     import ssl
 
     from aiosmtpd.controller import Controller
@@ -106,8 +108,8 @@ def smtp_server(certificate, implicit_tls: bool, password: str = PASSWORD):
     # aiosmtpd only knows of TLS it started itself: over implicit TLS it must offer AUTH regardless.
     tls = {"ssl_context": context, "auth_require_tls": False} if implicit_tls else \
         {"tls_context": context, "require_starttls": True, "auth_require_tls": True}
-    controller = Controller(mailbox, hostname="127.0.0.1", port=port, authenticator=authenticator(mailbox),
-                            auth_required=True, **tls)
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port, authenticator=check or authenticator(mailbox),
+                            auth_required=True, **tls, **options)
     controller.start()
     return controller, mailbox, port
 
@@ -499,7 +501,7 @@ def test_a_failed_destination_is_retried_and_a_delivered_one_is_not(sample, smtp
     (("--to", "clerk@@example.cn"), "'clerk@@example.cn' is not an e-mail address"),
     (("--to", "clerk@example.cn\nBcc: x@example.cn"), "is not an e-mail address"),
     (("--webhook", "ftp://example.cn/send?key=abc"), "'ftp://example.cn/send?key=***' is not a WeCom"),
-    (("--webhook", "https://example.cn/hook"), "'https://example.cn/hook' is not a WeCom"),
+    (("--webhook", "https://example.cn/hook"), "'https://example.cn/***' is not a WeCom"),  # a key may be the path
     (("--webhook", "wecom+https:///send?key=abc"), "'wecom+https:///send?key=***' is not a WeCom"),
     (("--ladder", "90,x,7"), "'90,x,7' is not a list of days"),
     (("--ladder", ""), "'' is not a list of days"),

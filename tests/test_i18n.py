@@ -13,7 +13,7 @@ from ipcli.rules import identifiers, patent, trademark
 SOURCE = Path(i18n.__file__).parents[1]
 KEY_PREFIXES = ("step", "err", "warn", "msg", "help", "opt", "holiday", "patent", "annuity", "id", "mark", "right",
                 "filing", "renewal", "license", "pledge", "calendar", "import", "digest", "batch",
-                "window", "stats", "report", "db")
+                "window", "stats", "report", "db", "net")
 LITERAL_KEY = re.compile(r'"((?:%s)\.[a-z_0-9]+)"' % "|".join(KEY_PREFIXES))
 
 

@@ -5,7 +5,6 @@ import sys
 from datetime import datetime
 from functools import wraps
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import click
 from click.core import ParameterSource
@@ -172,13 +171,10 @@ def refuse_import(name: str, problems: list) -> None:
 
 def check_url(url: str, from_env: bool) -> None:
     """An http(s) address with a host; a bad one from IPCLI_SUBMIT_URL is a configuration error."""
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises ValueError on a port that is not a number
-    except ValueError:
-        parts = None
-    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
-        raise (ConfigError if from_env else UsageProblem)("batch.bad_url", value=url)
+    from ipcli.net import is_http_url, redacted_url
+
+    if not is_http_url(url):
+        raise (ConfigError if from_env else UsageProblem)("batch.bad_url", value=redacted_url(url))
 
 
 def note(app, key: str, **params) -> None:

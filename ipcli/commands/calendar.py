@@ -4,16 +4,14 @@ what is bundled, imported and missing, and loading a year from a holiday-cn file
 import json
 import sys
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import click
 from click.core import ParameterSource
 
-from ipcli import __version__, jsontext
+from ipcli import __version__, jsontext, net
 from ipcli.clickext import Group, IntRange, argument, option
 from ipcli.context import get_app
 from ipcli.errors import ConfigError, Rejected, Unavailable, UsageProblem, os_errors_as
-from ipcli.net import network_reason
 from ipcli.output import format_option
 
 DEFAULT_URL = "https://raw.githubusercontent.com/NateScarlet/holiday-cn/master/{year}.json"
@@ -64,7 +62,7 @@ def import_(file, year, dry_run, fmt):
 def fetch(ctx, year, template, dry_run, fmt):
     from_env = ctx.get_parameter_source("template") == ParameterSource.ENVIRONMENT
     url = holiday_url(template, year, from_env)
-    load(download(url), url, year, dry_run, fmt)
+    load(download(url), net.redacted_url(url), year, dry_run, fmt)
 
 
 def load(document, source: str, year: int | None, dry_run: bool, fmt: str | None) -> None:
@@ -90,30 +88,22 @@ def read_document(file: str):
 
 def holiday_url(template: str, year: int, from_env: bool) -> str:
     """The download address of `year`: an http(s) URL template holding `{year}`."""
-    try:
-        parts = urlsplit(template)
-    except ValueError:
-        parts = None
-    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc or "{year}" not in template:
-        raise (ConfigError if from_env else UsageProblem)("calendar.bad_url", value=template)
-    return template.replace("{year}", str(year))
+    url = template.replace("{year}", str(year))
+    if "{year}" not in template or not net.is_http_url(url):
+        raise (ConfigError if from_env else UsageProblem)("calendar.bad_url", value=net.redacted_url(template))
+    return url
 
 
 def download(url: str):
-    """The JSON document at `url`; an unreachable server, an HTTP error or a body that is not JSON is
-    one line and exit 69."""
-    import requests
-
+    """The JSON document at `url`; an unreachable or slow server, an HTTP error, a redirect, an answer
+    over net.MAX_BODY_BYTES or one that is not JSON is one line and exit 69."""
     headers = {"User-Agent": f"ipcli/{__version__}", "Accept": "application/json"}
     try:
-        response = requests.get(url, timeout=TIMEOUT_SECONDS, headers=headers)
-    except requests.Timeout:
-        raise Unavailable("calendar.timeout", url=url, seconds=TIMEOUT_SECONDS) from None
-    except requests.RequestException as error:
-        raise Unavailable("calendar.unreachable", url=url, reason=network_reason(error)) from None
-    if response.status_code != 200:
-        raise Unavailable("calendar.http_status", url=url, status=response.status_code, reason=response.reason)
+        body = net.request("GET", url, seconds=TIMEOUT_SECONDS, redact=net.Redactor(), headers=headers)
+    except net.RequestFailed as error:  # redacted, and keeps no context of its own
+        raise Unavailable("calendar.download_failed", url=net.redacted_url(url),
+                          reason=net.reason_text(error)) from None
     try:
-        return jsontext.loads(response.content.decode("utf-8-sig"))
+        return jsontext.loads(body.decode("utf-8-sig"))
     except ValueError:  # UnicodeDecodeError and JSONDecodeError alike
-        raise Unavailable("calendar.not_json", url=url) from None
+        raise Unavailable("calendar.not_json", url=net.redacted_url(url)) from None

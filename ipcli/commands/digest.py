@@ -41,7 +41,7 @@ class WebhookUrl(Refusing, click.ParamType):
             return value
         destination = delivery.webhook_destination(value)
         if destination is None:
-            self.refuse("digest.bad_webhook", delivery.Redactor()(value), param, ctx)
+            self.refuse("digest.bad_webhook", delivery.shown_webhook(value), param, ctx)
         return destination
 
 

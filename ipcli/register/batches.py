@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from ipcli import __version__
+from ipcli import __version__, net
 from ipcli.db import batches as db, filings as filings_db
 from ipcli.errors import NotFound, Rejected, Unavailable, UsageProblem, os_errors_as
-from ipcli.net import network_reason
 from ipcli.register import batch_format as fmt, lifecycle, publication, rights as register_rights
 from ipcli.register.desk import MARK, PATENT, Desk
 from ipcli.register.filings import EXPORTED, FINAL, SUBMITTED
@@ -417,49 +416,27 @@ def submit_batch(desk: Desk, batch_id: str, url: str, *, timeout: float = SUBMIT
     with store.transaction():
         for row in waiting:
             lifecycle.set_status(desk, row["filing_id"], SUBMITTED, max(desk.today, _day(row["received_on"])))
-        db.set_submitted(store, batch_id, shown_url(url))
+        db.set_submitted(store, batch_id, net.redacted_url(url))
     return show_batch(store, batch_id)
 
 
 def post_batch(url: str, body: bytes, batch: dict, *, timeout: float, retries: int, sleep) -> None:
-    """POST with `retries` more tries after a 5xx answer, a timeout or a failed connection, waiting
-    BACKOFF_SECONDS, then twice as long before each next try. The Idempotency-Key (the checksum) lets
-    the server drop a copy it already has."""
-    import requests
-
+    """POST with `retries` more tries after a 5xx answer, no answer within `timeout` s or a failed
+    connection, waiting BACKOFF_SECONDS, then twice as long before each next try. The Idempotency-Key
+    (the checksum) lets the server drop a copy it already has. The answer's status is all that counts:
+    its body is not read."""
     headers = {"Content-Type": "application/json; charset=utf-8", "User-Agent": GENERATOR.replace(" ", "/"),
                "Idempotency-Key": batch["items_sha256"], "X-Ipcli-Batch": batch["id"]}
     for attempt in range(1, retries + 2):
         if attempt > 1:
             sleep(BACKOFF_SECONDS * 2 ** (attempt - 2))
-        failure, retry = _attempt(requests, url, body, headers, timeout, attempt)
-        if failure is None:
+        try:
+            net.request("POST", url, seconds=timeout, redact=net.Redactor(), read_body=False, data=body,
+                        headers=headers)
             return
-        if not retry:
-            break
-    raise failure
-
-
-def _attempt(requests, url: str, body: bytes, headers: dict, timeout: float, attempt: int):
-    """(None, _) when the server took the batch, else (the error, whether to try again)."""
-    shown = shown_url(url)
-    try:
-        response = requests.post(url, data=body, headers=headers, timeout=timeout, allow_redirects=False)
-    except requests.Timeout:
-        return Unavailable("batch.submit_timeout", url=shown, seconds=timeout, attempts=attempt), True
-    except requests.RequestException as error:
-        return Unavailable("batch.submit_unreachable", url=shown, reason=network_reason(error),
-                           attempts=attempt), True
-    if 200 <= response.status_code < 300:
-        return None, False
-    return Unavailable("batch.submit_http_status", url=shown, code=response.status_code, reason=response.reason,
-                       attempts=attempt), response.status_code >= 500
-
-
-def shown_url(url: str) -> str:
-    """The URL as messages and the register show it: no user, password or query (they may hold keys)."""
-    from urllib.parse import urlsplit, urlunsplit
-
-    parts = urlsplit(url)
-    host = (parts.hostname or "") + (f":{parts.port}" if parts.port else "")
-    return urlunsplit((parts.scheme, host, parts.path, "***" if parts.query else "", ""))
+        except net.RequestFailed as error:
+            problem = error
+            if not isinstance(error, net.RetryableFailure):
+                break
+    raise Unavailable("batch.submit_failed", url=net.redacted_url(url), reason=net.reason_text(problem),
+                      attempts=attempt)

@@ -3,6 +3,7 @@ the message rendered as plain text, HTML and Markdown (for group robots). No net
 delivery is ipcli.delivery's."""
 
 import html
+import re
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -257,7 +258,7 @@ def render_markdown(digest: Digest, limit_bytes: int) -> str:
 def _markdown_entries(digest: Digest):
     """(line, whether it is an item) of every owner heading, kind heading and item."""
     for owner, kinds in digest.groups():
-        yield f"#### {_one_line(_owner_name(owner))}", False
+        yield f"#### {_one_line(_markdown_literal(owner) if owner else _owner_name(owner))}", False
         for kind, rows in kinds:
             yield f"**{display('kind', kind)}** ({len(rows)})", False
             for row in rows:
@@ -268,15 +269,27 @@ def _markdown_line(row: dict) -> str:
     days = row["days_left"]
     when = t("digest.days_left", days=days) if days >= 0 else t("digest.days_overdue", days=-days)
     parts = [_cell(row, "due_on"), when,
-             f"{display('right_type', row['right_type'])} {row['right_no']}"]
+             f"{display('right_type', row['right_type'])} {_markdown_literal(row['right_no'])}"]
     if row["title"]:
-        parts.append(row["title"])
+        parts.append(_markdown_literal(row["title"]))
     if row["overdue_status"]:
         parts.append(_cell(row, "overdue_status"))
     if row["late_fee"] is not None:
         parts.append(t("digest.late_fee", fee=row["late_fee"]))
     parts.append(row["rule"])
     return "- " + _one_line(" · ".join(str(part) for part in parts))
+
+
+# What could start emphasis, a heading, code, a link or an image, HTML, a table or an entity, and the
+# colon of a URL scheme and the dot after "www", which robots turn into links of their own.
+_MARKDOWN_ACTIVE = re.compile(r"[\\`*_\[\]()#!|<>~&:@]|(?<=[wW]{3})\.")
+
+
+def _markdown_literal(value: str) -> str:
+    """A register value as Markdown that renders as it is: those characters backslash-escaped, as
+    CommonMark allows for any ASCII punctuation (a robot that ignores the escapes shows a backslash, and
+    still no link)."""
+    return _MARKDOWN_ACTIVE.sub(r"\\\g<0>", value)
 
 
 def _more(count: int) -> str:

@@ -31,10 +31,7 @@ EN = {
     "digest.sent": "sent {count} items to {destination}",
     "digest.failed": "delivery to {destination} failed: {reason}",
     "digest.smtp_failed": "{reason}",
-    "digest.timeout": "no answer within {seconds} s",
-    "digest.unreachable": "{reason}",
-    "digest.http_status": "HTTP {status} {reason}",
-    "digest.not_json": "HTTP {status} but the answer is not JSON",
+    "digest.not_json": "the robot's answer is not JSON",
     "digest.errcode": "the robot answered errcode {code}: {message}",
 }
 
@@ -68,9 +65,6 @@ ZH = {
     "digest.sent": "已将 {count} 项发送到 {destination}",
     "digest.failed": "发送到 {destination} 失败：{reason}",
     "digest.smtp_failed": "{reason}",
-    "digest.timeout": "{seconds} 秒内无应答",
-    "digest.unreachable": "{reason}",
-    "digest.http_status": "HTTP {status} {reason}",
-    "digest.not_json": "HTTP {status}，但应答不是 JSON",
+    "digest.not_json": "机器人的应答不是 JSON",
     "digest.errcode": "机器人应答 errcode {code}：{message}",
 }
