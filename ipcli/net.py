@@ -9,15 +9,13 @@ import json
 import re
 import signal
 import threading
-import unicodedata
 from urllib.parse import parse_qsl, quote, quote_plus, unquote, urljoin, urlsplit
 
 from ipcli.errors import IpcliError, Unavailable
 from ipcli.i18n import t
-from ipcli.literal import Sentence
+from ipcli.literal import SHOWN_CHARS, Sentence, visible
 
 MAX_BODY_BYTES = 4 * 1024 * 1024  # of an answer (a robot's JSON, a holiday table, an SMTP reply)
-SHOWN_CHARS = 80  # of a server's words in a message
 REDACTED = "***"
 _READ_BYTES = 64 * 1024
 _SHORTEST_URL_SECRET = 6  # a shorter query value or path segment is no key, and hiding it would garble messages
@@ -265,18 +263,7 @@ def _forms(secret: str) -> set[str]:
 
 def server_text(text: str, redact: Redactor) -> str:
     """A server's words (a reason phrase, an SMTP reply, a robot's errmsg) fit for a one-line message:
-    redacted, control characters escaped, at most SHOWN_CHARS characters."""
-    text = escaped(redact(text))
+    redacted, control characters escaped (literal.visible), cut to SHOWN_CHARS characters at the end (a
+    server says what matters first)."""
+    text = visible(redact(text))
     return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS - 1] + "…"
-
-
-_UNPRINTED = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
-
-
-def escaped(text: str) -> str:
-    """`text` with its control and format characters (line breaks, ESC, bidirectional overrides) as
-    Python's escapes (\\n, \\x1b, \\u202e), so that it stays one line and shows what it holds."""
-    if text.isprintable():
-        return text
-    return "".join(char.encode("unicode_escape").decode("ascii") if unicodedata.category(char) in _UNPRINTED
-                   else char for char in text)
