@@ -49,8 +49,7 @@ from ipcli.db.store import PATENT_COLUMNS, now_utc
 from ipcli.errors import Rejected, os_errors_as
 from ipcli.memory import without_cyclic_gc
 from ipcli.register import import_parts, rights
-from ipcli.rules import identifiers
-from ipcli.rules.dates import EARLIEST, ISO_DATE, LATEST
+from ipcli.rules import dates, identifiers
 from ipcli.rules.patent import PATENT_TYPES
 
 # Rule ids of the import's own refusals (README "Importing marks and patents").
@@ -297,15 +296,11 @@ def _json_value(value, column: str):
 
 def parse_date(text: str, column: str) -> date:
     """A date written YYYY-MM-DD within ipcli's dates, as the command line takes it (clickext.DATE)."""
-    if not ISO_DATE.fullmatch(text):
-        raise Rejected("import.date_format", rule=DATE_RULE, column=column, value=text)
     try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        raise Rejected("import.date_invalid", rule=DATE_RULE, column=column, value=text) from None
-    if not EARLIEST <= day <= LATEST:
-        raise Rejected("import.date_range", rule=DATE_RULE, column=column, value=text, low=EARLIEST, high=LATEST)
-    return day
+        return dates.parse_date(text)
+    except dates.DateProblem as problem:
+        raise Rejected(f"import.{problem.kind}", rule=DATE_RULE, column=column, value=text, low=dates.EARLIEST,
+                       high=dates.LATEST) from None
 
 
 # Longer whole numbers are outside every column's range, and beyond SQLite's 64-bit integers.
