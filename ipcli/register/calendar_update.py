@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ipcli.db import calendar_years
+from ipcli.errors import Rejected
 from ipcli.register import rights
 from ipcli.rules.calendar import (BundledCalendar, PROVISIONAL, WorkCalendar, parse_holiday_cn,
                                   weekday_rule)
@@ -44,6 +45,8 @@ def import_year(store, document, source: str, *, expected_year: int | None = Non
     """Validate a holiday-cn document, store it, journal it and recompute the key dates it moves, all
     in one write transaction; with `dry_run`, only report what would change."""
     year = parse_holiday_cn(document, expected_year).year  # R-WORKDAY: refuses an unpublished (empty) year
+    if not EARLIEST.year <= year <= LATEST.year:
+        raise Rejected("holiday.year_range", rule="R-WORKDAY", value=year, low=EARLIEST.year, high=LATEST.year)
     with nullcontext() if dry_run else store.transaction():
         plan = plan_import(store, year, document)
         if not dry_run:
