@@ -32,6 +32,7 @@ How a million rows stay fast and small:
 import codecs
 import csv
 import json
+import re
 import shutil
 import sys
 import tempfile
@@ -61,6 +62,8 @@ DUPLICATE_RULE = "IMPORT-DUPLICATE"  # the same right twice in one input
 CONFLICT_RULE = "IMPORT-CONFLICT"    # a right stored with other data, without --update
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
+MAX_COLUMNS = 1_000  # a header of more columns is refused before any row is read
+FIELD_LIMIT_ERROR = "field larger than field limit"  # how the csv module refuses a field over csv.field_size_limit()
 STDIN = "-"
 STDIN_NAME = "stdin"
 CHUNK_ROWS = 1_000  # validated rows staged at a time: a batch small enough to stay in the CPU cache
@@ -156,37 +159,47 @@ def refuse_utf16(path: Path) -> None:
 
 
 def detect_encoding(path: Path) -> str:
-    """utf-8-sig when the bytes are UTF-8 (a BOM is dropped), else gb18030; else InputRejected at the
-    first line that neither decodes."""
+    """The one encoding of the whole input: utf-8-sig when every line is UTF-8 (a BOM is dropped),
+    else gb18030 when every line is GB18030 and none is UTF-8 text; else InputRejected at the first
+    line that is neither, or, when some line is UTF-8 text, at the first line that is not UTF-8. (UTF-8
+    Chinese mostly decodes as GB18030 too, into mojibake: a file of lines in both encodings would.)
+
+    Neither encoding uses the byte 0x0A inside a character, so lines decode one by one."""
     refuse_utf16(path)
-    for encoding in ("utf-8", "gb18030"):
-        if _decodes(path, encoding):
-            return UTF8 if encoding == "utf-8" else encoding
-    raise InputRejected(_first_bad_line(path), Rejected("import.encoding", rule=ENCODING_RULE))
-
-
-def _decodes(path: Path, encoding: str) -> bool:
-    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
-    try:
-        with open(path, "rb") as handle:
-            while block := handle.read(READ_BLOCK):
-                decoder.decode(block)
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def _first_bad_line(path: Path) -> int:
-    """Neither UTF-8 nor GB18030 uses the byte 0x0A inside a character, so lines decode one by one."""
-    number = 1
+    utf8_text = not_utf8 = None
     with open(path, "rb") as handle:
         for number, line in enumerate(handle, start=1):
-            try:
-                line.decode("gb18030")
-            except UnicodeDecodeError:
-                return number
-    return number
+            if line.isascii():
+                continue
+            text, is_gb18030 = _decoded(line, "utf-8"), _decoded(line, "gb18030") is not None
+            if text is None and not is_gb18030:
+                raise InputRejected(number, Rejected("import.encoding", rule=ENCODING_RULE))
+            if text is None:
+                not_utf8 = not_utf8 or number
+            elif utf8_text is None and (not is_gb18030 or _is_utf8_text(text, number)):
+                utf8_text = number
+    if not_utf8 is None:
+        return UTF8
+    if utf8_text is not None:
+        raise InputRejected(not_utf8, Rejected("import.mixed_encoding", rule=ENCODING_RULE, utf8_line=utf8_text))
+    return "gb18030"
+
+
+def _decoded(line: bytes, encoding: str) -> str | None:
+    try:
+        return line.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+
+
+# Characters that show a line is UTF-8 text: CJK ideographs, their punctuation and full-width forms. A
+# line of GB18030 Chinese that happens to be valid UTF-8 all but never decodes to them, but to Latin,
+# Greek or Cyrillic letters (and so is no evidence).
+_UTF8_CJK = re.compile("[\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")
+
+
+def _is_utf8_text(text: str, number: int) -> bool:
+    return (number == 1 and text.startswith(TEXT_BOM)) or _UTF8_CJK.search(text) is not None
 
 
 # Records: (line, values) with values a tuple of text or None in the order of Columns.names, or a
@@ -211,8 +224,8 @@ def csv_records(handle, columns: Columns, header: tuple[list, int] | None = None
             record = next(reader)
         except StopIteration:
             return
-        except csv.Error:
-            yield last + 1, Rejected("import.bad_csv", rule=FORMAT_RULE)
+        except csv.Error as error:
+            yield last + 1, _csv_refusal(error)
             last = before + reader.line_num
             continue
         line, last = last + 1, before + reader.line_num
@@ -238,20 +251,35 @@ def _header(reader) -> tuple[list, int]:
             if record:
                 return [name.strip().lstrip(TEXT_BOM) for name in record], last + 1
             last = reader.line_num
-    except csv.Error:
-        raise InputRejected(last + 1, Rejected("import.bad_csv", rule=FORMAT_RULE)) from None
+    except csv.Error as error:
+        raise InputRejected(last + 1, _csv_refusal(error)) from None
     raise InputRejected(1, Rejected("import.no_header", rule=FORMAT_RULE))
 
 
+def _csv_refusal(error: csv.Error) -> Rejected:
+    """A record the csv module cannot read: a field over its limit (which it tells only in words), or
+    bad quoting."""
+    if str(error).startswith(FIELD_LIMIT_ERROR):
+        return Rejected("import.field_too_large", rule=FORMAT_RULE, limit=csv.field_size_limit())
+    return Rejected("import.bad_csv", rule=FORMAT_RULE)
+
+
 def _getter(header: list, columns: Columns, line: int):
-    """Reads the columns' values from a record with an empty field appended, which absent columns read."""
-    for name in header:
-        if header.count(name) > 1 and name in columns.names:
-            raise InputRejected(line, Rejected("import.duplicate_column", rule=FORMAT_RULE, column=name))
+    """Reads the columns' values from a record with an empty field appended, which absent columns read.
+    One pass over the header: other columns are only skipped, however many there are (up to MAX_COLUMNS)."""
+    if len(header) > MAX_COLUMNS:
+        raise InputRejected(line, Rejected("import.too_many_columns", rule=FORMAT_RULE, count=len(header),
+                                           limit=MAX_COLUMNS))
+    positions = {}
+    for position, name in enumerate(header):
+        if name in columns.names:
+            if name in positions:
+                raise InputRejected(line, Rejected("import.duplicate_column", rule=FORMAT_RULE, column=name))
+            positions[name] = position
     for name in columns.required:
-        if name not in header:
+        if name not in positions:
             raise InputRejected(line, Rejected("import.missing_column", rule=FORMAT_RULE, column=name))
-    return itemgetter(*(header.index(name) if name in header else -1 for name in columns.names))
+    return itemgetter(*(positions.get(name, -1) for name in columns.names))
 
 
 # What jsontext refuses besides bad syntax, each explained in its own words.
