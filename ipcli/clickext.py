@@ -8,7 +8,7 @@ from datetime import date
 import click
 
 from ipcli.i18n import t
-from ipcli.rules.dates import EARLIEST, LATEST, DateProblem, parse_date
+from ipcli.rules.dates import EARLIEST, ISO_DATE, LATEST
 
 
 class HelpKey:
@@ -148,10 +148,15 @@ class DateType(click.ParamType):
     def convert(self, value, param, ctx):
         if isinstance(value, date):
             return value
+        if not ISO_DATE.fullmatch(str(value)):
+            self.fail(t("err.date_format", value=value), param, ctx)
         try:
-            return parse_date(str(value))
-        except DateProblem as problem:
-            self.fail(t(f"err.{problem.kind}", value=value, low=EARLIEST, high=LATEST), param, ctx)
+            day = date.fromisoformat(value)
+        except ValueError:
+            self.fail(t("err.date_invalid", value=value), param, ctx)
+        if not EARLIEST <= day <= LATEST:
+            self.fail(t("err.date_range", value=value, low=EARLIEST, high=LATEST), param, ctx)
+        return day
 
 
 DATE = DateType()
