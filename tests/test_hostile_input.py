@@ -189,6 +189,41 @@ def test_null_names_the_filings_do_without_still_import(target, registers):
         target.run("batch import", ["batch", "import", "-"], data, ok=(0,))
 
 
+# Numbers that JSON cannot hold, or SQLite: taken as infinity (and written back as Infinity, which
+# broke `stats`), or overflowing an INTEGER column (OverflowError, exit 1).
+
+AMOUNTS = {"license": "amount", "pledge": "secured_amount"}
+
+
+@pytest.mark.parametrize("filing_type", AMOUNTS)
+@pytest.mark.parametrize("written", ["1e400", "-1e400", "Infinity", "-Infinity", "NaN", "1" + "0" * 30, "1e12",
+                                     "1000000000000.01"])
+def test_an_amount_json_or_sqlite_cannot_hold_is_refused(target, registers, filing_type, written):
+    document = with_checksum(document_of(registers, filing_type))
+    document["items"][0][AMOUNTS[filing_type]] = json.loads(written) if written.isdigit() else float(written)
+    document["manifest"]["items_sha256"] = batch_format.checksum_of(document["items"])
+    data = batch_bytes(document).replace(b"Infinity", written.lstrip("-").encode()) if "e4" in written \
+        else batch_bytes(document)
+    ok = (0,) if written == "1e12" else (65,)
+    for command in ("validate", "import"):
+        result = target.run(f"batch {command}", ["batch", command, "-"], data, ok=ok)
+        if ok == (65,):
+            assert_batch_refusal(result, command)
+    assert test_fuzz.run_cli(registers[0], ["stats", "--format", "json"]).exit_code == 0
+
+
+def test_numbers_that_are_not_finite_are_refused_in_json_lines_and_holiday_files(target):
+    for number in ("NaN", "Infinity", "-Infinity", "1e400"):
+        line = '{"reg_no": "7001920", "classes": "9", "registered_on": "2016-02-29", "x": %s}\n' % number
+        result = target.run("mark import", ["mark", "import", "-", "--input-format", "jsonl"], line.encode(),
+                            ok=(65,))
+        assert lines_of(result.stderr)[0] == "stdin:1: a number that is not finite: NaN, Infinity, or too large " \
+                                             f"(at character {line.index(number) + 1}) [IMPORT-FORMAT]"
+        data = holiday(2031).replace(b'"papers": []', b'"papers": [%s]' % number.encode())
+        result = target.run("calendar import", ["calendar", "import", "-"], data, ok=(65,))
+        assert f"number not finite at line 1, column {data.index(number.encode()) + 1}" in result.stderr
+
+
 # 17. Years, field sizes and dates that are no calendar day.
 
 def holiday(year: int, day: str | None = None) -> bytes:

@@ -285,7 +285,7 @@ def _getter(header: list, columns: Columns, line: int):
 # What jsontext refuses besides bad syntax, each explained in its own words.
 JSON_REFUSALS = {jsontext.DUPLICATE_KEY: "import.json_duplicate_key", jsontext.TOO_DEEP: "import.json_too_deep",
                  jsontext.NUMBER_TOO_LONG: "import.json_number_too_long",
-                 jsontext.LONE_SURROGATE: "import.json_lone_surrogate"}
+                 jsontext.LONE_SURROGATE: "import.json_lone_surrogate", jsontext.NOT_FINITE: "import.json_not_finite"}
 
 
 def jsonl_records(handle, columns: Columns, first_line: int = 1):
