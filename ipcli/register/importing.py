@@ -3,8 +3,9 @@ anything is written, then written whole in one transaction, or not at all.
 
 How a million rows stay fast and small:
 - The input is read once, as a stream, and always decoded strictly: as UTF-8 (with or without BOM)
-  first; when that fails, a pass over the bytes decides between UTF-8, GB18030 and a refusal, and
-  the input is read again. Standard input is spooled to a temporary file, so it is read like a file.
+  first; when that fails, a pass over its lines decides between GB18030 and a refusal (bytes of
+  neither, or UTF-8 text beside lines that are not UTF-8), and the input is read again, every part
+  in that one encoding. Standard input is spooled to a temporary file, so it is read like a file.
 - A large input is read by two processes at once on a machine with two CPUs or more: a forked
   worker parses and validates most of the file and sends its rows to this process, which reads the
   rest itself and stages (or inserts) both (ipcli.register.import_parts).
@@ -78,6 +79,8 @@ WRITE_STEPS = 3
 UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 GB18030_BOM = b"\x84\x31\x95\x33"
 TEXT_BOM = "\ufeff"  # what remains of a GB18030 BOM once decoded
+REPLACEMENT = "\ufffd"  # what UTF-8 decoding puts for bytes it cannot decode
+UTF8_REPLACEMENT = REPLACEMENT.encode()
 UTF8 = "utf-8-sig"  # what an input is read as first: UTF-8, a BOM dropped
 
 
@@ -159,30 +162,46 @@ def refuse_utf16(path: Path) -> None:
 
 
 def detect_encoding(path: Path) -> str:
-    """The one encoding of the whole input: utf-8-sig when every line is UTF-8 (a BOM is dropped),
-    else gb18030 when every line is GB18030 and none is UTF-8 text; else InputRejected at the first
-    line that is neither, or, when some line is UTF-8 text, at the first line that is not UTF-8. (UTF-8
+    """The one encoding of the whole input: utf-8-sig when it is UTF-8 (a BOM is dropped), else
+    gb18030 when it is GB18030 and no line of it is UTF-8 text; else InputRejected at the first line
+    that is neither, or, when some line is UTF-8 text, at the first line that is not UTF-8. (UTF-8
     Chinese mostly decodes as GB18030 too, into mojibake: a file of lines in both encodings would.)
 
     Neither encoding uses the byte 0x0A inside a character, so lines decode one by one."""
     refuse_utf16(path)
+    if _decodes(path, "utf-8"):
+        return UTF8
+    gb18030 = _decodes(path, "gb18030")
+    if gb18030 and not _may_show_utf8(path):
+        return "gb18030"
     utf8_text = not_utf8 = None
     with open(path, "rb") as handle:
         for number, line in enumerate(handle, start=1):
             if line.isascii():
                 continue
-            text, is_gb18030 = _decoded(line, "utf-8"), _decoded(line, "gb18030") is not None
-            if text is None and not is_gb18030:
-                raise InputRejected(number, Rejected("import.encoding", rule=ENCODING_RULE))
+            text = _utf8_text(line)
             if text is None:
+                if not gb18030 and _decoded(line, "gb18030") is None:
+                    raise InputRejected(number, Rejected("import.encoding", rule=ENCODING_RULE))
                 not_utf8 = not_utf8 or number
-            elif utf8_text is None and (not is_gb18030 or _is_utf8_text(text, number)):
+            elif utf8_text is None and (_shows_utf8(text, number) or not gb18030 and _decoded(line, "gb18030") is None):
                 utf8_text = number
-    if not_utf8 is None:
-        return UTF8
-    if utf8_text is not None:
-        raise InputRejected(not_utf8, Rejected("import.mixed_encoding", rule=ENCODING_RULE, utf8_line=utf8_text))
+            if utf8_text and not_utf8:
+                raise InputRejected(not_utf8, Rejected("import.mixed_encoding", rule=ENCODING_RULE,
+                                                       utf8_line=utf8_text))
     return "gb18030"
+
+
+def _decodes(path: Path, encoding: str) -> bool:
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    try:
+        with open(path, "rb") as handle:
+            while block := handle.read(READ_BLOCK):
+                decoder.decode(block)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _decoded(line: bytes, encoding: str) -> str | None:
@@ -192,13 +211,36 @@ def _decoded(line: bytes, encoding: str) -> str | None:
         return None
 
 
+def _utf8_text(line: bytes) -> str | None:
+    """The line read as UTF-8, or None. Decoding with replacement characters is quicker than catching
+    the error of every line of a GB18030 file; one that the line's bytes do not hold shows an error."""
+    text = line.decode("utf-8", "replace")
+    if REPLACEMENT in text and (UTF8_REPLACEMENT not in line or _decoded(line, "utf-8") is None):
+        return None
+    return text
+
+
 # Characters that show a line is UTF-8 text: CJK ideographs, their punctuation and full-width forms. A
 # line of GB18030 Chinese that happens to be valid UTF-8 all but never decodes to them, but to Latin,
 # Greek or Cyrillic letters (and so is no evidence).
 _UTF8_CJK = re.compile("[\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")
+# The UTF-8 bytes of every character _UTF8_CJK names (and of the BOM), and of others.
+_UTF8_CJK_BYTES = re.compile(b"[\\xe2-\\xe9\\xef][\\x80-\\xbf][\\x80-\\xbf]")
 
 
-def _is_utf8_text(text: str, number: int) -> bool:
+def _may_show_utf8(path: Path) -> bool:
+    """Whether any bytes of the input could be a character that shows a line is UTF-8 text: most
+    GB18030 files hold none, and need not be read line by line."""
+    with open(path, "rb") as handle:
+        tail = b""
+        while block := handle.read(READ_BLOCK):
+            if _UTF8_CJK_BYTES.search(tail + block):
+                return True
+            tail = block[-2:]
+    return False
+
+
+def _shows_utf8(text: str, number: int) -> bool:
     return (number == 1 and text.startswith(TEXT_BOM)) or _UTF8_CJK.search(text) is not None
 
 
