@@ -207,7 +207,7 @@ def unpublished():
     ('{"year": 2027,\n "days": [}', (), "bad.json is not valid JSON: Expecting value at line 2, column 11"),
     ({**HOLIDAYS_2027, "year": "2027"}, (), "'2027' is not a valid year [R-WORKDAY]"),
     ({**HOLIDAYS_2027, "year": 2028}, (), "2026-12-30 is neither in 2028 nor in the December before it"),
-    ({"year": 2027, "days": [{"date": "2027-02-30", "isOffDay": True}]}, (), "is not a date written YYYY-MM-DD"),
+    ({"year": 2027, "days": [{"date": "2027-02-30", "isOffDay": True}]}, (), "is not a calendar date"),
     ("[1, 2]", (), "the holiday file is not a JSON object"),
 ])
 def test_bad_files_are_refused_and_change_nothing(register, tmp_path, db_path, content, args, message):

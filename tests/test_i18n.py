@@ -8,7 +8,7 @@ import pytest
 
 from ipcli import i18n
 from ipcli.i18n import catalog, default_language, localize_codes, set_language, t
-from ipcli.rules import identifiers, patent, trademark
+from ipcli.rules import dates, identifiers, patent, trademark
 
 SOURCE = Path(i18n.__file__).parents[1]
 KEY_PREFIXES = ("step", "err", "warn", "msg", "help", "opt", "holiday", "patent", "annuity", "id", "mark", "right",
@@ -34,7 +34,9 @@ def dynamic_keys() -> set[str]:
     return ({f"step.renewal_{s}" for s in trademark.RENEWAL_STATUSES}
             | {f"step.annuity_status_{s}" for s in (patent.NOT_DUE, patent.ON_TIME, patent.IN_GRACE, patent.LAPSED)}
             | {f"step.paid_{s}" for s in (patent.NOT_DUE, patent.ON_TIME)}
-            | {f"step.tm_service_{m}" for m in ("electronic", "paper")})
+            | {f"step.tm_service_{m}" for m in ("electronic", "paper")}
+            | {f"{area}.{kind}" for area in ("err", "import", "batch")
+               for kind in (dates.NOT_ISO_FORMAT, dates.NOT_A_CALENDAR_DATE, dates.OUT_OF_RANGE)})
 
 
 def test_catalogs_have_the_same_keys():

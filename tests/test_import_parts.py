@@ -272,3 +272,22 @@ def test_opening_gives_up_past_the_busy_timeout_with_exit_75(tmp_path):
     finally:
         writer.execute("ROLLBACK")
         writer.close()
+
+
+@pytest.mark.parametrize("utf8_first", [True, False], ids=["utf8-then-gb18030", "gb18030-then-utf8"])
+def test_a_file_in_two_encodings_is_refused_alike_whole_and_in_parts(reads, tmp_path, utf8_first):
+    # UTF-8 Chinese in one part, GB18030 in the other: both parts decode as GB18030 (the UTF-8 names
+    # are of two characters, six bytes, three characters of GB18030), and used to be read so.
+    rows = list(many_marks(2_000))
+    utf8, gb = "".join(rows[:1_000]).replace("Mark", "商标"), "".join(rows[1_000:]).replace("Mark", "闽光")
+    data = HEADER.encode() + (utf8.encode() + gb.encode("gb18030") if utf8_first
+                              else gb.encode("gb18030") + utf8.encode())
+    path = tmp_path / "marks.csv"
+    path.write_bytes(data)
+    assert data.decode("gb18030")
+    whole, parts, _ = reads("mark", path)
+    assert parts == whole and whole[0] == 65 and whole[3] == []
+    first_gb, first_utf8 = (1_002, 2) if utf8_first else (2, 1_002)
+    assert whole[2].splitlines()[0] == (
+        f"{path}:{first_gb}: this line is not UTF-8 text, but line {first_utf8} is: a file is read in one "
+        "encoding, UTF-8 or GB18030 [IMPORT-ENCODING]")

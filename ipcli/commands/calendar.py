@@ -13,11 +13,12 @@ from ipcli.clickext import Group, IntRange, argument, option
 from ipcli.context import get_app
 from ipcli.errors import ConfigError, Rejected, Unavailable, UsageProblem, os_errors_as
 from ipcli.output import format_option
+from ipcli.rules.dates import EARLIEST, LATEST
 
 DEFAULT_URL = "https://raw.githubusercontent.com/NateScarlet/holiday-cn/master/{year}.json"
 TIMEOUT_SECONDS = 10
-# parse_holiday_cn accepts these years.
-FIRST_YEAR, LAST_YEAR = 1900, 2199
+# The years of ipcli's dates: a holiday table for another year is refused.
+FIRST_YEAR, LAST_YEAR = EARLIEST.year, LATEST.year
 STDIN = "-"
 STDIN_SOURCE = "stdin"
 

@@ -100,7 +100,7 @@ MESSAGES = {
     "holiday.no_days": "the holiday file for {year} has no days list",
     "holiday.unpublished": "the holiday table for {year} is empty: not published yet",
     "holiday.bad_entry": "day #{index} is not an object",
-    "holiday.bad_date": "day #{index}: {value!r} is not a date written YYYY-MM-DD",
+    "holiday.bad_date": "day #{index}: {value!r} is not a calendar date written YYYY-MM-DD",
     "holiday.date_outside_year": "{value} is neither in {year} nor in the December before it",
     "holiday.duplicate_day": "day #{index}: {value} appears twice",
     "holiday.bad_flag": "day #{index}: isOffDay must be true or false, not {value!r}",

@@ -96,7 +96,7 @@ MESSAGES = {
     "holiday.no_days": "{year} 年的节假日文件缺少 days 列表",
     "holiday.unpublished": "{year} 年的节假日表为空：尚未发布",
     "holiday.bad_entry": "第 {index} 项不是对象",
-    "holiday.bad_date": "第 {index} 项：{value!r} 不是 YYYY-MM-DD 格式的日期",
+    "holiday.bad_date": "第 {index} 项：{value!r} 不是 YYYY-MM-DD 格式的有效日历日期",
     "holiday.date_outside_year": "{value} 既不在 {year} 年内，也不在其前一年的十二月",
     "holiday.duplicate_day": "第 {index} 项：{value} 重复出现",
     "holiday.bad_flag": "第 {index} 项：isOffDay 必须为 true 或 false，而不是 {value!r}",

@@ -12,14 +12,14 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from operator import itemgetter
 
 from ipcli import jsontext
 from ipcli.errors import Rejected
 from ipcli.literal import neutralised
 from ipcli.rules import identifiers, trademark
-from ipcli.rules.dates import EARLIEST, LATEST, month_end_clamped
+from ipcli.rules.dates import EARLIEST, LATEST, DateProblem, month_end_clamped, parse_date
 from ipcli.rules.fees import ASSIGNMENT, LATE_RENEWAL, LICENSE_RECORDAL, RENEWAL, recordal_fee
 from ipcli.rules.periods import patent_license_recordal_due
 
@@ -376,9 +376,9 @@ def schema_check(doc, report: Report) -> tuple[bool, set[int]]:
     envelope_ok, bad_items = True, set()
     try:
         _fast_validator("envelope")(doc)
-    except JsonSchemaValueException:
+    except JsonSchemaValueException as error:
         envelope_ok = False
-        _explain("envelope", doc, report, -1)
+        _explain("envelope", doc, report, -1, error)
     filing_type, items = _get(doc, "manifest", "filing_type"), _get(doc, "items")
     if filing_type not in BATCH_TYPES or not isinstance(items, list):
         return False, bad_items
@@ -386,9 +386,9 @@ def schema_check(doc, report: Report) -> tuple[bool, set[int]]:
     for index, item in enumerate(items):
         try:
             validate(item)
-        except JsonSchemaValueException:
+        except JsonSchemaValueException as error:
             bad_items.add(index)
-            _explain(filing_type, item, report, index)
+            _explain(filing_type, item, report, index, error)
     return envelope_ok, bad_items
 
 
@@ -400,11 +400,17 @@ def _get(doc, *keys):
     return doc
 
 
-def _explain(name: str, instance, report: Report, index: int) -> None:
+def _explain(name: str, instance, report: Report, index: int, refusal) -> None:
+    """The full validator's account of what the fast one refused; should the two ever disagree, the
+    fast one's refusal stands, in its own words."""
     if index >= 0 and not isinstance(instance, dict):
         return  # the envelope's check already said that items must be objects
+    explained = False
     for error in _full_validator(name).iter_errors(instance):
         _add_schema_error(error, report, index)
+        explained = True
+    if not explained:
+        report.add(index, "", "batch.schema_other", "BATCH-SCHEMA", detail=refusal.message)
 
 
 def _add_schema_error(error, report: Report, index: int) -> None:
@@ -468,14 +474,6 @@ _PARTIES = {"renewal": ("registrant",), "transfer": ("assignor", "assignee"), "l
             "pledge": ("pledgor", "pledgee", "debtor")}
 
 
-def _calendar_day(text: str):
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        return None
-    return day if EARLIEST <= day <= LATEST else None
-
-
 class RuleChecker:
     """Manifest sums, calendar dates, check characters and the statutory rules of every item. Dates,
     fees and identifiers repeat across a large batch, so each is worked out once."""
@@ -483,6 +481,7 @@ class RuleChecker:
     def __init__(self, calendar):
         self.calendar = calendar
         self._days, self._mark_dates, self._fees, self._ids, self._periods = {}, {}, {}, {}, {}
+        self._date_problems = {}  # why each text in _days as None is not a date
         self.missing_years: set[int] = set()
 
     def check(self, doc: dict, report: Report, skip: set[int] = frozenset()) -> None:
@@ -497,6 +496,8 @@ class RuleChecker:
                 check_item(index, item, report)
 
     def _manifest(self, manifest: dict, items: list, report: Report, sums: bool) -> None:
+        if not _is_timestamp(manifest["created_at"]):
+            report.add(-1, "manifest.created_at", "batch.bad_timestamp", "BATCH-DATE", value=manifest["created_at"])
         if manifest["count"] != len(items):
             report.add(-1, "manifest.count", "batch.count_differs", "BATCH-MANIFEST", value=manifest["count"],
                        count=len(items))
@@ -530,9 +531,14 @@ class RuleChecker:
             return None
         day = self._days.get(text, _MISSING)
         if day is _MISSING:
-            day = self._days[text] = _calendar_day(text)
+            try:
+                day = parse_date(text)
+            except DateProblem as problem:
+                day, self._date_problems[text] = None, problem.kind
+            self._days[text] = day
         if day is None:
-            report.add(index, field, "batch.bad_date", "BATCH-DATE", value=text, low=EARLIEST, high=LATEST)
+            report.add(index, field, f"batch.{self._date_problems[text]}", "BATCH-DATE", value=text, low=EARLIEST,
+                       high=LATEST)
         return day
 
     def _patent(self, index: int, field: str, patent: dict, report: Report) -> None:
@@ -679,6 +685,15 @@ class RuleChecker:
             if term_end is not None and ends > term_end:
                 report.add(index, "pledge_term.ends_on", "pledge.outlasts_right", right_rule, value=ends, right=number,
                            ends=term_end)
+
+
+def _is_timestamp(text: str) -> bool:
+    """Whether a text of the schema's form names a real moment (no 13th month, no 25th hour)."""
+    try:
+        datetime.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _marks_with_fields(item: dict):

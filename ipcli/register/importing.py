@@ -3,8 +3,9 @@ anything is written, then written whole in one transaction, or not at all.
 
 How a million rows stay fast and small:
 - The input is read once, as a stream, and always decoded strictly: as UTF-8 (with or without BOM)
-  first; when that fails, a pass over the bytes decides between UTF-8, GB18030 and a refusal, and
-  the input is read again. Standard input is spooled to a temporary file, so it is read like a file.
+  first; when that fails, a pass over its lines decides between GB18030 and a refusal (bytes of
+  neither, or UTF-8 text beside lines that are not UTF-8), and the input is read again, every part
+  in that one encoding. Standard input is spooled to a temporary file, so it is read like a file.
 - A large input is read by two processes at once on a machine with two CPUs or more: a forked
   worker parses and validates most of the file and sends its rows to this process, which reads the
   rest itself and stages (or inserts) both (ipcli.register.import_parts).
@@ -32,6 +33,7 @@ How a million rows stay fast and small:
 import codecs
 import csv
 import json
+import re
 import shutil
 import sys
 import tempfile
@@ -49,8 +51,7 @@ from ipcli.db.store import PATENT_COLUMNS, now_utc
 from ipcli.errors import Rejected, os_errors_as
 from ipcli.memory import without_cyclic_gc
 from ipcli.register import import_parts, rights
-from ipcli.rules import identifiers
-from ipcli.rules.dates import EARLIEST, ISO_DATE, LATEST
+from ipcli.rules import dates, identifiers
 from ipcli.rules.patent import PATENT_TYPES
 
 # Rule ids of the import's own refusals (README "Importing marks and patents").
@@ -62,6 +63,8 @@ DUPLICATE_RULE = "IMPORT-DUPLICATE"  # the same right twice in one input
 CONFLICT_RULE = "IMPORT-CONFLICT"    # a right stored with other data, without --update
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
+MAX_COLUMNS = 1_000  # a header of more columns is refused before any row is read
+FIELD_LIMIT_ERROR = "field larger than field limit"  # how the csv module refuses a field over csv.field_size_limit()
 STDIN = "-"
 STDIN_NAME = "stdin"
 CHUNK_ROWS = 1_000  # validated rows staged at a time: a batch small enough to stay in the CPU cache
@@ -76,6 +79,8 @@ WRITE_STEPS = 3
 UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 GB18030_BOM = b"\x84\x31\x95\x33"
 TEXT_BOM = "\ufeff"  # what remains of a GB18030 BOM once decoded
+REPLACEMENT = "\ufffd"  # what UTF-8 decoding puts for bytes it cannot decode
+UTF8_REPLACEMENT = REPLACEMENT.encode()
 UTF8 = "utf-8-sig"  # what an input is read as first: UTF-8, a BOM dropped
 
 
@@ -157,13 +162,34 @@ def refuse_utf16(path: Path) -> None:
 
 
 def detect_encoding(path: Path) -> str:
-    """utf-8-sig when the bytes are UTF-8 (a BOM is dropped), else gb18030; else InputRejected at the
-    first line that neither decodes."""
+    """The one encoding of the whole input: utf-8-sig when it is UTF-8 (a BOM is dropped), else
+    gb18030 when it is GB18030 and no line of it is UTF-8 text; else InputRejected at the first line
+    that is neither, or, when some line is UTF-8 text, at the first line that is not UTF-8. (UTF-8
+    Chinese mostly decodes as GB18030 too, into mojibake: a file of lines in both encodings would.)
+
+    Neither encoding uses the byte 0x0A inside a character, so lines decode one by one."""
     refuse_utf16(path)
-    for encoding in ("utf-8", "gb18030"):
-        if _decodes(path, encoding):
-            return UTF8 if encoding == "utf-8" else encoding
-    raise InputRejected(_first_bad_line(path), Rejected("import.encoding", rule=ENCODING_RULE))
+    if _decodes(path, "utf-8"):
+        return UTF8
+    gb18030 = _decodes(path, "gb18030")
+    if gb18030 and not _may_show_utf8(path):
+        return "gb18030"
+    utf8_text = not_utf8 = None
+    with open(path, "rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            if line.isascii():
+                continue
+            text = _utf8_text(line)
+            if text is None:
+                if not gb18030 and _decoded(line, "gb18030") is None:
+                    raise InputRejected(number, Rejected("import.encoding", rule=ENCODING_RULE))
+                not_utf8 = not_utf8 or number
+            elif utf8_text is None and (_shows_utf8(text, number) or not gb18030 and _decoded(line, "gb18030") is None):
+                utf8_text = number
+            if utf8_text and not_utf8:
+                raise InputRejected(not_utf8, Rejected("import.mixed_encoding", rule=ENCODING_RULE,
+                                                       utf8_line=utf8_text))
+    return "gb18030"
 
 
 def _decodes(path: Path, encoding: str) -> bool:
@@ -178,16 +204,44 @@ def _decodes(path: Path, encoding: str) -> bool:
     return True
 
 
-def _first_bad_line(path: Path) -> int:
-    """Neither UTF-8 nor GB18030 uses the byte 0x0A inside a character, so lines decode one by one."""
-    number = 1
+def _decoded(line: bytes, encoding: str) -> str | None:
+    try:
+        return line.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+
+
+def _utf8_text(line: bytes) -> str | None:
+    """The line read as UTF-8, or None. Decoding with replacement characters is quicker than catching
+    the error of every line of a GB18030 file; one that the line's bytes do not hold shows an error."""
+    text = line.decode("utf-8", "replace")
+    if REPLACEMENT in text and (UTF8_REPLACEMENT not in line or _decoded(line, "utf-8") is None):
+        return None
+    return text
+
+
+# Characters that show a line is UTF-8 text: CJK ideographs, their punctuation and full-width forms. A
+# line of GB18030 Chinese that happens to be valid UTF-8 all but never decodes to them, but to Latin,
+# Greek or Cyrillic letters (and so is no evidence).
+_UTF8_CJK = re.compile("[\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")
+# The UTF-8 bytes of every character _UTF8_CJK names (and of the BOM), and of others.
+_UTF8_CJK_BYTES = re.compile(b"[\\xe2-\\xe9\\xef][\\x80-\\xbf][\\x80-\\xbf]")
+
+
+def _may_show_utf8(path: Path) -> bool:
+    """Whether any bytes of the input could be a character that shows a line is UTF-8 text: most
+    GB18030 files hold none, and need not be read line by line."""
     with open(path, "rb") as handle:
-        for number, line in enumerate(handle, start=1):
-            try:
-                line.decode("gb18030")
-            except UnicodeDecodeError:
-                return number
-    return number
+        tail = b""
+        while block := handle.read(READ_BLOCK):
+            if _UTF8_CJK_BYTES.search(tail + block):
+                return True
+            tail = block[-2:]
+    return False
+
+
+def _shows_utf8(text: str, number: int) -> bool:
+    return (number == 1 and text.startswith(TEXT_BOM)) or _UTF8_CJK.search(text) is not None
 
 
 # Records: (line, values) with values a tuple of text or None in the order of Columns.names, or a
@@ -212,8 +266,8 @@ def csv_records(handle, columns: Columns, header: tuple[list, int] | None = None
             record = next(reader)
         except StopIteration:
             return
-        except csv.Error:
-            yield last + 1, Rejected("import.bad_csv", rule=FORMAT_RULE)
+        except csv.Error as error:
+            yield last + 1, _csv_refusal(error)
             last = before + reader.line_num
             continue
         line, last = last + 1, before + reader.line_num
@@ -239,26 +293,41 @@ def _header(reader) -> tuple[list, int]:
             if record:
                 return [name.strip().lstrip(TEXT_BOM) for name in record], last + 1
             last = reader.line_num
-    except csv.Error:
-        raise InputRejected(last + 1, Rejected("import.bad_csv", rule=FORMAT_RULE)) from None
+    except csv.Error as error:
+        raise InputRejected(last + 1, _csv_refusal(error)) from None
     raise InputRejected(1, Rejected("import.no_header", rule=FORMAT_RULE))
 
 
+def _csv_refusal(error: csv.Error) -> Rejected:
+    """A record the csv module cannot read: a field over its limit (which it tells only in words), or
+    bad quoting."""
+    if str(error).startswith(FIELD_LIMIT_ERROR):
+        return Rejected("import.field_too_large", rule=FORMAT_RULE, limit=csv.field_size_limit())
+    return Rejected("import.bad_csv", rule=FORMAT_RULE)
+
+
 def _getter(header: list, columns: Columns, line: int):
-    """Reads the columns' values from a record with an empty field appended, which absent columns read."""
-    for name in header:
-        if header.count(name) > 1 and name in columns.names:
-            raise InputRejected(line, Rejected("import.duplicate_column", rule=FORMAT_RULE, column=name))
+    """Reads the columns' values from a record with an empty field appended, which absent columns read.
+    One pass over the header: other columns are only skipped, however many there are (up to MAX_COLUMNS)."""
+    if len(header) > MAX_COLUMNS:
+        raise InputRejected(line, Rejected("import.too_many_columns", rule=FORMAT_RULE, count=len(header),
+                                           limit=MAX_COLUMNS))
+    positions = {}
+    for position, name in enumerate(header):
+        if name in columns.names:
+            if name in positions:
+                raise InputRejected(line, Rejected("import.duplicate_column", rule=FORMAT_RULE, column=name))
+            positions[name] = position
     for name in columns.required:
-        if name not in header:
+        if name not in positions:
             raise InputRejected(line, Rejected("import.missing_column", rule=FORMAT_RULE, column=name))
-    return itemgetter(*(header.index(name) if name in header else -1 for name in columns.names))
+    return itemgetter(*(positions.get(name, -1) for name in columns.names))
 
 
 # What jsontext refuses besides bad syntax, each explained in its own words.
 JSON_REFUSALS = {jsontext.DUPLICATE_KEY: "import.json_duplicate_key", jsontext.TOO_DEEP: "import.json_too_deep",
                  jsontext.NUMBER_TOO_LONG: "import.json_number_too_long",
-                 jsontext.LONE_SURROGATE: "import.json_lone_surrogate"}
+                 jsontext.LONE_SURROGATE: "import.json_lone_surrogate", jsontext.NOT_FINITE: "import.json_not_finite"}
 
 
 def jsonl_records(handle, columns: Columns, first_line: int = 1):
@@ -297,15 +366,11 @@ def _json_value(value, column: str):
 
 def parse_date(text: str, column: str) -> date:
     """A date written YYYY-MM-DD within ipcli's dates, as the command line takes it (clickext.DATE)."""
-    if not ISO_DATE.fullmatch(text):
-        raise Rejected("import.date_format", rule=DATE_RULE, column=column, value=text)
     try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        raise Rejected("import.date_invalid", rule=DATE_RULE, column=column, value=text) from None
-    if not EARLIEST <= day <= LATEST:
-        raise Rejected("import.date_range", rule=DATE_RULE, column=column, value=text, low=EARLIEST, high=LATEST)
-    return day
+        return dates.parse_date(text)
+    except dates.DateProblem as problem:
+        raise Rejected(f"import.{problem.kind}", rule=DATE_RULE, column=column, value=text, low=dates.EARLIEST,
+                       high=dates.LATEST) from None
 
 
 # Longer whole numbers are outside every column's range, and beyond SQLite's 64-bit integers.

@@ -11,7 +11,7 @@ from datetime import date
 
 from ipcli.errors import Rejected
 from ipcli.rules.catalog import Step
-from ipcli.rules.dates import ISO_DATE, ONE_DAY
+from ipcli.rules.dates import EARLIEST, LATEST, ONE_DAY, DateProblem, parse_date
 
 BUNDLED = "bundled"
 IMPORTED = "imported"
@@ -182,8 +182,10 @@ def parse_holiday_cn(document, expected_year: int | None = None) -> YearTable:
     if not isinstance(document, dict):
         raise Rejected("holiday.not_object", rule="R-WORKDAY")
     year = document.get("year")
-    if not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= 2199:
+    if not isinstance(year, int) or isinstance(year, bool):
         raise Rejected("holiday.bad_year", rule="R-WORKDAY", value=year)
+    if not EARLIEST.year <= year <= LATEST.year:
+        raise Rejected("holiday.year_range", rule="R-WORKDAY", value=year, low=EARLIEST.year, high=LATEST.year)
     if expected_year is not None and year != expected_year:
         raise Rejected("holiday.year_mismatch", rule="R-WORKDAY", value=year, expected=expected_year)
     days = document.get("days")
@@ -205,8 +207,8 @@ def _parse_holiday_entry(entry, index: int, year: int) -> tuple[date, bool]:
         raise Rejected("holiday.bad_entry", rule="R-WORKDAY", index=index)
     raw_date, is_off = entry.get("date"), entry.get("isOffDay")
     try:
-        day = date.fromisoformat(raw_date) if isinstance(raw_date, str) and ISO_DATE.fullmatch(raw_date) else None
-    except ValueError:
+        day = parse_date(raw_date) if isinstance(raw_date, str) else None
+    except DateProblem:
         day = None
     if day is None:
         raise Rejected("holiday.bad_date", rule="R-WORKDAY", value=raw_date, index=index)

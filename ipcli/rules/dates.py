@@ -12,6 +12,29 @@ ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # term a right granted today can reach.
 EARLIEST = date(1980, 1, 1)
 LATEST = date(2199, 12, 31)
+# Why a text is not such a date (the last part of each reader's message key).
+NOT_ISO_FORMAT, NOT_A_CALENDAR_DATE, OUT_OF_RANGE = "date_format", "date_invalid", "date_range"
+
+
+class DateProblem(ValueError):
+    """A text that is not a date ipcli accepts; `kind` says why."""
+
+    def __init__(self, kind: str):
+        super().__init__(kind)
+        self.kind = kind
+
+
+def parse_date(text: str) -> date:
+    """The calendar date `text` writes as YYYY-MM-DD, from EARLIEST to LATEST; else DateProblem."""
+    if not ISO_DATE.fullmatch(text):
+        raise DateProblem(NOT_ISO_FORMAT)
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise DateProblem(NOT_A_CALENDAR_DATE) from None
+    if not EARLIEST <= day <= LATEST:
+        raise DateProblem(OUT_OF_RANGE)
+    return day
 
 
 def add_months(start: date, months: int) -> tuple[date, bool]:
