@@ -228,6 +228,13 @@ def test_a_path_that_is_no_regular_file_exits_74_and_is_left_alone(tmp_path, mak
         kept.close()
 
 
+def test_a_dangling_symlink_is_not_followed_to_create_a_register(invoke, tmp_path):
+    link, elsewhere = tmp_path / "ipcli.db", tmp_path / "elsewhere.db"
+    link.symlink_to(elsewhere)
+    assert str(link) in one_error_line(invoke("--db", link, *NEW_MARK), 74)
+    assert not elsewhere.exists() and link.is_symlink()
+
+
 @pytest.mark.parametrize("args", [("mark", "list"), NEW_MARK, ("db", "check")], ids=" ".join)
 def test_a_register_under_a_regular_file_exits_74(invoke, tmp_path, args):
     plain = tmp_path / "somefile"
@@ -289,8 +296,9 @@ def backup_copy(invoke, sample, directory):
 
 
 @pytest.mark.parametrize("file_mode, directory_mode, journal", [
-    (0o444, 0o555, "wal"), (0o444, 0o755, "wal"), (0o644, 0o555, "wal"), (0o444, 0o555, "delete")],
-    ids=["ro-file-ro-dir", "ro-file", "ro-dir", "ro-file-ro-dir-delete-journal"])
+    (0o444, 0o555, "wal"), (0o444, 0o755, "wal"), (0o644, 0o555, "wal"), (0o444, 0o555, "delete"),
+    (0o644, 0o555, "delete")], ids=["ro-file-ro-dir", "ro-file", "ro-dir", "ro-file-ro-dir-delete-journal",
+                                    "ro-dir-delete-journal"])
 def test_a_read_only_register_can_be_read_and_refuses_writes_with_74(invoke, sample, tmp_path, read_only,
                                                                      file_mode, directory_mode, journal):
     prefix, make_read_only = read_only

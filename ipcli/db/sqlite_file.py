@@ -39,9 +39,9 @@ def busy_timeout_from_env() -> float:
 
 def connect(path: Path, busy_timeout: float) -> tuple[sqlite3.Connection, bool]:
     """A connection on the existing database file at `path`, and whether it may write. A file this process
-    may not write, or one in a directory where SQLite may not create its -wal and -shm files, is opened
-    to read only."""
-    if os.access(path, os.W_OK):
+    may not write, or one in a directory where it may not create the files SQLite writes beside it (-wal,
+    -shm, -journal), is opened to read only."""
+    if os.access(path, os.W_OK) and os.access(path.parent, os.W_OK):
         connection = _open(str(path), busy_timeout)
         try:
             connection.execute("SELECT count(*) FROM sqlite_master").fetchone()  # opens the WAL, if any
