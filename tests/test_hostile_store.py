@@ -215,8 +215,8 @@ def test_a_path_that_is_no_regular_file_exits_74_and_is_left_alone(tmp_path, mak
     target = tmp_path / "register"
     try:
         kept = make(target)
-    except PermissionError:
-        pytest.skip(f"{make.__name__} cannot be made here")
+    except OSError as error:  # a device needs root; a socket's path has a length limit
+        pytest.skip(f"no {make.__name__} can be made here: {error}")
     before = target.lstat()
     result = run_ipcli("--db", target, *args, timeout=30)
     message = one_error_line(result, 74)
