@@ -53,11 +53,29 @@ class RootGroup(Group):
     def short_help_of(self, ctx, name):
         return t(COMMANDS[name][2])
 
+    def invoke(self, ctx):
+        """Run the command; an SQLite error about the register file itself becomes one line naming it."""
+        try:
+            return super().invoke(ctx)
+        except Exception as error:
+            failure = _register_failure(error, ctx.obj)
+            if failure is None:
+                raise
+            raise failure from error
+
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         code = run(self, args, prog_name or "ipcli", **extra)
         if standalone_mode:
             sys.exit(code)
         return code
+
+
+def _register_failure(error: Exception, app) -> IpcliError | None:
+    if app is None:
+        return None
+    from ipcli.db.sqlite_file import register_failure
+
+    return register_failure(error, app.db_path)
 
 
 def run(command, args, prog_name, **extra) -> int:
@@ -128,6 +146,13 @@ def _param_name(param) -> str:
     return param.human_readable_name
 
 
+def _db_path(ctx, param, value):
+    """--db, else IPCLI_DB: an empty path is a usage error, never the default register."""
+    if value == "" or (value is None and os.environ.get("IPCLI_DB") == ""):
+        raise click.BadParameter(t("err.db_empty"), ctx, param)
+    return value
+
+
 def _set_language(ctx, param, value):
     if value:
         set_language(value)
@@ -137,7 +162,7 @@ def _set_language(ctx, param, value):
 @click.group(cls=RootGroup, help="help.root")
 @click.version_option(__version__, "--version", prog_name="ipcli", message="%(prog)s %(version)s",
                       cls=Option, help="help.version_option")
-@option("--db", "db_path", envvar="IPCLI_DB", type=click.Path(dir_okay=False), help="opt.db")
+@option("--db", "db_path", envvar="IPCLI_DB", type=click.Path(), callback=_db_path, help="opt.db")
 @option("--today", envvar="IPCLI_TODAY", type=DATE, help="opt.today")
 @option("--lang", envvar="IPCLI_LANG", type=Choice(LANGUAGES), is_eager=True, callback=_set_language,
         help="opt.lang")

@@ -17,6 +17,7 @@ class ExitCode(IntEnum):
     CALENDAR_MISSING = 4  # holiday data missing under --strict-calendar (R-PROVISIONAL)
     REJECTED = 65         # input rejected by a rule; nothing was written (EX_DATAERR)
     DELIVERY_FAILED = 69  # mail or webhook delivery failed (EX_UNAVAILABLE)
+    REGISTER_UNUSABLE = 74  # the register cannot be read or written (EX_IOERR)
     BUSY = 75             # database busy past the timeout (EX_TEMPFAIL)
     CONFIG = 78           # configuration missing or invalid (EX_CONFIG)
     INTERRUPTED = 130     # Ctrl-C
@@ -53,12 +54,12 @@ def os_reason(error: OSError) -> str:
 
 
 @contextmanager
-def os_errors_as(key: str, **params):
-    """An OSError inside becomes UsageProblem(key, **params, reason=...): one line, never a traceback."""
+def os_errors_as(key: str, error_class: type[IpcliError] = UsageProblem, **params):
+    """An OSError inside becomes error_class(key, **params, reason=...): one line, never a traceback."""
     try:
         yield
     except OSError as error:
-        raise UsageProblem(key, **params, reason=os_reason(error)) from None
+        raise error_class(key, **params, reason=os_reason(error)) from None
 
 
 class Rejected(IpcliError):
@@ -79,6 +80,12 @@ class Busy(IpcliError):
     """The database stayed locked by another writer past the busy timeout."""
 
     exit_code = ExitCode.BUSY
+
+
+class RegisterUnusable(IpcliError):
+    """The register file cannot be read or written: no database, damaged, read-only, or its disk is full."""
+
+    exit_code = ExitCode.REGISTER_UNUSABLE
 
 
 class NotFound(IpcliError):

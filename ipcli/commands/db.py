@@ -15,13 +15,16 @@ import click
 from ipcli.clickext import Group, argument, option
 from ipcli.context import get_app
 from ipcli.db import maintenance
+from ipcli.db.connection import applied_migrations, known_migrations, unknown_migrations
+from ipcli.db.sqlite_file import SIDE_FILES, storage_failures_as
 from ipcli.errors import ConfigError, ExitCode, Rejected, UsageProblem, os_errors_as
 from ipcli.i18n import t
 from ipcli.output import format_option, stderr_line
 
-# Files SQLite keeps beside a database while it is open or was not closed cleanly.
-SIDE_FILES = ("-wal", "-shm", "-journal")
 PRIVATE = 0o600
+# How `db check` names what the schema lacks (maintenance.missing_schema).
+MISSING = {"table": "db.missing_table", "column": "db.missing_column", "index": "db.missing_index",
+           "trigger": "db.missing_trigger", "view": "db.missing_view"}
 
 
 @click.group(cls=Group, help="help.db")
@@ -71,7 +74,7 @@ def restore(ctx, path, fmt):
         with closing(maintenance.connect(staged)) as copy:
             applied = refuse_unsound(copy, path)
         safety = safety_copy(live)
-        migrated = [name for name in maintenance.known_migrations() if name not in applied]
+        migrated = [name for name in known_migrations() if name not in applied]
         with dropped_on_failure(safety):
             held = prepare(staged, live, path, safety, migrated, ctx.command_path)
             replace_live(staged, live)
@@ -147,7 +150,8 @@ def staged(target: Path):
 def new_copy(source: sqlite3.Connection, locked_path: Path, target: Path):
     """A copy of `source` written to `target` as one self-contained file (no -wal); the caller checks it
     while the block runs, and it is renamed into place only when the block ends without error."""
-    with staged(target) as temporary, closing(maintenance.connect(temporary)) as copy:
+    with staged(target) as temporary, storage_failures_as("db.unwritable", path=str(target)), \
+            closing(maintenance.connect(temporary)) as copy:
         maintenance.copy_pages(source, copy, locked_path)
         maintenance.set_journal_mode(copy, "delete", temporary)
         yield copy
@@ -160,15 +164,14 @@ def examine(connection: sqlite3.Connection, path: Path) -> tuple[dict, list[Reje
     """The `db check` record of an open database, and its problems (each one line on stderr)."""
     integrity = [line for line in maintenance.integrity_check(connection) if line != "ok"]
     keys = maintenance.foreign_key_check(connection)
-    applied = maintenance.applied_migrations(connection)
-    known = maintenance.known_migrations()
-    unknown = [name for name in applied or () if name not in known]
+    applied, unknown = applied_migrations(connection), unknown_migrations(connection)
     record = {"integrity_ok": not integrity,
               "integrity_problems": len(integrity), "foreign_key_violations": len(keys),
-              "migrations_applied": applied or [], "migrations_pending": [n for n in known if n not in (applied or ())],
+              "migrations_applied": applied or [],
+              "migrations_pending": [n for n in known_migrations() if n not in (applied or ())],
               "migrations_unknown": unknown, **maintenance.provisional_counts(connection)}
     problems = [*map(integrity_problem, integrity), *map(foreign_key_problem, keys)]
-    problems += schema_problems(path, applied, unknown)
+    problems += schema_problems(connection, path, applied, unknown)
     return {**record, "ok": not problems}, problems
 
 
@@ -184,12 +187,14 @@ def foreign_key_problem(row: dict) -> Rejected:
     return Rejected("db.foreign_key", rule="DB-INTEGRITY", **row)
 
 
-def schema_problems(path: Path, applied: list | None, unknown: list) -> list[Rejected]:
+def schema_problems(connection: sqlite3.Connection, path: Path, applied: list | None,
+                    unknown: list) -> list[Rejected]:
     if applied is None:
         return [Rejected("db.not_ipcli", rule="DB-NOT-IPCLI", path=str(path))]
     if unknown:
         return [Rejected("db.newer_schema", rule="DB-SCHEMA", path=str(path), names=", ".join(unknown))]
-    return []
+    return [Rejected(MISSING[kind], rule="DB-SCHEMA", path=str(path), name=name)
+            for kind, name in maintenance.missing_schema(connection, applied)]
 
 
 def problem_line(problem: Rejected) -> str:
@@ -206,7 +211,7 @@ def refuse_unsound(connection: sqlite3.Connection, path: Path) -> list[str]:
         first, more = problems[0], len(problems) - 1
         raise Rejected("db.refused_more" if more else "db.refused", rule=first.rule, path=str(path),
                        reason=t(first.key, **first.params), more=more)
-    return maintenance.applied_migrations(connection)
+    return applied_migrations(connection)
 
 
 # restore

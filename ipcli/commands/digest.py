@@ -78,6 +78,7 @@ def digest(ctx, days, addresses, webhooks, ladder, dry_run):
         if dry_run:
             run.preview(pending)
             return
+        run.store.check_writable()  # what is sent must be recorded, or the next run sends it again
         failures = run.deliver(pending, settings, delivery.redactor_for(destinations))
     for line in failures:
         stderr_line(t("err.prefix") + line)

@@ -3,14 +3,15 @@ and the one write transaction (BEGIN IMMEDIATE) every write command runs in."""
 
 import os
 import sqlite3
+import stat
 import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from ipcli.errors import Busy
+from ipcli.db.sqlite_file import busy_timeout_from_env, connect, is_busy
+from ipcli.errors import Busy, ConfigError, RegisterUnusable, os_errors_as
 
-BUSY_TIMEOUT_SECONDS = 30.0
 # sqlite-utils imports these, when installed, only to map their value types to column types; ipcli
 # never stores such values, and numpy alone would add about 100 ms to every command that opens the
 # register (bench/deadlines.py).
@@ -36,9 +37,27 @@ _import_sqlite_utils()
 
 
 def _create_private_file(path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    """The register file, created empty with mode 0600 unless it exists; a path that cannot be one (under a
+    regular file, in a read-only directory) or that is no regular file (a FIFO would block SQLite, a device
+    or a directory holds no register) is RegisterUnusable."""
+    with os_errors_as("err.register_unusable", RegisterUnusable, path=str(path)):
+        if _is_regular_file(path):
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        except FileExistsError:
+            pass  # another process created it meanwhile
+
+
+def _is_regular_file(path: Path) -> bool:
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return False
+    if not stat.S_ISREG(mode):
+        raise RegisterUnusable("err.register_not_file", path=str(path))
+    return True
 
 
 # Pages of 16 KiB (SQLite's default is 4 KiB): a register of a million rights has shallower B-trees,
@@ -46,29 +65,20 @@ def _create_private_file(path: Path) -> None:
 PAGE_SIZE = 16384
 
 
-def busy_timeout_from_env() -> float:
-    """How long to wait for another writer: IPCLI_BUSY_TIMEOUT seconds when set, else 30."""
-    try:
-        seconds = float(os.environ.get("IPCLI_BUSY_TIMEOUT", ""))
-    except ValueError:
-        return BUSY_TIMEOUT_SECONDS
-    return seconds if seconds > 0 else BUSY_TIMEOUT_SECONDS
-
-
 def open_db(path, busy_timeout: float | None = None):
-    """A sqlite-utils Database on `path` (created with mode 0600), migrated to the current schema."""
+    """A sqlite-utils Database on `path` (created with mode 0600), migrated to the current schema. A register
+    this process may not write is opened to read only: its writes fail (RegisterUnusable, exit 74)."""
     from sqlite_utils import Database
 
     busy_timeout = busy_timeout_from_env() if busy_timeout is None else busy_timeout
     path = Path(path)
     _create_private_file(path)
-    # isolation_level=None: transactions are begun explicitly (write() below, sqlite-utils' atomic()).
-    connection = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None)
-    db = Database(connection, execute_plugins=False)
     with translate_busy(path):
-        db.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
-        db.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # takes effect only when the file is new
-        _use_wal(db, busy_timeout)
+        connection, writable = connect(path, busy_timeout)
+        db = Database(connection, execute_plugins=False)
+        if writable:
+            db.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # takes effect only when the file is new
+            _use_wal(db, busy_timeout)
         db.execute("PRAGMA foreign_keys = ON")
         migrate(db)
     return db
@@ -107,25 +117,58 @@ def _journal_mode(db, mode: str) -> str | None:
     try:
         return db.execute(f"PRAGMA journal_mode = {mode}").fetchone()[0]
     except sqlite3.OperationalError as error:
-        if _is_busy(error):
+        if is_busy(error):
             return None
         raise
 
 
 def migrate(db) -> None:
-    """Apply pending migrations one at a time, each in its own BEGIN IMMEDIATE transaction."""
+    """Apply pending migrations one at a time, each in its own BEGIN IMMEDIATE transaction. Whether any
+    are pending is read first without the write lock: readers never wait for a writer."""
     from ipcli.db.migrations import MIGRATIONS
 
+    if not MIGRATIONS.pending(db):
+        return
     while True:
         with write(db):
             pending = MIGRATIONS.pending(db)
             if not pending:
                 return
+            if not applied_migrations(db.conn) and set(db.table_names()) - {MIGRATIONS.migrations_table}:
+                raise RegisterUnusable("err.register_not_ipcli", path=database_path(db))
             MIGRATIONS.apply(db, stop_before=[m.name for m in pending[1:]])
 
 
-def _is_busy(error: sqlite3.OperationalError) -> bool:
-    return "locked" in str(error) or "busy" in str(error)
+def applied_migrations(connection: sqlite3.Connection) -> list[str] | None:
+    """Names of the ipcli migrations applied, in order; None when the file is no ipcli database."""
+    from ipcli.db.migrations import MIGRATIONS
+
+    try:
+        if not has_table(connection, MIGRATIONS.migrations_table):
+            return None
+        rows = connection.execute(f"SELECT name FROM {MIGRATIONS.migrations_table} WHERE migration_set = ? "
+                                  "ORDER BY rowid", [MIGRATIONS.name]).fetchall()
+    except sqlite3.DatabaseError:
+        return None
+    return [name for name, in rows] or None
+
+
+def has_table(connection: sqlite3.Connection, name: str) -> bool:
+    sql = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?"
+    return connection.execute(sql, [name]).fetchone()[0] == 1
+
+
+def known_migrations() -> list[str]:
+    """The migrations this ipcli knows, oldest first."""
+    from ipcli.db.migrations import MIGRATIONS
+
+    return [migration.name for migration in MIGRATIONS._migrations]
+
+
+def unknown_migrations(connection: sqlite3.Connection) -> list[str]:
+    """Migrations applied to the register that this ipcli does not know: a newer ipcli made them."""
+    known = set(known_migrations())
+    return [name for name in applied_migrations(connection) or () if name not in known]
 
 
 @contextmanager
@@ -133,7 +176,7 @@ def translate_busy(path):
     try:
         yield
     except sqlite3.OperationalError as error:
-        if _is_busy(error):
+        if is_busy(error):
             raise Busy("err.db_busy", path=str(path)) from None
         raise
 
@@ -162,9 +205,27 @@ def write(db):
 
 
 def begin(db) -> None:
-    """BEGIN IMMEDIATE: the write lock, waited for up to the busy timeout, else Busy."""
-    with translate_busy(database_path(db)):
+    """BEGIN IMMEDIATE: the write lock, waited for up to the busy timeout, else Busy. A register that a newer
+    ipcli has migrated is not written to (ConfigError naming its newer migrations)."""
+    path = database_path(db)
+    with translate_busy(path):
         db.execute("BEGIN IMMEDIATE")
+    newer = unknown_migrations(db.conn)
+    if newer:
+        rollback(db)
+        raise ConfigError("db.newer_schema", path=path, names=", ".join(newer))
+
+
+def check_writable(db) -> None:
+    """Refuse now what the register would refuse a write later (a newer ipcli's schema: ConfigError; a
+    read-only file: SQLITE_READONLY), before work that cannot be undone, such as sending a digest."""
+    from ipcli.db.migrations import MIGRATIONS
+
+    begin(db)
+    try:
+        db.execute(f"DELETE FROM {MIGRATIONS.migrations_table} WHERE 0")  # changes nothing, yet is a write
+    finally:
+        rollback(db)
 
 
 def commit(db) -> None:

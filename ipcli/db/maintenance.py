@@ -3,8 +3,10 @@
 here migrates a file or changes it except the target of a copy."""
 
 import sqlite3
+from pathlib import Path
 
-from ipcli.db.connection import busy_timeout_from_env, translate_busy
+from ipcli.db import sqlite_file
+from ipcli.db.connection import has_table, known_migrations, translate_busy
 from ipcli.db.migrations import MIGRATIONS
 from ipcli.errors import Busy
 
@@ -20,11 +22,10 @@ def is_sqlite_file(path) -> bool:
 
 
 def connect(path) -> sqlite3.Connection:
-    """A plain connection on an existing file: no migration, no change of journal mode."""
-    timeout = busy_timeout_from_env()
-    connection = sqlite3.connect(path, timeout=timeout, isolation_level=None)
+    """A plain connection on an existing file: no migration, no change of journal mode; to read only where
+    this process may not write (sqlite_file.connect)."""
     with translate_busy(path):
-        connection.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+        connection, _ = sqlite_file.connect(Path(path), sqlite_file.busy_timeout_from_env())
     return connection
 
 
@@ -77,26 +78,35 @@ def foreign_key_check(connection: sqlite3.Connection) -> list[dict]:
     return [{"table": table, "rowid": rowid, "parent": parent} for table, rowid, parent, _ in rows]
 
 
-def _has_table(connection: sqlite3.Connection, name: str) -> bool:
-    sql = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?"
-    return connection.execute(sql, [name]).fetchone()[0] == 1
-
-
-def applied_migrations(connection: sqlite3.Connection) -> list[str] | None:
-    """Names of the ipcli migrations applied, in order; None when the file is no ipcli database."""
+def missing_schema(connection: sqlite3.Connection, applied: list[str]) -> list[tuple[str, str]]:
+    """What the `applied` migrations create and the database lacks, as (kind, name): a missing table, and
+    the columns, indexes and triggers missing from the tables it has. Extra objects are no problem."""
     try:
-        if not _has_table(connection, MIGRATIONS.migrations_table):
-            return None
-        rows = connection.execute(f"SELECT name FROM {MIGRATIONS.migrations_table} WHERE migration_set = ? "
-                                  "ORDER BY rowid", [MIGRATIONS.name]).fetchall()
+        present = _schema(connection)
     except sqlite3.DatabaseError:
-        return None
-    return [name for name, in rows] or None
+        return []  # too damaged to read: the integrity check says so
+    expected = _schema(_migrated_in_memory(applied))
+    missing_tables = {name for kind, name, _ in expected - present if kind == "table"}
+    return sorted((kind, name) for kind, name, table in expected - present
+                  if kind == "table" or table not in missing_tables)
 
 
-def known_migrations() -> list[str]:
-    """The migrations this ipcli knows, oldest first."""
-    return [migration.name for migration in MIGRATIONS._migrations]
+def _migrated_in_memory(applied: list[str]) -> sqlite3.Connection:
+    """An empty database in memory with the `applied` migrations of this ipcli, in their order."""
+    import sqlite_utils
+
+    db = sqlite_utils.Database(memory=True)
+    MIGRATIONS.apply(db, stop_before=[name for name in known_migrations() if name not in applied])
+    return db.conn
+
+
+def _schema(connection: sqlite3.Connection) -> set[tuple[str, str, str]]:
+    """(kind, name, table) of every table, column, index, trigger and view (columns named table.column)."""
+    objects = connection.execute("SELECT type, name, tbl_name FROM sqlite_master "
+                                 "WHERE name NOT LIKE 'sqlite_%'").fetchall()
+    columns = [("column", f"{table}.{column}", table) for kind, table, _ in objects if kind == "table"
+               for _, column, *_ in connection.execute(f'PRAGMA table_info("{table}")')]
+    return set(objects) | set(columns)
 
 
 def counts(connection: sqlite3.Connection) -> dict:
@@ -120,6 +130,6 @@ def provisional_counts(connection: sqlite3.Connection) -> dict:
 
 def _count_or_none(connection: sqlite3.Connection, table: str, sql: str) -> int | None:
     try:
-        return connection.execute(sql).fetchone()[0] if _has_table(connection, table) else None
+        return connection.execute(sql).fetchone()[0] if has_table(connection, table) else None
     except sqlite3.DatabaseError:
         return None

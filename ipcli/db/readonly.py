@@ -4,13 +4,18 @@ import json
 import sqlite3
 from pathlib import Path
 
+from ipcli.db.sqlite_file import busy_timeout_from_env, connect
+
 
 def calendar_documents(path) -> dict[int, dict]:
     """Holiday years imported into the database at `path`; none when there is no such database yet."""
     path = Path(path)
     if not path.is_file():
         return {}
-    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        connection, _ = connect(path, busy_timeout_from_env())
+    except sqlite3.DatabaseError:
+        return {}  # not an SQLite database: nothing imported
     try:
         rows = connection.execute("SELECT year, document FROM calendar_years").fetchall()
     except sqlite3.DatabaseError:

@@ -5,7 +5,7 @@ import json
 from collections.abc import Iterator
 from datetime import datetime, timezone
 
-from ipcli.db.connection import open_db, write
+from ipcli.db.connection import check_writable, open_db, write
 from ipcli.db.migrations import FILING_STATUSES
 from ipcli.db.nice_classes import class_list, classes_text
 
@@ -41,6 +41,9 @@ class Store:
 
     def transaction(self):
         return write(self.db)
+
+    def check_writable(self) -> None:
+        check_writable(self.db)
 
     def close(self) -> None:
         self.db.conn.close()

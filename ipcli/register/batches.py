@@ -412,6 +412,7 @@ def submit_batch(desk: Desk, batch_id: str, url: str, *, timeout: float = SUBMIT
         counts = db.status_counts(store, batch_id).get(batch_id, {})
         raise Rejected("batch.not_exported", value=batch_id, status=batch_status(counts))
     body = db.batch_document(store, batch_id).encode("utf-8")
+    store.check_writable()  # a batch the register cannot record as submitted is not sent
     post_batch(url, body, batch, timeout=timeout, retries=retries, sleep=sleep)
     with store.transaction():
         for row in waiting:
