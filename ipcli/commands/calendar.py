@@ -9,10 +9,10 @@ from urllib.parse import urlsplit
 import click
 from click.core import ParameterSource
 
-from ipcli import __version__, jsontext
-from ipcli.clickext import Group, IntRange, option
+from ipcli import __version__, files, jsontext
+from ipcli.clickext import PATH, Group, IntRange, option
 from ipcli.context import get_app
-from ipcli.errors import ConfigError, Rejected, Unavailable, UsageProblem, os_errors_as
+from ipcli.errors import ConfigError, Rejected, Unavailable, UsageProblem
 from ipcli.net import network_reason
 from ipcli.output import format_option
 
@@ -20,8 +20,6 @@ DEFAULT_URL = "https://raw.githubusercontent.com/NateScarlet/holiday-cn/master/{
 TIMEOUT_SECONDS = 10
 # parse_holiday_cn accepts these years.
 FIRST_YEAR, LAST_YEAR = 1900, 2199
-STDIN = "-"
-STDIN_SOURCE = "stdin"
 
 
 @click.group(cls=Group, help="help.calendar")
@@ -45,13 +43,13 @@ def status(details, fmt):
 
 
 @calendar.command("import", help="help.calendar_import")
-@click.argument("file", metavar="FILE")
+@click.argument("file", type=PATH, metavar="FILE|-")
 @option("--year", type=IntRange(FIRST_YEAR, LAST_YEAR), help="opt.calendar_year")
 @dry_run_option
 @format_option
 def import_(file, year, dry_run, fmt):
-    source = STDIN_SOURCE if file == STDIN else str(Path(file).resolve())
-    load(read_document(file), source, year, dry_run, fmt)
+    document = read_document(file)
+    load(document, files.STDIN_NAME if file == files.STDIN else str(Path(file).resolve()), year, dry_run, fmt)
 
 
 @calendar.command("fetch", help="help.calendar_fetch")
@@ -76,9 +74,8 @@ def load(document, source: str, year: int | None, dry_run: bool, fmt: str | None
 
 def read_document(file: str):
     """The JSON document in FILE (or stdin for `-`); invalid JSON is refused naming file and position."""
-    name = STDIN_SOURCE if file == STDIN else file
-    with os_errors_as("calendar.unreadable", file=name):
-        data = sys.stdin.buffer.read() if file == STDIN else Path(file).read_bytes()
+    name = files.input_name(file)
+    data = files.read_input(file, files.CALENDAR_BYTES, sys.stdin.buffer)
     try:
         return jsontext.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
