@@ -59,16 +59,21 @@ def size_text(count: int) -> str:
 # inputs
 
 def input_path(argument: str, limit: int) -> Path:
-    """FILE as a path to read (again): a readable regular file of at most `limit` bytes."""
+    """FILE as a path for a reader that opens it more than once (the import): a readable regular file of at
+    most `limit` bytes when checked."""
     descriptor, _ = _open_regular(argument, limit)
     os.close(descriptor)
     return Path(argument)
 
 
 def read_input(argument: str, limit: int, stdin=None) -> bytes:
-    """The bytes of FILE, or of standard input (`stdin`) for `-`: at most `limit` of them."""
+    """The bytes of FILE, or of standard input (`stdin`) for `-`: at most `limit` of them. A file is read
+    in one piece of its size (a batch of 100 MB is not copied again)."""
     with _opened_input(argument, limit, stdin) as stream:
-        return stream.read()
+        chunks = []
+        while chunk := stream.read(READ_BLOCK if chunks else stream.expected + 1):
+            chunks.append(chunk)
+        return b"".join(chunks)
 
 
 def copy_input(argument: str, target, limit: int, stdin=None) -> None:
@@ -81,12 +86,13 @@ def copy_input(argument: str, target, limit: int, stdin=None) -> None:
 class _Capped:
     """A binary stream that refuses (exit 65) to give more than `limit` bytes."""
 
-    def __init__(self, stream, name: str, limit: int):
+    def __init__(self, stream, name: str, limit: int, expected: int = READ_BLOCK):
         self.stream, self.name, self.limit, self.count = stream, name, limit, 0
+        self.expected = expected  # how many bytes there should be: a file's size
 
-    def read(self, size: int = -1) -> bytes:
+    def read(self, size: int) -> bytes:
         room = self.limit + 1 - self.count  # one byte more than allowed shows that there is more
-        data = self.stream.read(room if size < 0 else min(size, room))
+        data = self.stream.read(min(size, room))
         self.count += len(data)
         if self.count > self.limit:
             raise _too_large(self.name, self.limit)
@@ -98,9 +104,9 @@ def _opened_input(argument: str, limit: int, stdin):
     if argument == STDIN:
         yield _Capped(stdin, STDIN_NAME, limit)
         return
-    descriptor, _ = _open_regular(argument, limit)
+    descriptor, status = _open_regular(argument, limit)
     with os.fdopen(descriptor, "rb") as stream:
-        yield _Capped(stream, argument, limit)
+        yield _Capped(stream, argument, limit, status.st_size)
 
 
 def _open_regular(argument: str, limit: int) -> tuple[int, os.stat_result]:
@@ -182,8 +188,8 @@ def is_register_file(path: Path, register) -> bool:
     """Whether `path` (links resolved) is the register or one of its side files: its name, in the same
     directory, whatever path leads there (links, `..`, another mount of it)."""
     for named in {Path(os.path.abspath(register)), Path(os.path.realpath(register))}:
-        if path.name in {named.name + suffix for suffix in REGISTER_SUFFIXES} and _same_file(path.parent,
-                                                                                             named.parent):
+        names = {named.name + suffix for suffix in REGISTER_SUFFIXES}
+        if path.name in names and _same_file(path.parent, named.parent):
             return True
     return False
 
