@@ -198,6 +198,21 @@ class DateType(Refusing, click.ParamType):
 DATE = DateType()
 
 
+class PathText(click.ParamType):
+    """A file or directory name, as given (ipcli.files checks what it names). An empty name is a usage
+    error: it would otherwise mean the current directory."""
+
+    name = "path"
+
+    def convert(self, value, param, ctx):
+        if str(value) == "":
+            self.fail(t("err.empty_path"), param, ctx)
+        return str(value)
+
+
+PATH = PathText()
+
+
 def one_of(ctx, **given) -> str:
     """The single option of `given` that was set; a usage error unless exactly one was."""
     chosen = [name for name, value in given.items() if value is not None]

@@ -105,7 +105,7 @@ def test_backup_refuses_an_existing_file_unless_forced(invoke, sample, tmp_path)
 
 def test_backup_refuses_the_register_itself(invoke, sample):
     before = digest(sample)
-    one_error_line(invoke("db", "backup", sample, "--force"), 2, "back it up to another file")
+    one_error_line(invoke("db", "backup", sample, "--force"), 2, "write to another file")
     assert digest(sample) == before
 
 

@@ -16,15 +16,15 @@ from ipcli.errors import Rejected, UsageProblem, os_errors_as
 ])
 def test_an_os_error_becomes_a_usage_problem_with_its_reason(error, reason):
     with pytest.raises(UsageProblem) as problem:
-        with os_errors_as("import.unreadable", file="x.csv"):
+        with os_errors_as("err.file_unreadable", file="x.csv"):
             raise error
-    assert (problem.value.key, problem.value.params) == ("import.unreadable", {"file": "x.csv", "reason": reason})
+    assert (problem.value.key, problem.value.params) == ("err.file_unreadable", {"file": "x.csv", "reason": reason})
     assert problem.value.__suppress_context__
 
 
 def test_other_errors_pass_through():
     with pytest.raises(ValueError):
-        with os_errors_as("import.unreadable", file="x.csv"):
+        with os_errors_as("err.file_unreadable", file="x.csv"):
             raise ValueError("not a file problem")
 
 

@@ -9,16 +9,16 @@ from pathlib import Path
 import click
 from click.core import ParameterSource
 
-from ipcli.clickext import DATE, Choice, Group, IntRange, argument, option
+from ipcli import files
+from ipcli.clickext import DATE, PATH, Choice, Group, IntRange, argument, option
 from ipcli.context import SHANGHAI, environment_text, get_app
-from ipcli.errors import ConfigError, Rejected, UsageProblem, os_errors_as
+from ipcli.errors import ConfigError, Rejected, UsageProblem
 from ipcli.i18n import localize_codes, t
 from ipcli.memory import without_cyclic_gc
 from ipcli.output import format_option, stderr_line
 from ipcli.register.batch_format import BATCH_TYPES
 
 DECISIONS = ("submitted", "accepted", "rejected")
-STDIN = "-"
 
 
 def without_gc_pauses(command):
@@ -42,7 +42,7 @@ def batch():
 @option("--type", "filing_type", type=Choice(BATCH_TYPES), required=True, help="opt.batch_type")
 @option("--window", help="opt.batch_window")
 @option("--until", type=DATE, help="opt.batch_until")
-@option("--out", "out_dir", metavar="DIR", required=True, help="opt.batch_out")
+@option("--out", "out_dir", type=PATH, metavar="DIR", required=True, help="opt.batch_out")
 @format_option
 @without_gc_pauses
 def export(filing_type, window, until, out_dir, fmt):
@@ -62,7 +62,7 @@ def export(filing_type, window, until, out_dir, fmt):
 
 
 @batch.command("validate", help="help.batch_validate")
-@argument("file", metavar="FILE|-")
+@argument("file", type=PATH, metavar="FILE|-")
 @format_option
 @without_gc_pauses
 def validate(file, fmt):
@@ -80,7 +80,7 @@ def validate(file, fmt):
 
 
 @batch.command("import", help="help.batch_import")
-@argument("file", metavar="FILE|-")
+@argument("file", type=PATH, metavar="FILE|-")
 @format_option
 @without_gc_pauses
 def import_(file, fmt):
@@ -91,7 +91,7 @@ def import_(file, fmt):
     checked = batches.check_bytes(data, app.calendar())
     if checked.problems:
         refuse_import(name, checked.problems)
-    source = None if file == STDIN else str(Path(file).resolve())
+    source = None if file == files.STDIN else str(Path(file).resolve())
     summary = batches.import_batch(app.desk(), name, data, checked, source)
     if summary["already_imported"]:
         note(app, "batch.already_imported", value=summary["batch_id"], known=summary["known_as"])
@@ -148,10 +148,7 @@ def submit(ctx, batch_id, url, timeout, retries, fmt):
 
 def read_input(file: str) -> tuple[str, bytes]:
     """(name for messages, bytes) of FILE, or of standard input for `-`."""
-    if file == STDIN:
-        return "stdin", sys.stdin.buffer.read()
-    with os_errors_as("batch.unreadable", file=file):
-        return file, Path(file).read_bytes()
+    return files.input_name(file), files.read_input(file, files.BATCH_BYTES, sys.stdin.buffer)
 
 
 def problem_text(problem) -> str:

@@ -8,10 +8,10 @@ from pathlib import Path
 import click
 from click.core import ParameterSource
 
-from ipcli import __version__, jsontext, net
-from ipcli.clickext import Group, IntRange, argument, option
+from ipcli import __version__, files, jsontext, net
+from ipcli.clickext import PATH, Group, IntRange, argument, option
 from ipcli.context import get_app
-from ipcli.errors import ConfigError, Rejected, Unavailable, UsageProblem, os_errors_as
+from ipcli.errors import ConfigError, Rejected, Unavailable, UsageProblem
 from ipcli.output import format_option
 from ipcli.rules.dates import EARLIEST, LATEST
 
@@ -19,8 +19,6 @@ DEFAULT_URL = "https://raw.githubusercontent.com/NateScarlet/holiday-cn/master/{
 TIMEOUT_SECONDS = 10
 # The years of ipcli's dates: a holiday table for another year is refused.
 FIRST_YEAR, LAST_YEAR = EARLIEST.year, LATEST.year
-STDIN = "-"
-STDIN_SOURCE = "stdin"
 
 
 @click.group(cls=Group, help="help.calendar")
@@ -44,13 +42,13 @@ def status(details, fmt):
 
 
 @calendar.command("import", help="help.calendar_import")
-@argument("file", metavar="FILE")
+@argument("file", type=PATH, metavar="FILE|-")
 @option("--year", type=IntRange(FIRST_YEAR, LAST_YEAR), help="opt.calendar_year")
 @dry_run_option
 @format_option
 def import_(file, year, dry_run, fmt):
-    source = STDIN_SOURCE if file == STDIN else str(Path(file).resolve())
-    load(read_document(file), source, year, dry_run, fmt)
+    document = read_document(file)
+    load(document, files.STDIN_NAME if file == files.STDIN else str(Path(file).resolve()), year, dry_run, fmt)
 
 
 @calendar.command("fetch", help="help.calendar_fetch")
@@ -75,9 +73,8 @@ def load(document, source: str, year: int | None, dry_run: bool, fmt: str | None
 
 def read_document(file: str):
     """The JSON document in FILE (or stdin for `-`); invalid JSON is refused naming file and position."""
-    name = STDIN_SOURCE if file == STDIN else file
-    with os_errors_as("calendar.unreadable", file=name):
-        data = sys.stdin.buffer.read() if file == STDIN else Path(file).read_bytes()
+    name = files.input_name(file)
+    data = files.read_input(file, files.CALENDAR_BYTES, sys.stdin.buffer)
     try:
         return jsontext.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError:

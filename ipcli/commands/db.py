@@ -3,16 +3,15 @@ backup API into a private temporary file, checked (integrity, foreign keys, migr
 renamed into place or copied into the live register."""
 
 import os
-import shutil
 import sqlite3
-import tempfile
 from contextlib import closing, contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
 import click
 
-from ipcli.clickext import Group, argument, option
+from ipcli import files
+from ipcli.clickext import PATH, Group, argument, option
 from ipcli.context import get_app
 from ipcli.db import maintenance
 from ipcli.db.connection import applied_migrations, known_migrations, unknown_migrations
@@ -33,7 +32,7 @@ def db():
 
 
 @db.command("backup", help="help.db_backup")
-@argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@argument("path", type=PATH)
 @option("--force", is_flag=True, help="opt.db_force")
 @format_option
 def backup(path, force, fmt):
@@ -43,7 +42,7 @@ def backup(path, force, fmt):
     with closing(maintenance.connect(live)) as source, new_copy(source, live, target) as copy:
         refuse_unsound(copy, target)
         held = maintenance.counts(copy)
-    app.emit({"path": str(target), "bytes": target.stat().st_size, **held, "checked": True}, fmt)
+    app.emit({"path": str(Path(path).absolute()), "bytes": target.stat().st_size, **held, "checked": True}, fmt)
 
 
 @db.command("check", help="help.db_check")
@@ -64,12 +63,13 @@ def check(ctx, fmt):
 
 
 @db.command("restore", help="help.db_restore")
-@argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@argument("path", type=PATH)
 @format_option
 @click.pass_context
 def restore(ctx, path, fmt):
     app = get_app()
     live = Path(app.db_path).absolute()
+    path = files.input_path(path, files.REGISTER_BYTES)  # refused before anything is written
     with staged_source(path, live) as staged:
         with closing(maintenance.connect(staged)) as copy:
             applied = refuse_unsound(copy, path)
@@ -95,66 +95,39 @@ def existing_register(path) -> Path:
     return path
 
 
-def backup_target(path: Path, live: Path, force: bool) -> Path:
-    target = path.absolute()
-    if target.exists() and target.resolve() == live.resolve():
-        raise UsageProblem("db.target_is_register", path=str(target))
-    if target.exists() and not force:
-        raise UsageProblem("db.target_exists", path=str(target))
-    with os_errors(target):
-        target.parent.mkdir(parents=True, exist_ok=True)
-    return target
+def backup_target(path: str, live: Path, force: bool) -> Path:
+    """Where the backup goes: a regular file only. A backup is a checked copy to restore from, and a device
+    or FIFO can hold neither (it is refused, never written into nor replaced); a symbolic link is followed
+    to the file it names, which --force replaces; the register and its side files are refused."""
+    target = files.output_path(path, live, devices=False)
+    if target.exists and not force:
+        raise UsageProblem("db.target_exists", path=str(Path(path).absolute()))
+    with os_errors(target.path):
+        target.path.parent.mkdir(parents=True, exist_ok=True)
+    return target.path
 
 
 def os_errors(path: Path):
     return os_errors_as("db.unwritable", path=str(path))
 
 
-def private_temporary(directory: Path, name: str) -> Path:
-    """A new empty file, mode 0600, under a hidden temporary name in `directory`."""
-    with os_errors(directory / name):
-        descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=f".{name}.", suffix=".tmp")
-    os.close(descriptor)
-    return Path(temporary)
-
-
-def remove_with_side_files(path: Path) -> None:
-    for suffix in ("", *SIDE_FILES):
+def remove_side_files(path: Path) -> None:
+    for suffix in SIDE_FILES:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
-
-
-def fsync_path(path: Path) -> None:
-    """Flush a file, or a directory's entries after a rename, to the disk."""
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
-
-
-@contextmanager
-def staged(target: Path):
-    """A private temporary file beside `target`, renamed to it when the block succeeds, else removed."""
-    temporary = private_temporary(target.parent, target.name)
-    try:
-        yield temporary
-        fsync_path(temporary)
-        with os_errors(target):
-            os.replace(temporary, target)
-        fsync_path(target.parent)
-    finally:
-        remove_with_side_files(temporary)
 
 
 @contextmanager
 def new_copy(source: sqlite3.Connection, locked_path: Path, target: Path):
     """A copy of `source` written to `target` as one self-contained file (no -wal); the caller checks it
     while the block runs, and it is renamed into place only when the block ends without error."""
-    with staged(target) as temporary, storage_failures_as("db.unwritable", path=str(target)), \
-            closing(maintenance.connect(temporary)) as copy:
-        maintenance.copy_pages(source, copy, locked_path)
-        maintenance.set_journal_mode(copy, "delete", temporary)
-        yield copy
+    with files.replacing(target) as temporary, storage_failures_as("db.unwritable", path=str(target)):
+        try:
+            with closing(maintenance.connect(temporary)) as copy:
+                maintenance.copy_pages(source, copy, locked_path)
+                maintenance.set_journal_mode(copy, "delete", temporary)
+                yield copy
+        finally:
+            remove_side_files(temporary)
 
 
 # the checks
@@ -223,23 +196,30 @@ def staged_source(source: Path, live: Path):
     source itself is only read. Removed at the end, used or not."""
     with os_errors(live):
         live.parent.mkdir(parents=True, exist_ok=True)
-    temporary = private_temporary(live.parent, live.name)
+    temporary = files.private_temporary(live.parent, live.name)
     try:
-        with os_errors(temporary):
-            copy_file(source, temporary)
+        copy_file(source, temporary)
         if not maintenance.is_sqlite_file(temporary):
             raise Rejected("db.not_database", rule="DB-NOT-IPCLI", path=str(source))
         yield temporary
     finally:
-        remove_with_side_files(temporary)
+        temporary.unlink(missing_ok=True)
+        remove_side_files(temporary)
 
 
 def copy_file(source: Path, temporary: Path) -> None:
-    shutil.copyfile(source, temporary)
+    """The file to restore, and its -wal when one stands beside it: each at most files.REGISTER_BYTES."""
+    copy_privately(source, temporary)
     wal = Path(f"{source}-wal")
     if wal.is_file():
-        os.close(os.open(f"{temporary}-wal", os.O_CREAT | os.O_WRONLY | os.O_TRUNC, PRIVATE))
-        shutil.copyfile(wal, f"{temporary}-wal")
+        copy_privately(wal, Path(f"{temporary}-wal"))
+
+
+def copy_privately(origin: Path, copy: Path) -> None:
+    with os_errors(copy):
+        descriptor = os.open(copy, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, PRIVATE)
+        with open(descriptor, "wb") as stream:
+            files.copy_input(str(origin), stream, files.REGISTER_BYTES)
 
 
 def safety_copy(live: Path) -> Path | None:
@@ -267,9 +247,10 @@ def dropped_on_failure(safety: Path | None):
 
 
 def safety_copy_name(live: Path) -> Path:
+    """A name nothing stands at, not even a link to nothing (renaming over it would replace the link)."""
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     target, number = live.with_name(f"{live.name}.before-restore-{stamp}"), 1
-    while target.exists():
+    while os.path.lexists(target):
         number += 1
         target = live.with_name(f"{live.name}.before-restore-{stamp}-{number}")
     return target

@@ -6,7 +6,7 @@ from contextlib import contextmanager
 
 import click
 
-from ipcli.clickext import Choice, Command, argument, option
+from ipcli.clickext import PATH, Choice, Command, argument, option
 from ipcli.context import get_app
 from ipcli.errors import Rejected
 from ipcli.output import format_option, stderr_line
@@ -16,7 +16,7 @@ INPUT_FORMATS = ("csv", "jsonl")
 
 def import_options(command):
     decorators = (
-        argument("file", metavar="FILE|-"),
+        argument("file", type=PATH, metavar="FILE|-"),
         option("--input-format", type=Choice(INPUT_FORMATS), help="opt.input_format"),
         option("--update", is_flag=True, help="opt.import_update"),
         option("--dry-run", is_flag=True, help="opt.import_dry_run"),

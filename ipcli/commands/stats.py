@@ -3,11 +3,11 @@ sentence sent upward, and the periodic report as one self-contained HTML file.""
 
 import sys
 from datetime import date
-from pathlib import Path
 
 import click
 
-from ipcli.clickext import DATE, Choice, Command, option
+from ipcli import files
+from ipcli.clickext import DATE, PATH, Choice, Command, option
 from ipcli.context import get_app
 from ipcli.i18n import t
 from ipcli.literal import visible
@@ -112,17 +112,22 @@ def draw_bars(rows: list[dict], by: str, color: str) -> None:
 @click.command("report", cls=Command, help="help.report")
 @option("--from", "start", type=DATE, required=True, help="opt.report_from")
 @option("--to", "end", type=DATE, required=True, help="opt.report_to")
-@option("--out", metavar="FILE.html", required=True, help="opt.report_out")
+@option("--out", type=PATH, metavar="FILE.html", required=True, help="opt.report_out")
 @window_option
 @since_option
 @status_option
 @format_option
 def report(start, end, out, window, since, statuses, fmt):
-    from ipcli.register.report import render_report, write_atomically
+    """The report goes where --out says, decided before it is drawn: a regular file (a symbolic link is
+    followed to it) is replaced whole by a private file (0600) renamed over it; a character device or FIFO
+    (/dev/stdout, /dev/null, a pipe someone reads) is written into, as a shell redirection would; a block
+    device, socket, directory, a link to nothing, or the register and its side files are refused (exit 2)."""
+    from ipcli.register.report import render_report
 
     app = get_app()
     start, end = _period(start, end, since, app.today)
+    destination = files.output_path(out, app.db_path, devices=True)
     query = register.Query(start, end, "window", window, True, since, tuple(statuses))
     html, summary = render_report(app.store(), query, app.today)
-    write_atomically(Path(out), html)
+    files.write_text(destination, html)
     app.emit({"file": out, "from": start, "to": end, "window": window, "filings": summary["filings"]}, fmt)

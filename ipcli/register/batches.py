@@ -46,7 +46,8 @@ class ExportRequest:
 class Staging:
     """The export's files, written under hidden temporary names in the output directory and renamed
     to their final names when the export commits; `discard` removes whatever a failed export wrote,
-    the directory too when it made it."""
+    the directory too when it made it. Their names are new: whatever stands there (a file, the register
+    itself, a link even to nothing, a FIFO, a device) is refused, never replaced."""
 
     def __init__(self, out_dir: Path):
         self.out_dir, self.made_dir = out_dir, False
@@ -58,7 +59,7 @@ class Staging:
             if not self.out_dir.is_dir():
                 self.out_dir.mkdir(parents=True)
                 self.made_dir = True
-            if final.exists():
+            if os.path.lexists(final):
                 raise UsageProblem("batch.file_exists", file=str(final))
             handle = tempfile.NamedTemporaryFile("w", encoding=encoding, newline="", dir=self.out_dir,
                                                  prefix=publication.temporary_prefix(name),

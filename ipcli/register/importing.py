@@ -34,7 +34,6 @@ import codecs
 import csv
 import json
 import re
-import shutil
 import sys
 import tempfile
 from contextlib import contextmanager
@@ -44,11 +43,11 @@ from functools import partial
 from operator import itemgetter
 from pathlib import Path
 
-from ipcli import jsontext
+from ipcli import files, jsontext
 from ipcli.db import bulk
 from ipcli.db.nice_classes import class_list, classes_text
 from ipcli.db.store import PATENT_COLUMNS, now_utc
-from ipcli.errors import Rejected, os_errors_as
+from ipcli.errors import Rejected
 from ipcli.memory import without_cyclic_gc
 from ipcli.register import import_parts, rights
 from ipcli.rules import dates, identifiers
@@ -65,8 +64,6 @@ CONFLICT_RULE = "IMPORT-CONFLICT"    # a right stored with other data, without -
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 MAX_COLUMNS = 1_000  # a header of more columns is refused before any row is read
 FIELD_LIMIT_ERROR = "field larger than field limit"  # how the csv module refuses a field over csv.field_size_limit()
-STDIN = "-"
-STDIN_NAME = "stdin"
 CHUNK_ROWS = 1_000  # validated rows staged at a time: a batch small enough to stay in the CPU cache
 READ_BLOCK = 1 << 20
 SNIFF_BYTES = 1 << 16
@@ -98,25 +95,20 @@ class Source:
 
     @property
     def journal_id(self) -> str:
-        return "import:" + (self.name if self.name == STDIN_NAME else Path(self.name).name)
+        return "import:" + (self.name if self.name == files.STDIN_NAME else Path(self.name).name)
 
 
 @contextmanager
 def open_source(argument: str, input_format: str | None, stdin=None):
-    """The Source for FILE or `-` (standard input). What cannot be read twice (standard input, a pipe
-    such as `<(...)`) is spooled to a temporary file first. The format is `input_format`, else taken
+    """The Source for FILE (a regular file) or `-` (standard input, spooled to a temporary file first so
+    that it is read like a file), of at most files.IMPORT_BYTES. The format is `input_format`, else taken
     from the file extension, else sniffed: a first non-blank character `{` means JSONL."""
-    if argument == STDIN:
+    if argument == files.STDIN:
         with _spooled(stdin or sys.stdin.buffer) as path:
-            yield Source(path, STDIN_NAME, input_format or _sniff(path))
+            yield Source(path, files.STDIN_NAME, input_format or _sniff(path))
         return
-    path = Path(argument)
-    _check_readable(path, argument)
-    if path.is_file():
-        yield Source(path, argument, input_format or _format_by_name(path) or _sniff(path))
-        return
-    with open(path, "rb") as stream, _spooled(stream) as spooled:
-        yield Source(spooled, argument, input_format or _format_by_name(path) or _sniff(spooled))
+    path = files.input_path(argument, files.IMPORT_BYTES)
+    yield Source(path, argument, input_format or _format_by_name(path) or _sniff(path))
 
 
 @contextmanager
@@ -124,13 +116,8 @@ def _spooled(stream):
     with tempfile.TemporaryDirectory(prefix="ipcli-import-") as folder:
         path = Path(folder) / "input"
         with open(path, "wb") as spool:
-            shutil.copyfileobj(stream, spool, READ_BLOCK)
+            files.copy_input(files.STDIN, spool, files.IMPORT_BYTES, stdin=stream)
         yield path
-
-
-def _check_readable(path: Path, argument: str) -> None:
-    with os_errors_as("import.unreadable", file=argument), open(path, "rb"):
-        pass
 
 
 def _format_by_name(path: Path) -> str | None:

@@ -15,12 +15,17 @@ This module only touches files; the register is asked through `batch_recorded`.
 import glob
 import json
 import os
+import stat
 from pathlib import Path
 from typing import NamedTuple
+
+from ipcli import files
+from ipcli.errors import IpcliError
 
 INTENT_INFIX = "-export-"
 INTENT_SUFFIX = ".json"
 TEMPORARY_SUFFIX = ".tmp"
+INTENT_BYTES = 1 << 16  # an intent names a batch and its two files
 
 
 def temporary_prefix(final_name: str) -> str:
@@ -82,7 +87,8 @@ def recover(db_path, batch_recorded) -> list[Settlement]:
     for path in pending_intents(db_path):
         intent = _read_intent(path)
         if intent is None:
-            path.unlink(missing_ok=True)
+            if _is_regular_file(path):  # ipcli writes regular files; a link, FIFO or directory is left alone
+                path.unlink(missing_ok=True)
             continue
         batch_id, finals, publishing = intent
         committed = batch_recorded(batch_id)
@@ -99,6 +105,13 @@ def recover(db_path, batch_recorded) -> list[Settlement]:
     return settled
 
 
+def _is_regular_file(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
 def _remove_temporaries(final: Path) -> None:
     pattern = glob.escape(temporary_prefix(final.name)) + "*" + TEMPORARY_SUFFIX
     for temporary in final.parent.glob(pattern):
@@ -107,10 +120,10 @@ def _remove_temporaries(final: Path) -> None:
 
 def _read_intent(path: Path) -> tuple[str, list[Path], bool] | None:
     try:
-        intent = json.loads(path.read_text(encoding="utf-8"))
+        intent = json.loads(files.read_input(str(path), INTENT_BYTES))
         return str(intent["batch_id"]), [Path(str(final)) for final in intent["files"]], intent["publishing"] is True
-    except (OSError, ValueError, KeyError, TypeError):
-        return None  # not an intent this module wrote: nothing to settle
+    except (IpcliError, OSError, ValueError, KeyError, TypeError):
+        return None  # not an intent this module wrote (nor a regular file): nothing to settle
 
 
 def _sync_directory(path: Path) -> None:

@@ -1,16 +1,12 @@
 """The periodic report: one self-contained HTML file (no network resources) with the report sentence,
-the figures by type, window and month as tables and inline SVG bar charts, and print styles; written
-atomically, so that a report is either whole or not there."""
+the figures by type, window and month as tables and inline SVG bar charts, and print styles (`ipcli report`
+writes it through ipcli.files, whole or not at all)."""
 
-import os
-import tempfile
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 
 from ipcli import __version__
 from ipcli.db.migrations import FILING_TYPES
-from ipcli.errors import UsageProblem, os_errors_as, os_reason
 from ipcli.i18n import get_language, t
 from ipcli.literal import html_text
 from ipcli.output import label
@@ -213,33 +209,3 @@ def bar_chart(items: list[tuple], title: str) -> str:
                     f'<text x="{LABEL_WIDTH + width + 6:.1f}" y="{y + 16}">{html_text(_number(value))}</text>')
     return (f'<svg role="img" width="{CHART_WIDTH}" height="{height}" '
             f'viewBox="0 0 {CHART_WIDTH} {height}"><title>{html_text(title)}</title>{"".join(bars)}</svg>')
-
-
-# writing
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write `text` to a temporary file beside `path` and rename it over `path`: whole or nothing."""
-    if path.is_dir():
-        raise UsageProblem("report.out_is_directory", value=str(path))
-    with os_errors_as("report.cannot_write", value=str(path)):
-        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, _file_mode())
-        os.replace(temporary, path)
-    except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
-        raise UsageProblem("report.cannot_write", value=str(path), reason=os_reason(error)) from None
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _file_mode() -> int:
-    """0666 less the umask, as a file that open() creates."""
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask

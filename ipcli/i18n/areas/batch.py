@@ -25,7 +25,6 @@ EN = {
                            "removed and its filings are still ready",
     "batch.export_unsettled": "the interrupted export of batch {batch} could not be settled ({reason}); "
                               "the next command tries again",
-    "batch.unreadable": "cannot read {file}: {reason}",
     "batch.not_utf8": "the file is not UTF-8 text",
     "batch.bad_json": "not JSON: {detail} at line {line}, column {column}",
     "batch.schema_missing": "required field missing",
@@ -146,7 +145,6 @@ ZH = {
     "batch.out_unwritable": "无法写入 {dir}：{reason}",
     "batch.export_undone": "批次 {batch} 的导出在登记前中断：已删除其文件，其收件仍为待报送",
     "batch.export_unsettled": "批次 {batch} 中断的导出未能处理完（{reason}）；下一条命令将再次处理",
-    "batch.unreadable": "无法读取 {file}：{reason}",
     "batch.not_utf8": "文件不是 UTF-8 文本",
     "batch.bad_json": "不是 JSON：{detail}，第 {line} 行第 {column} 列",
     "batch.schema_missing": "缺少必填字段",
