@@ -9,7 +9,7 @@ csv and tsv neutralise text that a spreadsheet would take for a formula; json an
 import csv
 import json
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -17,9 +17,9 @@ import click
 
 from ipcli.clickext import Choice, option
 from ipcli.errors import UsageProblem
-from ipcli.i18n import get_language, t
+from ipcli.i18n import catalog, get_language, t
 from ipcli.literal import Sentence, all_visible, neutralised, visible
-from ipcli.views import ALL_FIELDS, FREE_TEXT, MONEY, View
+from ipcli.views import ALL_FIELDS, FREE_TEXT, MONEY, NESTED, View
 
 FORMATS = ("table", "json", "jsonl", "csv", "tsv")
 # String values of these fields are codes with a translated label in tables.
@@ -237,6 +237,7 @@ class _Listing:
     headers: list[str]
     columns: list[list[str]]  # the cells of each column, one line each
     rows: list[dict]  # the records, for their colours
+    wrap: bool  # free text wraps instead of being shortened
 
 
 @dataclass
@@ -289,9 +290,9 @@ def _list_cell(key: str, values: list) -> str:
 
 def _key_label(key: str) -> tuple[str, bool]:
     """The label of a key, and whether it has one: a field, else a code (a status), else the key itself."""
-    for text, catalog_key in ((label(key), f"field.{key}"), (t(f"value.{key}"), f"value.{key}")):
-        if text not in (key, catalog_key):
-            return text, True
+    for kind in ("field", "value"):
+        if f"{kind}.{key}" in catalog("en"):
+            return t(f"{kind}.{key}"), True
     return key, False
 
 
@@ -320,7 +321,8 @@ def _drawings(data, view: View, wide: bool) -> list:
     pairs = list(_fields(data))
     values = all_visible([value for _, value in pairs])
     drawings = [_Record([(name, value) for (name, _), value in zip(pairs, values)])] if pairs else []
-    return drawings + [_listing(label(key), value, ALL_FIELDS, wide) for key, value in data.items() if _is_table(value)]
+    return drawings + [_listing(label(key), value, NESTED.get(key, ALL_FIELDS), wide)
+                       for key, value in data.items() if _is_table(value)]
 
 
 def _listing(title: str | None, rows: list[dict], view: View, wide: bool) -> _Listing:
@@ -328,7 +330,7 @@ def _listing(title: str | None, rows: list[dict], view: View, wide: bool) -> _Li
     wan = view.wan if get_language() == "zh" else frozenset()
     headers = [t("view.in_wan", label=label(key)) if key in wan else label(key) for key in keys]
     columns = [all_visible([_table_cell(key, row.get(key), key in wan) for row in rows]) for key in keys]
-    return _Listing(title, keys, headers, columns, rows)
+    return _Listing(title, keys, headers, columns, rows, view.wrap)
 
 
 def _numeric(listing: _Listing) -> list[bool]:
@@ -361,11 +363,13 @@ def fitted(columns: list[tuple[int, int, bool]], width: int) -> list[int]:
     while count < len(columns) and sum(_least_widths(columns[:count + 1])) + GAP * count <= width:
         count += 1
     widths = _least_widths(columns[:count])
-    spare = width - sum(widths) - GAP * (count - 1)
-    for i, (natural, _, _) in enumerate(columns[:count]):  # room left goes to shortened text, most important first
-        grown = min(natural, widths[i] + max(spare, 0))
-        spare -= grown - widths[i]
-        widths[i] = grown
+    wants = [natural - width for (natural, _, _), width in zip(columns, widths)]
+    spare = min(width - sum(widths) - GAP * (count - 1), sum(wants))
+    if spare > 0:  # the room left goes to shortened text, in proportion to what each lacks
+        shares = [spare * want // sum(wants) for want in wants]
+        for i in range(spare - sum(shares)):  # the cells lost in rounding, to the most important
+            shares[[j for j, want in enumerate(wants) if want > shares[j]][i]] += 1
+        widths = [width + share for width, share in zip(widths, shares)]
     return widths
 
 
@@ -409,9 +413,9 @@ def _rich_tables(data, color: str, view: View, wide: bool) -> None:
         widths = fitted(sizes, console.width)
         table = Table(title=drawing.title and Text(drawing.title), title_justify="left", box=box.SIMPLE_HEAD,
                       show_edge=False, pad_edge=False, padding=(0, GAP - 1, 0, 0), header_style="bold")
-        for header, width, numeric in zip(drawing.headers, widths, _numeric(drawing)):
-            table.add_column(Text(header), width=width, min_width=width, no_wrap=True, overflow="ellipsis",
-                             justify="right" if numeric else "left")
+        for header, width, numeric, (_, _, free) in zip(drawing.headers, widths, _numeric(drawing), sizes):
+            table.add_column(Text(header), width=width, min_width=width, no_wrap=not (free and drawing.wrap),
+                             overflow="ellipsis", justify="right" if numeric else "left")
         dated = [key.endswith("_on") for key in drawing.keys[:len(widths)]]
         for row, cells in zip(drawing.rows, zip(*drawing.columns[:len(widths)])):
             dim = row.get("provisional") is True  # its dates are provisional
@@ -427,6 +431,7 @@ def emit(data, fmt: str | None, *, color: str = "auto", quiet: bool = False, vie
     fmt = resolve_format(fmt)
     if columns:
         data = picked(data, columns, view)
+        view = replace(view, keys=columns, human=columns)
     nothing = isinstance(data, list) and not data
     if nothing and quiet:
         return

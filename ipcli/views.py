@@ -18,15 +18,20 @@ MONEY = frozenset({"amount", "fee", "fees", "fee_total", "fee_renewal", "fee_lat
 class View:
     """`keys`: every key of the records, as in JSON (the order of --wide, and what --columns may name);
     `human`: the table's columns, most important first (a narrow terminal drops them from the end);
-    `empty`: the message key of an empty listing; `wan`: amounts shown in 万元 in zh tables."""
+    `empty`: the message key of an empty listing; `wan`: amounts shown in 万元 in zh tables; `wrap`: free
+    text wraps onto more lines instead of being shortened (where it is what the reader came for)."""
 
     keys: tuple[str, ...] = ()
     human: tuple[str, ...] = ()
     empty: str | None = None
     wan: frozenset = frozenset()
+    wrap: bool = False
 
 
 ALL_FIELDS = View()  # a record (show, calc, status), or a listing without a view of its own: every field
+# The lists of records inside a record, by their key: --explain's steps are read whole.
+NESTED = {"explain": View(("rule", "citation", "confidence", "step"), ("rule", "confidence", "step", "citation"),
+                          wrap=True)}
 
 _DEADLINE_KEYS = ("due_on", "days_left", "kind", "right_type", "right_no", "owner", "title", "rule", "provisional",
                   "filing_id", "window", "overdue_status", "late_fee_rate_pct", "late_fee")
@@ -52,7 +57,7 @@ MARKS = View(("reg_no", "classes", "name", "owner", "kind", "registered_on", "ex
 PATENTS = View(("app_no", "type", "title", "owner", "filed_on", "granted_on", "term_ends_on", "paid_through",
                 "next_annuity_year", "next_annuity_due_on", "next_annuity_grace_ends_on", "reduction", "open_license",
                 "open_license_from", "status", "pledged", "owner_id", "window", "provisional"),
-               ("app_no", "type", "status", "next_annuity_due_on", "next_annuity_year", "title", "owner",
+               ("app_no", "status", "next_annuity_due_on", "title", "owner", "type", "next_annuity_year",
                 "term_ends_on", "pledged", "window", "provisional"), "view.no_patents")
 FILINGS = View(("id", "type", "status", "received_on", "window", "fee_total", "rights", "status_on", "operator",
                 "paper", "reason", "details"),

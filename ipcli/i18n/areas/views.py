@@ -36,6 +36,16 @@ EN = {
     "field.pledge_id": "pledge",
     "field.new_ends_on": "new end",
     "field.changes": "changes",
+    # the records of the journal (ipcli log)
+    "value.filing": "filing",
+    "value.notice": "notice",
+    "value.calendar": "holiday calendar",
+    "value.digest": "digest",
+    "value.sample": "sample",
+    "value.window": "window",
+    "value.setting": "setting",
+    "value.batch": "batch",
+    "value.database": "database",
 }
 
 ZH = {
@@ -74,4 +84,14 @@ ZH = {
     "field.pledge_id": "质押",
     "field.new_ends_on": "新终止日",
     "field.changes": "变更",
+    # the records of the journal (ipcli log)
+    "value.filing": "收件",
+    "value.notice": "通知书",
+    "value.calendar": "节假日表",
+    "value.digest": "提醒",
+    "value.sample": "示例",
+    "value.window": "窗口",
+    "value.setting": "设置",
+    "value.batch": "批次",
+    "value.database": "数据库",
 }
