@@ -11,7 +11,6 @@ import json
 import sys
 from dataclasses import dataclass, replace
 from datetime import date
-from decimal import Decimal
 
 import click
 
@@ -181,6 +180,8 @@ def _in_wan(value) -> str:
     """An amount in 万元 (10,000 yuan), exact: 500 for 5,000,000 and 0.045 for 450."""
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         return display("amount", value)
+    from decimal import Decimal  # only for tables in zh
+
     wan = (Decimal(repr(value)) / 10000).normalize()
     return f"{wan:,f}"
 

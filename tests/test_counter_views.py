@@ -184,6 +184,19 @@ def test_deadlines_at_80_columns_in_zh_as_a_clerk_sees_them(register):
     assert "规则" in header_labels(wide[0]) and "杭州西湖茶业有限公司" in wide[2]
 
 
+def test_the_readme_shows_deadlines_as_printed(invoke, db_path):
+    from pathlib import Path
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    block = readme.split("`ipcli --lang zh deadlines --days 60` at 80 columns", 1)[1]
+    shown = block.split("```text\n", 1)[1].split("```", 1)[0].splitlines()
+    ok(invoke("sample", "load"))
+    lines = [line.rstrip() for line in drawn(db_path, "deadlines", "--days", "60", lang="zh", width=80).splitlines()]
+    cut = shown.index("…")
+    assert shown[:cut] == lines[:cut] and shown[cut + 1:] == lines[len(lines) - len(shown) + cut + 1:]
+    assert f"({len(lines) - 2} rows" in block
+
+
 def test_filing_list_is_one_line_per_filing(register):
     filings = json_of(register, "filing", "list")
     for width in (80, 120):
