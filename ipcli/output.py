@@ -319,9 +319,9 @@ def _drawings(data, view: View, wide: bool) -> list:
     nested lists of records."""
     if isinstance(data, list):
         return [_listing(None, data, view, wide)]
-    pairs = list(_fields(data))
-    values = all_visible([value for _, value in pairs])
-    drawings = [_Record([(name, value) for (name, _), value in zip(pairs, values)])] if pairs else []
+    pairs = list(_fields(data))  # a nested record's keys are data too (a right's number)
+    names, values = all_visible([name for name, _ in pairs]), all_visible([value for _, value in pairs])
+    drawings = [_Record(list(zip(names, values)))] if pairs else []
     return drawings + [_listing(label(key), value, NESTED.get(key, ALL_FIELDS), wide)
                        for key, value in data.items() if _is_table(value)]
 

@@ -441,3 +441,11 @@ def test_fitted(columns, width, expected):
     for (natural, least, free), fitted_width in zip(columns, widths):
         assert least <= fitted_width <= natural and (free or fitted_width == natural)
     assert sum(widths) + output.GAP * (len(widths) - 1) <= max(width, columns[0][0])
+
+
+def test_the_keys_of_nested_records_are_shown_literally(capsys):
+    record = {"id": 1, "details": {"x\x1by": {"3\n0[bold]": 5}}}
+    assert "x\\x1by 3\\n0[bold]  5" in output.render_text(record, "table")
+    output.emit(record, "table", color="always")
+    out = ANSI.sub("", capsys.readouterr().out)
+    assert "x\\x1by 3\\n0[bold]" in out and "\x1by" not in out
