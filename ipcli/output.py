@@ -202,8 +202,8 @@ def _remember_wide(ctx, param, value):
 
 
 def view_options(command):
-    """--columns KEY,... and --wide, for the commands that look (a bad key is refused before anything is
-    shown, and such a command writes nothing)."""
+    """--columns KEY,... and --wide, for the commands that look: a key is checked against the records
+    when they are shown, which is safe where a command writes nothing."""
     command = option("--wide", is_flag=True, expose_value=False, callback=_remember_wide, help="opt.wide")(command)
     return option("--columns", metavar="KEY,...", expose_value=False, callback=_remember_columns,
                   help="opt.columns")(command)
