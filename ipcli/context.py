@@ -124,10 +124,15 @@ class App:
             self._warned_years |= unwarned
             self.warn("warn.provisional", years=", ".join(str(y) for y in sorted(unwarned)))
 
-    def emit(self, data, fmt: str | None) -> None:
-        from ipcli.output import emit
+    def emit(self, data, fmt: str | None, view=None, **empty_params) -> None:
+        """Print `data` as its `view` (ipcli.views) shows it, with the command's --columns and --wide;
+        `empty_params` fill in the view's message for an empty listing."""
+        from ipcli.output import COLUMNS_META, WIDE_META, emit
+        from ipcli.views import ALL_FIELDS
 
-        emit(data, fmt, color=self.color, quiet=self.quiet)
+        meta = click.get_current_context().meta
+        emit(data, fmt, color=self.color, quiet=self.quiet, view=view or ALL_FIELDS, columns=meta.get(COLUMNS_META),
+             wide=meta.get(WIDE_META, False), empty_params=empty_params)
 
 
 def _ignore(*args, **kwargs) -> None:

@@ -9,18 +9,22 @@ csv and tsv neutralise text that a spreadsheet would take for a formula; json an
 import csv
 import json
 import sys
+from dataclasses import dataclass, replace
 from datetime import date
 
 import click
 
 from ipcli.clickext import Choice, option
-from ipcli.i18n import t
-from ipcli.literal import all_visible, neutralised, visible
+from ipcli.errors import UsageProblem
+from ipcli.i18n import catalog, get_language, t
+from ipcli.literal import Sentence, all_visible, neutralised, visible
+from ipcli.views import ALL_FIELDS, FREE_TEXT, MONEY, NESTED, View
 
 FORMATS = ("table", "json", "jsonl", "csv", "tsv")
 # String values of these fields are codes with a translated label in tables.
 CODE_FIELDS = frozenset({"status", "kind", "type", "source", "source_before", "right_type", "confidence",
-                         "overdue_status"})
+                         "overdue_status", "level", "filing_type", "origin", "served", "record_type",
+                         "renewal_status"})
 _TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
@@ -122,7 +126,7 @@ def _columns(rows: list[dict]) -> list[str]:
     return list(columns)
 
 
-def render_text(data, fmt: str) -> str:
+def render_text(data, fmt: str, view: View = ALL_FIELDS, wide: bool = False) -> str:
     """json, jsonl, csv, tsv and the plain table, as text ending in a newline (empty for no rows)."""
     rows = _as_rows(data)
     if fmt == "json":
@@ -132,7 +136,7 @@ def render_text(data, fmt: str) -> str:
     if not rows:
         return ""
     if fmt == "table":
-        return _plain_table(data)
+        return _plain_tables(data, view, wide)
     columns = _columns(rows)
     if fmt == "tsv":
         lines = ["\t".join(columns)]
@@ -162,69 +166,287 @@ def display(key: str, value) -> str:
     if key in CODE_FIELDS and isinstance(value, str):
         text = t(f"value.{value}")
         return value if text == f"value.{value}" else text
+    if key in MONEY and isinstance(value, (int, float)):
+        return money(value)
     return _cell(value)
+
+
+def money(value: int | float) -> str:
+    """An amount in yuan with thousands separators: 5,000,000 and 1,234.5."""
+    return f"{value:,.2f}".rstrip("0").rstrip(".") if value % 1 else f"{int(value):,}"
+
+
+def _in_wan(value) -> str:
+    """An amount in 万元 (10,000 yuan), exact: 500 for 5,000,000 and 0.045 for 450."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return display("amount", value)
+    from decimal import Decimal  # only for tables in zh
+
+    wan = (Decimal(repr(value)) / 10000).normalize()
+    return f"{wan:,f}"
+
+
+# --columns and --wide (README "Output"): the values, kept in the click context for App.emit.
+COLUMNS_META, WIDE_META = "ipcli.columns", "ipcli.wide"
+
+
+def _remember_columns(ctx, param, value):
+    if value is not None:
+        ctx.meta[COLUMNS_META] = tuple(part.strip() for part in value.split(","))
+    return value
+
+
+def _remember_wide(ctx, param, value):
+    ctx.meta[WIDE_META] = value
+    return value
+
+
+def view_options(command):
+    """--columns KEY,... and --wide, for the commands that look: a key is checked against the records
+    when they are shown, which is safe where a command writes nothing."""
+    command = option("--wide", is_flag=True, expose_value=False, callback=_remember_wide, help="opt.wide")(command)
+    return option("--columns", metavar="KEY,...", expose_value=False, callback=_remember_columns,
+                  help="opt.columns")(command)
+
+
+def picked(data, columns: tuple[str, ...], view: View):
+    """`data` with only the keys named by --columns, in that order; a key that is not one of the
+    records' is a usage error naming the valid ones."""
+    rows = _as_rows(data)
+    known = list(dict.fromkeys([*view.keys, *_columns(rows)]))
+    for key in columns:
+        if key not in known:
+            raise UsageProblem("view.unknown_column", value=key, keys=Sentence(", ".join(known)))
+    chosen = [{key: row[key] for key in columns if key in row} for row in rows]
+    return chosen if isinstance(data, list) else chosen[0]
+
+
+# Tables for people: a listing draws the columns of its view, most important first; on a terminal the
+# last ones that do not fit are left out. Key cells (dates, numbers, codes, amounts) are drawn whole;
+# free text (views.FREE_TEXT) is the only thing shortened, with an ellipsis.
+
+GAP = 2  # cells between two columns
+FREE_TEXT_CELLS = 10  # free text is not shortened below this
+LIST_CELLS = 24  # a list (rights, classes) longer than this shows its first items and how many more
+DETAILS = "details"  # a filing's type-specific fields, shown as fields of the filing itself
+
+
+@dataclass
+class _Listing:
+    title: str | None
+    keys: list[str]
+    headers: list[str]
+    columns: list[list[str]]  # the cells of each column, one line each
+    rows: list[dict]  # the records, for their colours
+    wrap: bool  # free text wraps instead of being shortened
+
+
+@dataclass
+class _Record:
+    pairs: list[tuple[str, str]]  # (label, value) of each field
 
 
 def _is_table(value) -> bool:
     return isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
 
 
-def _tables(data) -> list[tuple[str | None, list[str], list[list[str]]]]:
-    """(title, headers, rows) of each table: a list, or one record as field/value pairs plus one
-    table for each of its nested lists of records. Every cell is one line, its controls visible."""
-    if isinstance(data, list):
-        columns = _columns(data)
-        cells = [all_visible([display(c, row.get(c)) for row in data]) for c in columns]
-        return [(None, [label(c) for c in columns], list(zip(*cells)))]
-    fields = [key for key, value in data.items() if not _is_table(value)]
-    values = all_visible([display(key, data[key]) for key in fields])
-    pairs = [[label(key), value] for key, value in zip(fields, values)]
-    tables = [(None, [t("help.field"), t("help.value")], pairs)]
-    for key, value in data.items():
+def _is_empty(value) -> bool:
+    return value is None or value is False or value == "" or value == [] or value == {}
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _listing_keys(rows: list[dict], view: View, wide: bool) -> list[str]:
+    """The columns of a listing's table: the view's (--wide: every key), less those empty in every row."""
+    present = _columns(rows)
+    if wide or not view.human:
+        keys = [key for key in view.keys if key in present] + [key for key in present if key not in view.keys]
+    else:
+        keys = [key for key in view.human if key in present]
+    return [key for key in keys if not all(_is_empty(row.get(key)) for row in rows)]
+
+
+def _table_cell(key: str, value, wan: bool) -> str:
+    if value is False:  # a flag is marked where it holds
+        return ""
+    if isinstance(value, list):
+        return _list_cell(key, value)
+    if isinstance(value, dict):
+        return "; ".join(f"{name}: {text}" for name, text in _fields(value))
+    return _in_wan(value) if wan else display(key, value)
+
+
+def _list_cell(key: str, values: list) -> str:
+    items = [display(key, value) for value in values]
+    text = ", ".join(items)
+    if len(text) <= LIST_CELLS:
+        return text
+    shown = 1
+    while len(", ".join(items[:shown + 1])) <= LIST_CELLS:
+        shown += 1
+    return ", ".join(items[:shown]) + t("view.more", count=len(items) - shown)
+
+
+def _key_label(key: str) -> tuple[str, bool]:
+    """The label of a key, and whether it has one: a field, else a code (a status), else the key itself."""
+    for kind in ("field", "value"):
+        if f"{kind}.{key}" in catalog("en"):
+            return t(f"{kind}.{key}"), True
+    return key, False
+
+
+def _fields(record: dict, outer: str | None = None, outer_key: str | None = None):
+    """(label, shown value) of each field of `record` that is no table; a nested record's fields are
+    labelled after it ("assignee name"), those of a filing's details as the filing's own."""
+    for key, value in record.items():
         if _is_table(value):
-            tables.extend((label(key), headers, rows) for _, headers, rows in _tables(value))
-    return tables
+            continue
+        name, labelled = _key_label(key)
+        if outer is not None:  # "assignee_id" has a label of its own, "assignee" "name" is joined
+            whole, known = _key_label(f"{outer_key}_{key}")
+            name = whole if known else t("view.nested_label" if labelled else "view.nested_key", outer=outer,
+                                         inner=name)
+        if isinstance(value, dict):
+            yield from _fields(value, None if key == DETAILS else name, key)
+        else:  # a key that is no field (a right's number) shows its value as its record's would
+            yield name, display(key if labelled or outer_key is None else outer_key, value)
 
 
-def _plain_table(data) -> str:
+def _drawings(data, view: View, wide: bool) -> list:
+    """What a table shows of `data`: a listing, or one record's fields and a listing for each of its
+    nested lists of records."""
+    if isinstance(data, list):
+        return [_listing(None, data, view, wide)]
+    pairs = list(_fields(data))  # a nested record's keys are data too (a right's number)
+    names, values = all_visible([name for name, _ in pairs]), all_visible([value for _, value in pairs])
+    drawings = [_Record(list(zip(names, values)))] if pairs else []
+    return drawings + [_listing(label(key), value, NESTED.get(key, ALL_FIELDS), wide)
+                       for key, value in data.items() if _is_table(value)]
+
+
+def _listing(title: str | None, rows: list[dict], view: View, wide: bool) -> _Listing:
+    keys = _listing_keys(rows, view, wide)
+    wan = view.wan if get_language() == "zh" else frozenset()
+    headers = [t("view.in_wan", label=label(key)) if key in wan else label(key) for key in keys]
+    columns = [all_visible([_table_cell(key, row.get(key), key in wan) for row in rows]) for key in keys]
+    return _Listing(title, keys, headers, columns, rows, view.wrap)
+
+
+def _numeric(listing: _Listing) -> list[bool]:
+    """Which columns hold numbers (drawn flush right)."""
+    return [all(_is_number(row[key]) for row in listing.rows if row.get(key) is not None) for key in listing.keys]
+
+
+def _plain_tables(data, view: View, wide: bool) -> str:
+    """Plain text (--format table when piped): every column of the view, nothing shortened; wide
+    characters aligned (tabulate measures them with wcwidth)."""
     from tabulate import tabulate
 
     parts = []
-    for title, headers, rows in _tables(data):
-        text = tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True)
-        parts.append(f"{title}\n{text}" if title else text)
+    for drawing in _drawings(data, view, wide):
+        if isinstance(drawing, _Record):
+            parts.append(tabulate(drawing.pairs, tablefmt="plain", disable_numparse=True))
+            continue
+        align = ["right" if numeric else "left" for numeric in _numeric(drawing)]
+        text = tabulate(list(zip(*drawing.columns)), headers=drawing.headers, tablefmt="simple",
+                        disable_numparse=True, colalign=align)
+        parts.append(f"{drawing.title}\n{text}" if drawing.title else text)
     return "\n\n".join(parts) + "\n"
 
 
-def _rich_table(data, color: str) -> None:
+def fitted(columns: list[tuple[int, int, bool]], width: int) -> list[int]:
+    """The widths of the leading columns that fit in `width` cells, given (natural width, least width,
+    free text) of each column in order of importance. A key column is as wide as its widest cell; free
+    text shrinks towards its least width, but not to make room for a key column after it."""
+    count = 1
+    while count < len(columns) and sum(_least_widths(columns[:count + 1])) + GAP * count <= width:
+        count += 1
+    widths = _least_widths(columns[:count])
+    wants = [natural - width for (natural, _, _), width in zip(columns, widths)]
+    spare = min(width - sum(widths) - GAP * (count - 1), sum(wants))
+    if spare > 0:  # the room left goes to shortened text, in proportion to what each lacks
+        shares = [spare * want // sum(wants) for want in wants]
+        for i in range(spare - sum(shares)):  # the cells lost in rounding, to the most important
+            shares[[j for j, want in enumerate(wants) if want > shares[j]][i]] += 1
+        widths = [width + share for width, share in zip(widths, shares)]
+    return widths
+
+
+def _least_widths(columns: list[tuple[int, int, bool]]) -> list[int]:
+    """Free text may shrink where only free text follows it."""
+    return [least if free and all(later for _, _, later in columns[i + 1:]) else natural
+            for i, (natural, least, free) in enumerate(columns)]
+
+
+def _row_style(row: dict) -> str:
+    """Overdue red, due within 7 days yellow."""
+    days = row.get("days_left")
+    if row.get("overdue_status") or (_is_number(days) and days < 0):
+        return "red"
+    return "yellow" if _is_number(days) and days <= 7 else ""
+
+
+def _rich_tables(data, color: str, view: View, wide: bool) -> None:
+    from rich import box
+    from rich.cells import cell_len
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    console = Console(no_color=color == "never", force_terminal=color == "always" or None,
+    console = Console(color_system=None if color == "never" else "auto", force_terminal=color == "always" or None,
                       file=sys.stdout, soft_wrap=False)
-    for title, headers, rows in _tables(data):  # Text, never a str: rich would read "[b]" in it as markup
-        table = Table(title=title and Text(title), title_justify="left")
-        for header in headers:
-            table.add_column(Text(header))
-        for row in rows:
-            table.add_row(*map(Text, row))
+    for drawing in _drawings(data, view, wide):  # Text, never a str: rich would read "[b]" in it as markup
+        if isinstance(drawing, _Record):
+            table = Table.grid(padding=(0, GAP, 0, 0))
+            table.add_column(style="bold", no_wrap=True)
+            table.add_column(overflow="fold")
+            for name, value in drawing.pairs:
+                table.add_row(Text(name), Text(value))
+            console.print(table)
+            continue
+        sizes = []
+        for key, header, cells in zip(drawing.keys, drawing.headers, drawing.columns):
+            natural = max(cell_len(header), *map(cell_len, cells))
+            free = key in FREE_TEXT
+            sizes.append((natural, min(natural, max(cell_len(header), FREE_TEXT_CELLS)) if free else natural, free))
+        widths = fitted(sizes, console.width)
+        table = Table(title=drawing.title and Text(drawing.title), title_justify="left", box=box.SIMPLE_HEAD,
+                      show_edge=False, pad_edge=False, padding=(0, GAP - 1, 0, 0), header_style="bold")
+        for header, width, numeric, (_, _, free) in zip(drawing.headers, widths, _numeric(drawing), sizes):
+            table.add_column(Text(header), width=width, min_width=width, no_wrap=not (free and drawing.wrap),
+                             overflow="ellipsis", justify="right" if numeric else "left")
+        dated = [key.endswith("_on") for key in drawing.keys[:len(widths)]]
+        for row, cells in zip(drawing.rows, zip(*drawing.columns[:len(widths)])):
+            dim = row.get("provisional") is True  # its dates are provisional
+            table.add_row(*(Text(cell, style="dim" if dim and is_date else "") for cell, is_date in zip(cells, dated)),
+                          style=_row_style(row))
         console.print(table)
 
 
-def emit(data, fmt: str | None, *, color: str = "auto", quiet: bool = False) -> None:
-    """Print `data` (one record or a list of records) to stdout in the chosen format."""
+def emit(data, fmt: str | None, *, color: str = "auto", quiet: bool = False, view: View = ALL_FIELDS,
+         columns: tuple[str, ...] | None = None, wide: bool = False, empty_params: dict | None = None) -> None:
+    """Print `data` (one record or a list of records) to stdout in the chosen format; an empty listing
+    says so on stderr (not with `quiet`)."""
     fmt = resolve_format(fmt)
-    if quiet and isinstance(data, list) and not data:
+    if columns:
+        data = picked(data, columns, view)
+        view = replace(view, keys=columns, human=columns)
+    nothing = isinstance(data, list) and not data
+    if nothing and quiet:
         return
+    if nothing and view.empty and fmt != "json":  # json says so itself: []
+        stderr_line(t(view.empty, **(empty_params or {})))
     if fmt == "table" and (color == "always" or _is_terminal(sys.stdout)):
-        _rich_table(data, color)
+        if not nothing:
+            _rich_tables(data, color, view, wide)
         return
     if fmt == "json":  # written as it is encoded: a long listing is never held twice in memory
         for chunk in json_chunks(data):
             click.echo(chunk, nl=False)
         return
-    text = render_text(data, fmt)
+    text = render_text(data, fmt, view, wide)
     if text:  # color=True: click would strip what looks like an escape sequence from a csv or tsv value
         click.echo(text, nl=False, color=True)
 

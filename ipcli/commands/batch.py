@@ -15,7 +15,7 @@ from ipcli.context import SHANGHAI, environment_text, get_app
 from ipcli.errors import ConfigError, Rejected, UsageProblem
 from ipcli.i18n import localize_codes, t
 from ipcli.memory import without_cyclic_gc
-from ipcli.output import format_option, stderr_line
+from ipcli.output import format_option, stderr_line, view_options
 from ipcli.register.batch_format import BATCH_TYPES
 
 DECISIONS = ("submitted", "accepted", "rejected")
@@ -100,16 +100,19 @@ def import_(file, fmt):
 
 @batch.command("list", help="help.batch_list")
 @format_option
+@view_options
 def list_(fmt):
     from ipcli.register import batches
+    from ipcli.views import BATCHES
 
     app = get_app()
-    app.emit(batches.list_batches(app.store()), fmt)
+    app.emit(batches.list_batches(app.store()), fmt, BATCHES)
 
 
 @batch.command("show", help="help.batch_show")
 @argument("batch_id", metavar="ID")
 @format_option
+@view_options
 def show(batch_id, fmt):
     from ipcli.register import batches
 

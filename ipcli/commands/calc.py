@@ -6,7 +6,7 @@ from ipcli.clickext import DATE, Choice, Group, IntRange, argument, event_or_not
 from ipcli.context import get_app
 from ipcli.explain import explain_rows
 from ipcli.i18n import t
-from ipcli.output import format_option
+from ipcli.output import format_option, view_options
 from ipcli.rules import patent, periods, trademark
 from ipcli.rules.fees import REDUCTION_SPELLINGS, reduction_and_open_license, reduction_needs_grant_year
 
@@ -34,6 +34,7 @@ def show(record: dict, steps, missing_years, explain: bool, fmt: str | None) -> 
 @option("--registered", type=DATE, required=True, help="opt.registered")
 @explain_option
 @format_option
+@view_options
 def mark(registered, explain, fmt):
     dates = trademark.mark_dates(get_app().calendar(), registered=registered)
     show(dates.as_record(), dates.steps, dates.missing_years, explain, fmt)
@@ -48,6 +49,7 @@ def mark(registered, explain, fmt):
 @option("--paper", is_flag=True, help="opt.paper")
 @explain_option
 @format_option
+@view_options
 @click.pass_context
 def renewal(ctx, registered, expires, filed, classes, paper, explain, fmt):
     one_of(ctx, registered=registered, expires=expires)
@@ -65,6 +67,7 @@ patent_type_option = option("--type", "patent_type", type=Choice(patent.PATENT_T
 @option("--filed", type=DATE, required=True, help="opt.filed_patent")
 @explain_option
 @format_option
+@view_options
 def patent_(patent_type, filed, explain, fmt):
     calendar = get_app().calendar()
     term = patent.patent_term(patent_type, filed)
@@ -89,6 +92,7 @@ def patent_(patent_type, filed, explain, fmt):
 @option("--granted", type=DATE, help="opt.granted")
 @explain_option
 @format_option
+@view_options
 @click.pass_context
 def annuity(ctx, patent_type, filed, year, paid, reduction, open_license_from, granted, explain, fmt):
     if reduction_needs_grant_year(reduction) and granted is None:
@@ -110,6 +114,7 @@ def annuity(ctx, patent_type, filed, year, paid, reduction, open_license_from, g
 @option("--years", type=IntRange(1, 100), help="opt.years")
 @explain_option
 @format_option
+@view_options
 @click.pass_context
 def period(ctx, office, start, dispatched, served, days, months, years, explain, fmt):
     one_of(ctx, days=days, months=months, years=years)
@@ -126,6 +131,7 @@ def period(ctx, office, start, dispatched, served, days, months, years, explain,
 @argument("day", metavar="DATE", type=DATE)
 @explain_option
 @format_option
+@view_options
 def workday(day, explain, fmt):
     calendar = get_app().calendar()
     status = calendar.day(day)

@@ -12,7 +12,7 @@ from ipcli import __version__, files, jsontext, net
 from ipcli.clickext import PATH, Group, IntRange, argument, option
 from ipcli.context import get_app
 from ipcli.errors import ConfigError, Rejected, Unavailable, UsageProblem
-from ipcli.output import format_option
+from ipcli.output import format_option, view_options
 from ipcli.rules.dates import EARLIEST, LATEST
 
 DEFAULT_URL = "https://raw.githubusercontent.com/NateScarlet/holiday-cn/master/{year}.json"
@@ -33,6 +33,7 @@ def dry_run_option(command):
 @calendar.command("status", help="help.calendar_status")
 @option("--details", is_flag=True, help="opt.calendar_details")
 @format_option
+@view_options
 def status(details, fmt):
     from ipcli.register.calendar_update import calendar_status
 

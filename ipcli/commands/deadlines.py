@@ -6,8 +6,9 @@ from ipcli.clickext import DATE, Choice, Command, IntRange, option
 from ipcli.context import get_app
 from ipcli.db.deadlines import DEADLINE_KINDS
 from ipcli.errors import ExitCode
-from ipcli.output import format_option
+from ipcli.output import format_option, view_options
 from ipcli.register import deadlines as register
+from ipcli.views import EXPIRIES, deadlines_view
 
 days_option = option("--days", type=IntRange(0, 3660), default=30, show_default=True, help="opt.days_ahead")
 owner_option = option("--owner", help="opt.filter_owner")
@@ -22,9 +23,11 @@ window_option = option("--window", help="opt.filter_window")
 @option("--overdue", is_flag=True, help="opt.overdue")
 @option("--since", type=DATE, help="opt.overdue_since")
 @option("--check", is_flag=True, help="opt.check")
+@option("--explain", is_flag=True, help="opt.explain_deadlines")
 @format_option(extra=("ics",))
+@view_options
 @click.pass_context
-def deadlines(ctx, days, kinds, owner, window, overdue, since, check, fmt):
+def deadlines(ctx, days, kinds, owner, window, overdue, since, check, explain, fmt):
     app = get_app()
     store = app.store()
     since = since or register.default_overdue_since(app.today)
@@ -35,7 +38,7 @@ def deadlines(ctx, days, kinds, owner, window, overdue, since, check, fmt):
 
         click.echo(render_ics(rows, app.today), nl=False)
     else:
-        app.emit(rows, fmt)
+        app.emit(rows, fmt, deadlines_view(explain, overdue), days=days, since=since)
     if check and (rows or _has_overdue(store, app.today, since, query)):
         ctx.exit(ExitCode.CHECK_FOUND)
 
@@ -50,6 +53,8 @@ def _has_overdue(store, today, since, query) -> bool:
 @owner_option
 @window_option
 @format_option
+@view_options
 def expiries(days, owner, window, fmt):
     app = get_app()
-    app.emit(register.expiries(app.store(), app.today, days=days, owner=owner, window=window), fmt)
+    app.emit(register.expiries(app.store(), app.today, days=days, owner=owner, window=window), fmt, EXPIRIES,
+             days=days)

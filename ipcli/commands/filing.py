@@ -5,9 +5,10 @@ import click
 from ipcli.clickext import DATE, Choice, Group, IntRange, argument, option
 from ipcli.context import get_app
 from ipcli.db.migrations import FILING_TYPES
-from ipcli.output import format_option
+from ipcli.output import format_option, view_options
 from ipcli.register import lifecycle
 from ipcli.register.filings import STATUSES
+from ipcli.views import FILINGS
 
 filed_option = option("--filed", type=DATE, required=True, help="opt.filing_filed")
 window_option = option("--window", envvar="IPCLI_WINDOW", help="opt.receiving_window")
@@ -28,16 +29,19 @@ def filing():
 @option("--type", "filing_type", type=Choice(FILING_TYPES), help="opt.filing_type")
 @option("--status", type=Choice(STATUSES), help="opt.filing_status")
 @format_option
+@view_options
 def list_(filing_type, status, fmt):
     from ipcli.db import filings as db
 
     app = get_app()
-    app.emit([lifecycle.filing_view(f) for f in db.list_filings(app.store(), filing_type, status)], fmt)
+    app.emit([lifecycle.filing_view(f) for f in db.list_filings(app.store(), filing_type, status)], fmt,
+             FILINGS)
 
 
 @filing.command("show", help="help.filing_show")
 @argument("filing_id", metavar="ID", type=IntRange(1))
 @format_option
+@view_options
 def show(filing_id, fmt):
     show_filing(get_app(), filing_id, fmt)
 

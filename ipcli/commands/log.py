@@ -4,7 +4,8 @@ import click
 
 from ipcli.clickext import Choice, Command, IntRange, option
 from ipcli.context import get_app
-from ipcli.output import format_option
+from ipcli.output import format_option, view_options
+from ipcli.views import JOURNAL
 
 RECORD_TYPES = ("mark", "patent", "filing", "notice", "calendar", "digest", "sample", "window", "setting", "batch",
                 "database")
@@ -15,6 +16,7 @@ RECORD_TYPES = ("mark", "patent", "filing", "notice", "calendar", "digest", "sam
 @option("--id", "record_id", help="opt.log_id")
 @option("--limit", type=IntRange(1), default=50, show_default=True, help="opt.limit")
 @format_option
+@view_options
 def log(record_type, record_id, limit, fmt):
     app = get_app()
-    app.emit(app.store().journal_entries(record_type, record_id, limit), fmt)
+    app.emit(app.store().journal_entries(record_type, record_id, limit), fmt, JOURNAL)

@@ -5,8 +5,9 @@ import click
 from ipcli.clickext import DATE, Choice, Group, argument, option
 from ipcli.context import get_app
 from ipcli.errors import NotFound
-from ipcli.output import format_option
+from ipcli.output import format_option, view_options
 from ipcli.register import rights
+from ipcli.views import MARKS
 
 
 @click.group(cls=Group, help="help.mark")
@@ -37,6 +38,7 @@ def add(reg_no, registered, classes, name, owner, owner_id, kind, term_start, wi
 @mark.command("show", help="help.mark_show")
 @argument("reg_no")
 @format_option
+@view_options
 def show(reg_no, fmt):
     app = get_app()
     row = app.store().get_mark(reg_no.strip())
@@ -49,10 +51,11 @@ def show(reg_no, fmt):
 @option("--owner", help="opt.filter_owner")
 @option("--window", help="opt.filter_window")
 @format_option
+@view_options
 def list_(owner, window, fmt):
     app = get_app()
     rows = app.store().list_marks(owner=owner, window=window)
-    app.emit([rights.mark_view(app.key_dates(), row, app.today) for row in rows], fmt)
+    app.emit([rights.mark_view(app.key_dates(), row, app.today) for row in rows], fmt, MARKS)
 
 
 from ipcli.commands.importing import import_marks  # noqa: E402

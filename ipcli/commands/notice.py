@@ -4,10 +4,11 @@ import click
 
 from ipcli.clickext import DATE, Choice, Group, IntRange, argument, event_or_notice, option
 from ipcli.context import get_app
-from ipcli.output import format_option
+from ipcli.output import format_option, view_options
 from ipcli.register import notices
 from ipcli.rules.notices import NOTICE_KINDS
 from ipcli.rules.periods import SERVICE_MODES
+from ipcli.views import NOTICES, OPEN_NOTICES
 
 
 @click.group(cls=Group, help="help.notice")
@@ -32,9 +33,10 @@ def add(ctx, right_no, kind, dispatched, served, start, fmt):
 @notice.command("list", help="help.notice_list")
 @option("--all", "show_all", is_flag=True, help="opt.notice_all")
 @format_option
+@view_options
 def list_(show_all, fmt):
     app = get_app()
-    app.emit(notices.list_notices(app.desk(), None if show_all else "open"), fmt)
+    app.emit(notices.list_notices(app.desk(), None if show_all else "open"), fmt, NOTICES if show_all else OPEN_NOTICES)
 
 
 @notice.command("done", help="help.notice_done")

@@ -5,10 +5,11 @@ import click
 from ipcli.clickext import DATE, Choice, Group, IntRange, argument, option
 from ipcli.context import get_app
 from ipcli.errors import NotFound
-from ipcli.output import format_option
+from ipcli.output import format_option, view_options
 from ipcli.register import rights
 from ipcli.rules import identifiers, patent as patent_rules
 from ipcli.rules.fees import REDUCTION_SPELLINGS
+from ipcli.views import PATENTS
 
 
 @click.group(cls=Group, help="help.patent")
@@ -43,6 +44,7 @@ def add(app_no, patent_type, filed, granted, paid_through, title, owner, owner_i
 @patent.command("show", help="help.patent_show")
 @argument("app_no")
 @format_option
+@view_options
 def show(app_no, fmt):
     app = get_app()
     row = app.store().get_patent(identifiers.patent_app_no(app_no))
@@ -55,10 +57,11 @@ def show(app_no, fmt):
 @option("--owner", help="opt.filter_owner")
 @option("--window", help="opt.filter_window")
 @format_option
+@view_options
 def list_(owner, window, fmt):
     app = get_app()
     rows = app.store().list_patents(owner=owner, window=window)
-    app.emit([rights.patent_view(row, app.today) for row in rows], fmt)
+    app.emit([rights.patent_view(row, app.today) for row in rows], fmt, PATENTS)
 
 
 from ipcli.commands.importing import import_patents  # noqa: E402

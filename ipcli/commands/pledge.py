@@ -5,8 +5,9 @@ import click
 from ipcli.clickext import DATE, Amount, Group, IntRange, argument, option
 from ipcli.commands.filing import filed_option, show_filing, window_option
 from ipcli.context import get_app
-from ipcli.output import format_option
+from ipcli.output import format_option, view_options
 from ipcli.register import filings
+from ipcli.views import PLEDGES
 
 amount_type = Amount(0, open_low=True)
 
@@ -74,8 +75,10 @@ def release(pledge_id, on, window, fmt):
 
 @pledge.command("list", help="help.pledge_list")
 @format_option
+@view_options
 def list_(fmt):
     from ipcli.db import filings as db
 
     app = get_app()
-    app.emit([{**p, "rights": [r["right_no"] for r in p["rights"]]} for p in db.list_pledges(app.store())], fmt)
+    app.emit([{**p, "rights": [r["right_no"] for r in p["rights"]]} for p in db.list_pledges(app.store())], fmt,
+             PLEDGES)

@@ -11,9 +11,10 @@ from ipcli.clickext import DATE, PATH, Choice, Command, option
 from ipcli.context import get_app
 from ipcli.i18n import t
 from ipcli.literal import visible
-from ipcli.output import format_option, resolve_format
+from ipcli.output import format_option, resolve_format, view_options
 from ipcli.register import stats as register
 from ipcli.register.filings import STATUSES
+from ipcli.views import STATS
 
 BAR_WIDTH = 40
 TYPE_COLOURS = {"renewal": "green", "transfer": "cyan", "license": "magenta", "pledge": "yellow",
@@ -46,6 +47,7 @@ status_option = option("--status", "statuses", type=Choice(STATUSES), multiple=T
 @status_option
 @option("--summary", is_flag=True, help="opt.stats_summary")
 @format_option
+@view_options
 def stats(start, end, by, window, rollup, since, statuses, summary, fmt):
     app = get_app()
     start, end = _period(start, end, since, app.today)
@@ -57,11 +59,9 @@ def stats(start, end, by, window, rollup, since, statuses, summary, fmt):
         _print_summary(app, register.summary(result), fmt)
         return
     rows = register.rows(result)
-    if resolve_format(fmt) != "table":
-        app.emit(rows, fmt)
-        return
-    app.emit(_table_rows(rows), fmt)
-    if rows and (app.color == "always" or sys.stdout.isatty()):  # as the table itself is drawn with rich
+    app.emit(rows, fmt, STATS, start=start, end=end)
+    drawn_with_rich = resolve_format(fmt) == "table" and (app.color == "always" or sys.stdout.isatty())
+    if rows and drawn_with_rich:
         draw_bars(rows, by, app.color)
 
 
@@ -71,11 +71,6 @@ def _print_summary(app, record: dict, fmt) -> None:
         click.echo(visible(record["text"]))
     else:
         app.emit(record, fmt)
-
-
-def _table_rows(rows: list[dict]) -> list[dict]:
-    """Rows for people: the window's code and name, without its level and parent."""
-    return [{key: value for key, value in row.items() if key not in ("level", "parent")} for row in rows]
 
 
 def _group_label(row: dict, by: str) -> str:

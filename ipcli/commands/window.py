@@ -6,8 +6,9 @@ import click
 from ipcli.clickext import Group, argument, option
 from ipcli.context import get_app
 from ipcli.i18n import t
-from ipcli.output import format_option, resolve_format
+from ipcli.output import format_option, resolve_format, view_options
 from ipcli.register import stats as windows
+from ipcli.views import WINDOWS
 
 TREE_BRANCH, TREE_LAST, TREE_PIPE, TREE_SPACE = "├─ ", "└─ ", "│  ", "   "
 
@@ -30,10 +31,11 @@ def add(code, name, parent, replace, fmt):
 
 @window.command("list", help="help.window_list")
 @format_option
+@view_options
 def list_(fmt):
     app = get_app()
     rows = windows.list_windows(app.store())
-    app.emit(tree_rows(rows) if resolve_format(fmt) == "table" else rows, fmt)
+    app.emit(tree_rows(rows) if resolve_format(fmt) == "table" else rows, fmt, WINDOWS)
 
 
 @window.command("set-default", help="help.window_set_default")
@@ -48,9 +50,8 @@ def set_default(code, clear, fmt):
 
 
 def tree_rows(rows: list[dict]) -> list[dict]:
-    """The windows for a table: each code drawn under its parent, the level in words."""
-    return [{"window": prefix + row["code"], "name": row["name"], "level": t(f"value.{row['level']}"),
-             "default": row["default"]} for prefix, row in zip(_prefixes(rows), rows)]
+    """The windows for a table: each code drawn under its parent."""
+    return [{**row, "code": prefix + row["code"]} for prefix, row in zip(_prefixes(rows), rows)]
 
 
 def _prefixes(rows: list[dict]) -> list[str]:
