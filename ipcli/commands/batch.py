@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 from click.core import ParameterSource
 
-from ipcli.clickext import DATE, Choice, Group, IntRange, argument, option
+from ipcli.clickext import DATE, TODAY, Choice, Group, IntRange, argument, option
 from ipcli.context import SHANGHAI, environment_text, get_app
 from ipcli.errors import ConfigError, Rejected, UsageProblem, os_errors_as
 from ipcli.i18n import localize_codes, t
@@ -122,13 +122,13 @@ def show(batch_id, fmt):
 @argument("status", type=Choice(DECISIONS))
 @option("--item", "seq", type=IntRange(1), help="opt.batch_item")
 @option("--reason", help="opt.reason")
-@option("--on", type=DATE, help="opt.status_on")
+@option("--on", type=DATE, default=TODAY, help="opt.status_on")
 @format_option
 def mark(batch_id, status, seq, reason, on, fmt):
     from ipcli.register import batches
 
     app = get_app()
-    app.emit(batches.mark_batch(app.desk(), batch_id, status, on or app.today, seq, reason), fmt)
+    app.emit(batches.mark_batch(app.desk(), batch_id, status, on, seq, reason), fmt)
 
 
 @batch.command("submit", help="help.batch_submit")
