@@ -7,6 +7,7 @@ import sys
 from importlib import import_module
 
 import click
+from click.core import ParameterSource
 
 from ipcli import __version__
 from ipcli.clickext import DATE, Choice, Group, Option, with_guess
@@ -147,7 +148,8 @@ def error_message(error: IpcliError) -> str:
 
 def usage_message(error: click.UsageError) -> str:
     if isinstance(error, click.NoSuchOption):
-        return with_guess(t("err.no_such_option", value=shortened(error.option_name)), error.possibilities or ())
+        message = t("err.no_such_option", value=shortened(error.option_name))
+        return with_guess(message, error.option_name, error.possibilities or ())
     if isinstance(error, click.MissingParameter) and error.param is not None:
         return t("err.missing_param", param=_param_name(error.param))
     if isinstance(error, click.BadParameter) and error.param is not None:
@@ -178,7 +180,8 @@ def _set_db(ctx, param, value):
 
 
 def _set_language(ctx, param, value):
-    if value:
+    """A --lang given; IPCLI_LANG is read before (run), and a --lang anywhere on the line overrides it."""
+    if value and ctx.get_parameter_source(param.name) is not ParameterSource.ENVIRONMENT:
         set_language(value)
 
 

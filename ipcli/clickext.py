@@ -101,7 +101,7 @@ class Group(TranslatedHelp, click.Group):
     def resolve_command(self, ctx, args):
         if args and not args[0].startswith("-") and self.get_command(ctx, args[0]) is None:
             message = t("err.no_such_command", value=shortened(args[0]))
-            raise click.UsageError(with_guess(message, get_close_matches(args[0], self.list_commands(ctx))), ctx)
+            raise click.UsageError(with_guess(message, args[0], self.list_commands(ctx)), ctx)
         return super().resolve_command(ctx, args)
 
     def format_commands(self, ctx, formatter):
@@ -117,9 +117,10 @@ class Group(TranslatedHelp, click.Group):
 Group.group_class = Group
 
 
-def with_guess(message: str, guesses) -> str:
-    """A refusal of a mistyped name, with the names meant most likely ("did you mean")."""
-    return t("err.did_you_mean", message=message, guesses=", ".join(guesses)) if guesses else message
+def with_guess(message: str, name: str, names) -> str:
+    """A refusal of a mistyped `name`, with the one of `names` most like it, if any is ("did you mean")."""
+    guesses = get_close_matches(name, names, n=1)
+    return t("err.did_you_mean", message=message, guess=guesses[0]) if guesses else message
 
 
 def option(*names, **kwargs):

@@ -63,5 +63,6 @@ def code_of(text: str, codes) -> str | None:
     if text in codes:
         return text
     word = half_width(text).strip()
-    found = {code for code in codes if word.casefold() == code.casefold() or word in names(code)}
+    found = {code for code in codes
+             if word.casefold() == code.casefold() or any(word == half_width(name) for name in names(code))}
     return found.pop() if len(found) == 1 else None
