@@ -15,6 +15,7 @@ from ipcli.context import App
 from ipcli.errors import ExitCode, IpcliError
 from ipcli.i18n import LANGUAGES, default_language, localize_codes, set_language, t
 from ipcli.literal import SHOWN_CHARS, Sentence, shortened
+from ipcli.output import FORMATS
 
 # name -> (module, attribute, short-help key): modules load only when their command runs.
 COMMANDS = {
@@ -121,9 +122,10 @@ def _language_asked(args: list) -> str | None:
     for word, following in zip(args, args[1:] + [None]):
         if word == "--":
             break
-        value = following if word == "--lang" else word.removeprefix("--lang=") if word.startswith("--lang=") else None
-        if value in LANGUAGES:
-            asked = value
+        if word == "--lang" and following in LANGUAGES:
+            asked = following
+        elif word.startswith("--lang=") and word.removeprefix("--lang=") in LANGUAGES:
+            asked = word.removeprefix("--lang=")
     return asked
 
 
@@ -205,8 +207,6 @@ def global_options(after_the_subcommand: bool) -> list[Option]:
             return Option(names, hidden=True, expose_value=False, **kwargs)
         return Option(names, envvar=envvar, expose_value=False, **({} if default is None else {"default": default}),
                       **kwargs)
-
-    from ipcli.output import FORMATS
 
     return [
         global_option("--db", "db_path", envvar="IPCLI_DB", type=click.Path(), callback=_set_db, help="opt.db"),

@@ -5,6 +5,7 @@ label (`value.<code>`), so the word ipcli shows is the word it reads, and the wo
 from ipcli.i18n import catalog
 from ipcli.rules.written import half_width
 
+# Besides the labels; a word people are sure to write is listed even where it is the label today.
 WORDS = {
     # mark kinds, licence kinds, transfer kinds
     "ordinary": ("普通", "普通许可"),
@@ -12,7 +13,10 @@ WORDS = {
     "certification": ("证明",),
     "exclusive": ("独占",),
     "sole": ("排他",),
+    "assignment": ("转让",),
     # filing types
+    "renewal": ("续展",),
+    "transfer": ("转让",),
     "license": ("许可备案", "licence"),
     "pledge": ("质权登记", "质押登记"),
     "pledge_extension": ("质押延期",),
@@ -27,9 +31,9 @@ WORDS = {
     "rejected": ("驳回",),
     "withdrawn": ("撤回",),
     # patent types
-    "invention": ("发明专利",),
-    "utility": ("实用新型专利",),
-    "design": ("外观设计专利", "外观"),
+    "invention": ("发明", "发明专利"),
+    "utility": ("实用新型", "实用新型专利"),
+    "design": ("外观设计", "外观设计专利", "外观"),
     # fee reductions (FEE-REDUCTION, FEE-OPEN-LICENSE)
     "none": ("无", "不减缴"),
     "85": ("85%", "减缴85%"),
