@@ -9,10 +9,12 @@ from importlib import import_module
 import click
 
 from ipcli import __version__
-from ipcli.clickext import DATE, Choice, Group, Option, option
+from ipcli.clickext import DATE, Choice, Group, Option, with_guess
+from ipcli.context import App
 from ipcli.errors import ExitCode, IpcliError
 from ipcli.i18n import LANGUAGES, default_language, localize_codes, set_language, t
 from ipcli.literal import SHOWN_CHARS, Sentence, shortened
+from ipcli.output import FORMATS
 
 # name -> (module, attribute, short-help key): modules load only when their command runs.
 COMMANDS = {
@@ -41,6 +43,15 @@ COMMANDS = {
 
 
 class RootGroup(Group):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.options_anywhere = global_options(after_the_subcommand=True)
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        """The App is there before any option is read: each global option sets its field."""
+        extra.setdefault("obj", App())
+        return super().make_context(info_name, args, parent=parent, **extra)
+
     def list_commands(self, ctx):
         return sorted(COMMANDS)
 
@@ -80,7 +91,8 @@ def _register_failure(error: Exception, app) -> IpcliError | None:
 
 def run(command, args, prog_name, **extra) -> int:
     """Run the command; turn every outcome into an exit code and at most one line on stderr."""
-    set_language(default_language())  # --lang, parsed first, may change it
+    args = sys.argv[1:] if args is None else list(args)
+    set_language(_language_asked(args) or default_language())
     try:
         result = click.Group.main(command, args, prog_name, standalone_mode=False, **extra)
     except click.exceptions.NoArgsIsHelpError as error:
@@ -100,6 +112,20 @@ def run(command, args, prog_name, **extra) -> int:
             raise
         return fail(t("err.internal", kind=type(error).__name__, detail=str(error)), ExitCode.INTERNAL)
     return result if isinstance(result, int) else ExitCode.OK
+
+
+def _language_asked(args: list) -> str | None:
+    """The --lang of the command line, wherever it is: even a refusal of what comes before it (a
+    mistyped option, a bad date) is then in that language. Its option sets it again when read."""
+    asked = None
+    for word, following in zip(args, args[1:] + [None]):
+        if word == "--":
+            break
+        if word == "--lang" and following in LANGUAGES:
+            asked = following
+        elif word.startswith("--lang=") and word.removeprefix("--lang=") in LANGUAGES:
+            asked = word.removeprefix("--lang=")
+    return asked
 
 
 def _silence_stdout() -> None:
@@ -123,7 +149,8 @@ def error_message(error: IpcliError) -> str:
 
 def usage_message(error: click.UsageError) -> str:
     if isinstance(error, click.NoSuchOption):
-        return t("err.no_such_option", value=shortened(error.option_name))
+        message = t("err.no_such_option", value=shortened(error.option_name))
+        return with_guess(message, error.option_name, error.possibilities or ())
     if isinstance(error, click.MissingParameter) and error.param is not None:
         return t("err.missing_param", param=_param_name(error.param))
     if isinstance(error, click.BadParameter) and error.param is not None:
@@ -146,37 +173,59 @@ def _param_name(param) -> str:
     return param.human_readable_name
 
 
-def _db_path(ctx, param, value):
+def _set_db(ctx, param, value):
     """--db, else IPCLI_DB: an empty path is a usage error, never the default register."""
-    if value == "" or (value is None and os.environ.get("IPCLI_DB") == ""):
+    if value == "" or (value is None and param.envvar and os.environ.get(param.envvar) == ""):
         raise click.BadParameter(t("err.db_empty"), ctx, param)
-    return value
+    _set_field(ctx, param, value)
 
 
 def _set_language(ctx, param, value):
+    """A --lang given. IPCLI_LANG and LANG are read before any option (run), so the option itself takes no
+    environment variable: a --lang anywhere on the line overrides them."""
     if value:
         set_language(value)
-    return value
 
 
-@click.group(cls=RootGroup, help="help.root")
+def _set_color(ctx, param, value):
+    _set_field(ctx, param, "never" if value == "auto" and os.environ.get("NO_COLOR") else value)
+
+
+def _set_field(ctx, param, value):
+    """A global option given sets the App's field of its name; one not given leaves it as it is."""
+    if value not in (None, False):
+        setattr(ctx.find_object(App), param.name, value)
+
+
+def global_options(after_the_subcommand: bool) -> list[Option]:
+    """The global options (CLI.md). Before the subcommand they are shown in its help and read from the
+    environment, with their defaults; after it (hidden, without either) one given overrides its value
+    before. --today is read before the dates of the same command, which `today` may name."""
+
+    def global_option(*names, envvar=None, default=None, **kwargs):
+        if after_the_subcommand:
+            return Option(names, hidden=True, expose_value=False, **kwargs)
+        return Option(names, envvar=envvar, expose_value=False, **({} if default is None else {"default": default}),
+                      **kwargs)
+
+    return [
+        global_option("--db", "db_path", envvar="IPCLI_DB", type=click.Path(), callback=_set_db, help="opt.db"),
+        global_option("--today", envvar="IPCLI_TODAY", type=DATE, is_eager=True, callback=_set_field,
+                      help="opt.today"),
+        global_option("--lang", type=Choice(LANGUAGES), is_eager=True, callback=_set_language, help="opt.lang"),
+        global_option("--format", "fmt", type=Choice(FORMATS), callback=_set_field, help="opt.format"),
+        global_option("--strict-calendar", is_flag=True, callback=_set_field, help="opt.strict_calendar"),
+        global_option("--color", type=Choice(("auto", "always", "never")), default="auto", callback=_set_color,
+                      help="opt.color"),
+        global_option("-q", "--quiet", is_flag=True, callback=_set_field, help="opt.quiet"),
+    ]
+
+
+@click.group(cls=RootGroup, help="help.root", params=global_options(after_the_subcommand=False))
 @click.version_option(__version__, "--version", prog_name="ipcli", message="%(prog)s %(version)s",
                       cls=Option, help="help.version_option")
-@option("--db", "db_path", envvar="IPCLI_DB", type=click.Path(), callback=_db_path, help="opt.db")
-@option("--today", envvar="IPCLI_TODAY", type=DATE, help="opt.today")
-@option("--lang", envvar="IPCLI_LANG", type=Choice(LANGUAGES), is_eager=True, callback=_set_language,
-        help="opt.lang")
-@option("--strict-calendar", is_flag=True, help="opt.strict_calendar")
-@option("--color", type=Choice(("auto", "always", "never")), default="auto", help="opt.color")
-@option("-q", "--quiet", is_flag=True, help="opt.quiet")
-@click.pass_context
-def cli(ctx, db_path, today, lang, strict_calendar, color, quiet):
-    from ipcli.context import App, default_db_path, today_in_shanghai
-
-    if os.environ.get("NO_COLOR") and color == "auto":
-        color = "never"
-    ctx.obj = App(db_path=db_path or default_db_path(), today=today or today_in_shanghai(),
-                  strict_calendar=strict_calendar, color=color, quiet=quiet)
+def cli():
+    pass
 
 
 def main() -> int:

@@ -3,12 +3,16 @@ whose refusals are translated one-liners."""
 
 import re
 from datetime import date
+from difflib import get_close_matches
 
 import click
 
+from ipcli.context import App
 from ipcli.i18n import t
+from ipcli.i18n.aliases import code_of
 from ipcli.literal import shortened, unencodable
-from ipcli.rules.dates import EARLIEST, ISO_DATE, LATEST
+from ipcli.rules.dates import EARLIEST, LATEST, DateProblem, parse_date
+from ipcli.rules.written import NotAnAmount, half_width, parse_amount
 
 
 class HelpKey:
@@ -45,9 +49,19 @@ class Argument(Utf8Only, click.Argument):
 
 
 class TranslatedHelp:
-    """Mixin for commands and groups: help keys, translated headings and help option."""
+    """Mixin for commands and groups: help keys, translated headings and help option, and the root's
+    global options also after the subcommand (CLI.md)."""
 
     help = HelpKey()
+
+    def get_params(self, ctx):
+        params = super().get_params(ctx)
+        root = ctx.find_root()
+        if root is ctx:
+            return params
+        taken = {name for param in params for name in param.opts}
+        return params + [option for option in getattr(root.command, "options_anywhere", ())
+                         if taken.isdisjoint(option.opts)]
 
     def format_usage(self, ctx, formatter):
         pieces = self.collect_usage_pieces(ctx)
@@ -86,7 +100,8 @@ class Group(TranslatedHelp, click.Group):
 
     def resolve_command(self, ctx, args):
         if args and not args[0].startswith("-") and self.get_command(ctx, args[0]) is None:
-            raise click.UsageError(t("err.no_such_command", value=shortened(args[0])), ctx)
+            message = t("err.no_such_command", value=shortened(args[0]))
+            raise click.UsageError(with_guess(message, args[0], self.list_commands(ctx)), ctx)
         return super().resolve_command(ctx, args)
 
     def format_commands(self, ctx, formatter):
@@ -100,6 +115,12 @@ class Group(TranslatedHelp, click.Group):
 
 
 Group.group_class = Group
+
+
+def with_guess(message: str, name: str, names) -> str:
+    """A refusal of a mistyped `name`, with the one of `names` most like it, if any is ("did you mean")."""
+    guesses = get_close_matches(name, names, n=1)
+    return t("err.did_you_mean", message=message, guess=guesses[0]) if guesses else message
 
 
 def option(*names, **kwargs):
@@ -119,10 +140,13 @@ class Refusing:
 
 
 class Choice(Refusing, click.Choice):
+    """One of `choices`, also written by its Chinese name (ipcli.i18n.aliases)."""
+
     def convert(self, value, param, ctx):
-        if value in self.choices:
-            return value
-        self.refuse("err.choice", value, param, ctx, choices=", ".join(self.choices))
+        code = code_of(value, self.choices) if isinstance(value, str) else None
+        if code is None:
+            self.refuse("err.choice", value, param, ctx, choices=", ".join(self.choices))
+        return code
 
 
 LARGEST_INTEGER = 2 ** 63 - 1  # SQLite's INTEGER
@@ -137,9 +161,9 @@ class IntRange(Refusing, click.ParamType):
     def convert(self, value, param, ctx):
         if isinstance(value, int):
             number = value
-        elif isinstance(value, str) and re.fullmatch(r"\s*[+-]?[0-9]+\s*", value):
+        elif isinstance(value, str) and re.fullmatch(r"\s*[+-]?[0-9]+\s*", half_width(value)):
             try:
-                number = int(value)
+                number = int(half_width(value))
             except ValueError:  # more digits than int() converts
                 self.refuse("err.not_integer", value, param, ctx)
         else:
@@ -156,7 +180,8 @@ LARGEST_AMOUNT = 10 ** 12  # a trillion yuan: above any contract, and exact to t
 
 
 class Amount(Refusing, click.ParamType):
-    """An amount of money in CNY: a plain decimal number, at least `low` (above it when `open_low`)."""
+    """An amount of money in CNY as people write it (ipcli.rules.written: 3,000,000, 300万, 0.5亿元),
+    at least `low` (above it when `open_low`)."""
 
     name = "cny"
 
@@ -166,36 +191,35 @@ class Amount(Refusing, click.ParamType):
     def convert(self, value, param, ctx):
         if isinstance(value, (int, float)):
             return value
-        if not re.fullmatch(r"[0-9]+(\.[0-9]{1,2})?", str(value).strip()):
+        try:
+            number = parse_amount(str(value))
+        except NotAnAmount:
             self.refuse("err.not_amount", value, param, ctx)
-        number = float(value)  # inf for hundreds of digits: refused as too large
         if number < self.low or (self.open_low and number == self.low):
             self.refuse("err.too_small", value, param, ctx, limit=self.low)
         if number > LARGEST_AMOUNT:  # 20 digits would overflow SQLite's INTEGER
             self.refuse("err.too_large", value, param, ctx, limit=LARGEST_AMOUNT)
-        return int(number) if number.is_integer() else number
+        return int(number) if number == number.to_integral_value() else float(number)
 
 
 class DateType(Refusing, click.ParamType):
-    """A calendar date written YYYY-MM-DD, within the years ipcli supports."""
+    """A calendar date as people write it (ipcli.rules.dates.parse_date: 2025-6-1, 2025/6/1, 20250601,
+    2025年6月1日, today), within the years ipcli supports. `today` is the --today of the command line."""
 
     name = "date"
 
     def convert(self, value, param, ctx):
         if isinstance(value, date):
             return value
-        if not ISO_DATE.fullmatch(str(value)):
-            self.refuse("err.date_format", value, param, ctx)
+        app = ctx.find_object(App) if ctx is not None else None
         try:
-            day = date.fromisoformat(value)
-        except ValueError:
-            self.refuse("err.date_invalid", value, param, ctx)
-        if not EARLIEST <= day <= LATEST:
-            self.refuse("err.date_range", value, param, ctx, low=EARLIEST, high=LATEST)
-        return day
+            return parse_date(str(value), today=app.today if app else None)
+        except DateProblem as problem:
+            self.refuse(f"err.{problem.kind}", value, param, ctx, low=EARLIEST, high=LATEST)
 
 
 DATE = DateType()
+TODAY = "today"  # the default of a date the counter receives today (--filed, --paid, --on)
 
 
 class PathText(click.ParamType):

@@ -25,11 +25,15 @@ def default_db_path() -> Path:
 
 @dataclass
 class App:
-    db_path: Path
-    today: date
+    """Made before the command line is read; each global option, before or after the subcommand,
+    sets its field (ipcli.cli)."""
+
+    db_path: Path = field(default_factory=default_db_path)
+    today: date = field(default_factory=today_in_shanghai)
     strict_calendar: bool = False
     color: str = "auto"
     quiet: bool = False
+    fmt: str | None = None  # --format before the subcommand: the default of the command's own
     _calendar: object = field(default=None, repr=False)
     _store: object = field(default=None, repr=False)
     _key_dates: object = field(default=None, repr=False)

@@ -29,9 +29,15 @@ _TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r
 
 
 def format_option(command=None, *, extra: tuple = ()):
-    """The --format option; `extra` adds formats that one command renders itself (such as ics)."""
-    decorator = option("--format", "fmt", type=Choice(FORMATS + extra), default=None, help="opt.format")
+    """The --format option; `extra` adds formats that one command renders itself (such as ics). Not
+    given, it is the global --format given before the subcommand (ipcli.context.App.fmt)."""
+    decorator = option("--format", "fmt", type=Choice(FORMATS + extra), default=None, callback=_format_before,
+                       help="opt.format")
     return decorator if command is None else decorator(command)
+
+
+def _format_before(ctx, param, value):
+    return value or getattr(ctx.obj, "fmt", None)
 
 
 def resolve_format(fmt: str | None, stream=None) -> str:

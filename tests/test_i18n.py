@@ -36,7 +36,8 @@ def dynamic_keys() -> set[str]:
             | {f"step.paid_{s}" for s in (patent.NOT_DUE, patent.ON_TIME)}
             | {f"step.tm_service_{m}" for m in ("electronic", "paper")}
             | {f"{area}.{kind}" for area in ("err", "import", "batch")
-               for kind in (dates.NOT_ISO_FORMAT, dates.NOT_A_CALENDAR_DATE, dates.OUT_OF_RANGE)})
+               for kind in (dates.NOT_ISO_FORMAT, dates.NOT_A_CALENDAR_DATE, dates.OUT_OF_RANGE)}
+            | {f"{area}.{dates.AMBIGUOUS}" for area in ("err", "import")})
 
 
 def test_catalogs_have_the_same_keys():

@@ -142,7 +142,11 @@ def test_stdin_errors_name_stdin(db_path):
 
 BAD_MARKS = [
     ("7001840,9,,,,,2025-02-30,\n", "registered_on: 2025-02-30 is not a calendar date [IMPORT-DATE]"),
-    ("7001840,9,,,,,2025/02/03,\n", "registered_on: '2025/02/03' is not a date written YYYY-MM-DD [IMPORT-DATE]"),
+    ("7001840,9,,,,,03/02/2025,\n",
+     "registered_on: '03/02/2025' could be more than one date; write the year first, in four digits: 2025-06-01, "
+     "2025-6-1, 2025/6/1, 2025.6.1, 20250601 or 2025年6月1日 [IMPORT-DATE]"),
+    ("7001840,9,,,,,today,\n", "registered_on: 'today' is not a date; write 2025-06-01, 2025-6-1, 2025/6/1, "
+                               "2025.6.1, 20250601 or 2025年6月1日 [IMPORT-DATE]"),
     ("7001840,9,,,,,1979-12-31,\n",
      "registered_on: 1979-12-31 is outside the supported dates 1980-01-01..2199-12-31 [IMPORT-DATE]"),
     ("7001840,9;46,,,,,2020-01-01,\n", "'46' is not a Nice class: classes run 1..45 [ID-NICE-CLASS]"),

@@ -2,7 +2,7 @@
 
 import click
 
-from ipcli.clickext import DATE, Group, IntRange, argument, option
+from ipcli.clickext import DATE, TODAY, Group, IntRange, argument, option
 from ipcli.commands.filing import show_filing
 from ipcli.context import get_app
 from ipcli.output import format_option
@@ -17,7 +17,7 @@ def annuity():
 @annuity.command("pay", help="help.annuity_pay")
 @argument("app_no")
 @option("--year", type=IntRange(1, 20), required=True, help="opt.year")
-@option("--paid", type=DATE, required=True, help="opt.paid_on")
+@option("--paid", type=DATE, default=TODAY, help="opt.paid_on")
 @format_option
 def pay(app_no, year, paid, fmt):
     app = get_app()

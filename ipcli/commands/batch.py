@@ -10,7 +10,7 @@ import click
 from click.core import ParameterSource
 
 from ipcli import files
-from ipcli.clickext import DATE, PATH, Choice, Group, IntRange, argument, option
+from ipcli.clickext import DATE, PATH, TODAY, Choice, Group, IntRange, argument, option
 from ipcli.context import SHANGHAI, environment_text, get_app
 from ipcli.errors import ConfigError, Rejected, UsageProblem
 from ipcli.i18n import localize_codes, t
@@ -125,13 +125,13 @@ def show(batch_id, fmt):
 @argument("status", type=Choice(DECISIONS))
 @option("--item", "seq", type=IntRange(1), help="opt.batch_item")
 @option("--reason", help="opt.reason")
-@option("--on", type=DATE, help="opt.status_on")
+@option("--on", type=DATE, default=TODAY, help="opt.status_on")
 @format_option
 def mark(batch_id, status, seq, reason, on, fmt):
     from ipcli.register import batches
 
     app = get_app()
-    app.emit(batches.mark_batch(app.desk(), batch_id, status, on or app.today, seq, reason), fmt)
+    app.emit(batches.mark_batch(app.desk(), batch_id, status, on, seq, reason), fmt)
 
 
 @batch.command("submit", help="help.batch_submit")

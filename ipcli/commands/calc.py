@@ -2,7 +2,7 @@
 
 import click
 
-from ipcli.clickext import DATE, Choice, Group, IntRange, argument, event_or_notice, one_of, option
+from ipcli.clickext import DATE, TODAY, Choice, Group, IntRange, argument, event_or_notice, one_of, option
 from ipcli.context import get_app
 from ipcli.explain import explain_rows
 from ipcli.i18n import t
@@ -43,7 +43,7 @@ def mark(registered, explain, fmt):
 @calc.command("renewal", help="help.calc_renewal")
 @option("--registered", type=DATE, help="opt.registered")
 @option("--expires", type=DATE, help="opt.expires")
-@option("--filed", type=DATE, required=True, help="opt.filed")
+@option("--filed", type=DATE, default=TODAY, help="opt.filed")
 @option("--classes", type=IntRange(1, NICE_CLASS_COUNT, rule="ID-NICE-CLASS"), default=1, show_default=True,
         help="opt.classes_count")
 @option("--paper", is_flag=True, help="opt.paper")

@@ -2,7 +2,7 @@
 
 import click
 
-from ipcli.clickext import DATE, Choice, Group, IntRange, argument, option
+from ipcli.clickext import DATE, TODAY, Choice, Group, IntRange, argument, option
 from ipcli.context import get_app
 from ipcli.db.migrations import FILING_TYPES
 from ipcli.output import format_option, view_options
@@ -10,7 +10,7 @@ from ipcli.register import lifecycle
 from ipcli.register.filings import STATUSES
 from ipcli.views import FILINGS
 
-filed_option = option("--filed", type=DATE, required=True, help="opt.filing_filed")
+filed_option = option("--filed", type=DATE, default=TODAY, help="opt.filing_filed")
 window_option = option("--window", envvar="IPCLI_WINDOW", help="opt.receiving_window")
 paper_option = option("--paper", is_flag=True, help="opt.paper")
 
@@ -49,10 +49,10 @@ def show(filing_id, fmt):
 @filing.command("set-status", help="help.filing_set_status")
 @argument("filing_id", metavar="ID", type=IntRange(1))
 @argument("status", type=Choice(STATUSES[1:]))
-@option("--on", type=DATE, help="opt.status_on")
+@option("--on", type=DATE, default=TODAY, help="opt.status_on")
 @option("--reason", help="opt.reason")
 @format_option
 def set_status(filing_id, status, on, reason, fmt):
     app = get_app()
-    updated = lifecycle.set_status(app.desk(), filing_id, status, on or app.today, reason)
+    updated = lifecycle.set_status(app.desk(), filing_id, status, on, reason)
     app.emit(lifecycle.filing_view(updated), fmt)

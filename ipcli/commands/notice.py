@@ -2,7 +2,7 @@
 
 import click
 
-from ipcli.clickext import DATE, Choice, Group, IntRange, argument, event_or_notice, option
+from ipcli.clickext import DATE, TODAY, Choice, Group, IntRange, argument, event_or_notice, option
 from ipcli.context import get_app
 from ipcli.output import format_option, view_options
 from ipcli.register import notices
@@ -41,8 +41,8 @@ def list_(show_all, fmt):
 
 @notice.command("done", help="help.notice_done")
 @argument("notice_id", metavar="ID", type=IntRange(1))
-@option("--on", type=DATE, help="opt.status_on")
+@option("--on", type=DATE, default=TODAY, help="opt.status_on")
 @format_option
 def done(notice_id, on, fmt):
     app = get_app()
-    app.emit(notices.close_notice(app.desk(), notice_id, on or app.today), fmt)
+    app.emit(notices.close_notice(app.desk(), notice_id, on), fmt)

@@ -2,7 +2,7 @@
 
 import click
 
-from ipcli.clickext import DATE, Amount, Group, IntRange, argument, option
+from ipcli.clickext import DATE, TODAY, Amount, Group, IntRange, argument, option
 from ipcli.commands.filing import filed_option, show_filing, window_option
 from ipcli.context import get_app
 from ipcli.output import format_option, view_options
@@ -65,7 +65,7 @@ def change(pledge_id, pledgee, amount, debtor, filed, window, fmt):
 
 @pledge.command("release", help="help.pledge_release")
 @pledge_id_argument
-@option("--on", type=DATE, required=True, help="opt.release_on")
+@option("--on", type=DATE, default=TODAY, help="opt.release_on")
 @window_option
 @format_option
 def release(pledge_id, on, window, fmt):

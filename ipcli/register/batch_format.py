@@ -19,7 +19,7 @@ from ipcli import jsontext
 from ipcli.errors import Rejected
 from ipcli.literal import neutralised
 from ipcli.rules import identifiers, trademark
-from ipcli.rules.dates import EARLIEST, LATEST, DateProblem, month_end_clamped, parse_date
+from ipcli.rules.dates import EARLIEST, LATEST, DateProblem, month_end_clamped, parse_iso_date
 from ipcli.rules.fees import ASSIGNMENT, LATE_RENEWAL, LICENSE_RECORDAL, RENEWAL, recordal_fee
 from ipcli.rules.periods import patent_license_recordal_due
 
@@ -532,7 +532,7 @@ class RuleChecker:
         day = self._days.get(text, _MISSING)
         if day is _MISSING:
             try:
-                day = parse_date(text)
+                day = parse_iso_date(text)
             except DateProblem as problem:
                 day, self._date_problems[text] = None, problem.kind
             self._days[text] = day

@@ -48,15 +48,17 @@ from ipcli.db import bulk
 from ipcli.db.nice_classes import class_list, classes_text
 from ipcli.db.store import PATENT_COLUMNS, now_utc
 from ipcli.errors import Rejected
+from ipcli.i18n.aliases import code_of
 from ipcli.memory import without_cyclic_gc
 from ipcli.register import import_parts, rights
 from ipcli.rules import dates, identifiers
+from ipcli.rules.fees import REDUCTION_SPELLINGS
 from ipcli.rules.patent import PATENT_TYPES
 
 # Rule ids of the import's own refusals (README "Importing marks and patents").
 ENCODING_RULE = "IMPORT-ENCODING"    # bytes that are neither UTF-8 nor GB18030 text
 FORMAT_RULE = "IMPORT-FORMAT"        # the shape of the file: header, columns, quoting, JSON, value types
-DATE_RULE = "IMPORT-DATE"            # a date that is not YYYY-MM-DD, not a calendar date, or out of range
+DATE_RULE = "IMPORT-DATE"            # a date not written as people write one, not a calendar date, or out of range
 VALUE_RULE = "IMPORT-VALUE"          # a value outside its list (kind, type, reduction)
 DUPLICATE_RULE = "IMPORT-DUPLICATE"  # the same right twice in one input
 CONFLICT_RULE = "IMPORT-CONFLICT"    # a right stored with other data, without --update
@@ -352,7 +354,8 @@ def _json_value(value, column: str):
 # Values
 
 def parse_date(text: str, column: str) -> date:
-    """A date written YYYY-MM-DD within ipcli's dates, as the command line takes it (clickext.DATE)."""
+    """A date within ipcli's dates, written as the command line takes it (clickext.DATE: 2021-04-06,
+    2021/4/6 as Excel writes it, 2021年4月6日, ...), but not `today`: a file means the same every day."""
     try:
         return dates.parse_date(text)
     except dates.DateProblem as problem:
@@ -391,6 +394,12 @@ class Memo(dict):
     def __missing__(self, key):
         value = self[key] = self.function(key)
         return value
+
+
+def _code(text: str, codes) -> str:
+    """The code of `codes` that a kind, type or reduction column writes, also by its Chinese name
+    (ipcli.i18n.aliases); a text that names none is kept, for its validator to refuse."""
+    return code_of(text, codes) or text
 
 
 def _classes_text(text: str) -> str:
@@ -491,7 +500,7 @@ class MarkRows:
         registered = parse_date(registered_on, "registered_on")
         term = parse_date(term_starts_on, "term_starts_on") if term_starts_on else None
         row = rights.mark_row(self.key_dates, **self.PLACEHOLDER, registered_on=registered, term_starts_on=term,
-                              **({"kind": kind} if kind else {}))
+                              **({"kind": _code(kind, rights.MARK_KINDS)} if kind else {}))
         self.missing_years |= rights.missing_years(self.key_dates, row)
         number = self._shared[f"{registered_on}|{term_starts_on or ''}|{kind or ''}"] = \
             self._shared_ids[tuple(row[column] for column in MARK_SHARED)]
@@ -513,20 +522,23 @@ class PatentRows:
         self._granted_on = Memo(partial(parse_date, column="granted_on"))
         self._open_license_from = Memo(partial(parse_date, column="open_license_from"))
         self._owner_id = Memo(_owner_id)
+        self._type = Memo(partial(_code, codes=PATENT_TYPES))
+        self._reduction = Memo(partial(_code, codes=REDUCTION_SPELLINGS))
 
     def validate(self, line: int, values: tuple) -> tuple:
         (app_no, patent_type, filed_on, granted_on, title, owner, owner_id, paid_through, reduction, window,
          open_license_from) = values
         if not (app_no and filed_on):
             raise _missing(values, self.columns)
+        patent_type = self._type[patent_type] if patent_type else None
         if patent_type and patent_type not in PATENT_TYPES:
             raise Rejected("import.bad_choice", rule=VALUE_RULE, column="type", value=patent_type,
                            choices=", ".join(PATENT_TYPES))
         row = rights.patent_row(
-            self.key_dates, app_no=app_no, filed_on=self._filed_on[filed_on], patent_type=patent_type or None,
+            self.key_dates, app_no=app_no, filed_on=self._filed_on[filed_on], patent_type=patent_type,
             granted_on=self._granted_on[granted_on] if granted_on else None,
             paid_through=parse_integer(paid_through, "paid_through") if paid_through else 0, title=title,
-            owner=owner, reduction=reduction or "none", window=window,
+            owner=owner, reduction=self._reduction[reduction] if reduction else "none", window=window,
             open_license_from=self._open_license_from[open_license_from] if open_license_from else None)
         row["owner_id"] = self._owner_id[owner_id]
         years = rights.missing_years(self.key_dates, row)

@@ -11,7 +11,7 @@ from datetime import date
 
 from ipcli.errors import Rejected
 from ipcli.rules.catalog import Step
-from ipcli.rules.dates import EARLIEST, LATEST, ONE_DAY, DateProblem, parse_date
+from ipcli.rules.dates import EARLIEST, LATEST, ONE_DAY, DateProblem, parse_iso_date
 
 BUNDLED = "bundled"
 IMPORTED = "imported"
@@ -207,7 +207,7 @@ def _parse_holiday_entry(entry, index: int, year: int) -> tuple[date, bool]:
         raise Rejected("holiday.bad_entry", rule="R-WORKDAY", index=index)
     raw_date, is_off = entry.get("date"), entry.get("isOffDay")
     try:
-        day = parse_date(raw_date) if isinstance(raw_date, str) else None
+        day = parse_iso_date(raw_date) if isinstance(raw_date, str) else None
     except DateProblem:
         day = None
     if day is None:

@@ -8,6 +8,7 @@ input as given. stdnum is imported on first use only: it costs 30 ms, and the CL
 import re
 
 from ipcli.errors import Rejected
+from ipcli.rules.written import half_width
 
 TM_REG_NO = "ID-TM-REG-NO"
 NICE_CLASS = "ID-NICE-CLASS"
@@ -87,8 +88,13 @@ def _class_number(value) -> int:
     raise Rejected("id.nice_class_format", rule=NICE_CLASS, value=value)
 
 
+# Between two classes: a comma, a semicolon or 、 (also full-width: "9，35"), or spaces alone ("9 35").
+_CLASS_SEPARATOR = re.compile(r"\s*[,;、]\s*|\s+")
+
+
 def nice_classes(text: str) -> tuple[int, ...]:
-    """Classes separated by commas or semicolons ("9, 35;42"), sorted; a class listed twice is refused.
+    """Classes as people list them ("9, 35;42", "9，35", "9、35", "9 35", full-width digits), sorted; a
+    class listed twice is refused.
 
     A bad item raises nice_class's error, whose value is that item.
     """
@@ -97,10 +103,10 @@ def nice_classes(text: str) -> tuple[int, ...]:
     if not text.strip():
         raise Rejected("id.nice_classes_empty", rule=NICE_CLASS, value=text)
     classes = []
-    for item in re.split(r"[,;]", text):
-        if not item.strip():
+    for item in _CLASS_SEPARATOR.split(half_width(text).strip()):
+        if not item:
             raise Rejected("id.nice_classes_empty_item", rule=NICE_CLASS, value=text)
-        number = nice_class(item.strip())
+        number = nice_class(item)
         if number in classes:
             raise Rejected("id.nice_classes_duplicate", rule=NICE_CLASS, value=text, nice_class=number)
         classes.append(number)

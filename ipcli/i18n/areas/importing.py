@@ -26,7 +26,10 @@ EN = {
     "import.not_object": "a JSONL line must be a JSON object",
     "import.not_text": "{column}: {value} is not text",
     "import.missing_value": "{column} is empty",
-    "import.date_format": "{column}: {value!r} is not a date written YYYY-MM-DD",
+    "import.date_format": "{column}: {value!r} is not a date; write 2025-06-01, 2025-6-1, 2025/6/1, 2025.6.1, "
+                          "20250601 or 2025年6月1日",
+    "import.date_ambiguous": "{column}: {value!r} could be more than one date; write the year first, in four "
+                             "digits: 2025-06-01, 2025-6-1, 2025/6/1, 2025.6.1, 20250601 or 2025年6月1日",
     "import.date_invalid": "{column}: {value} is not a calendar date",
     "import.date_range": "{column}: {value} is outside the supported dates {low}..{high}",
     "import.not_integer": "{column}: {value!r} is not a whole number",
@@ -71,7 +74,10 @@ ZH = {
     "import.not_object": "JSONL 的每一行必须是 JSON 对象",
     "import.not_text": "{column}：{value} 不是文本",
     "import.missing_value": "{column} 为空",
-    "import.date_format": "{column}：{value!r} 不是 YYYY-MM-DD 格式的日期",
+    "import.date_format": "{column}：{value!r} 不是日期；请写作 2025-06-01、2025-6-1、2025/6/1、2025.6.1、"
+                          "20250601 或 2025年6月1日",
+    "import.date_ambiguous": "{column}：{value!r} 可能指不止一个日期；请把四位年份写在最前：2025-06-01、2025-6-1、"
+                             "2025/6/1、2025.6.1、20250601 或 2025年6月1日",
     "import.date_invalid": "{column}：{value} 不是有效的日历日期",
     "import.date_range": "{column}：{value} 超出支持的日期范围 {low}..{high}",
     "import.not_integer": "{column}：{value!r} 不是整数",
