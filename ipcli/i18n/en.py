@@ -161,7 +161,6 @@ MESSAGES = {
     "field.status": "status",
     "field.fee_renewal": "renewal fee",
     "field.fee_late": "late fee",
-    "field.fee_total": "total fee",
     "field.new_term_starts_on": "new term starts",
     "field.new_term_expires_on": "new term expires",
     "field.type": "type",

@@ -155,7 +155,6 @@ MESSAGES = {
     "field.status": "状态",
     "field.fee_renewal": "续展费",
     "field.fee_late": "迟延费",
-    "field.fee_total": "费用合计",
     "field.new_term_starts_on": "新有效期开始",
     "field.new_term_expires_on": "新有效期届满",
     "field.type": "类型",
