@@ -199,7 +199,7 @@ ZH = {
     "batch.column_new_term_starts_on": "新有效期起",
     "batch.column_new_term_ends_on": "新有效期止",
     "batch.column_fee_renewal": "续展费",
-    "batch.column_fee_late": "延迟费",
+    "batch.column_fee_late": "迟延费",
     "batch.column_kind": "类型",
     "batch.column_rights": "商标和专利",
     "batch.column_assignor": "转让人",

@@ -57,7 +57,7 @@ EN = {
 
 ZH = {
     "help.deadlines": "在 --days 天内到期的未办期限；加 --overdue 同时列出已错过的期限。",
-    "help.expiries": "在 --days 天内届满的权利、质权和许可。",
+    "help.expiries": "在 --days 天内届满的权利、质押和许可。",
     "help.notice": "官方通知书及其他办理期限。",
     "help.notice_add": "登记通知书或期限，并计算答复期限。",
     "help.notice_list": "列出未办结的通知书（--all：包括已办结的）。",

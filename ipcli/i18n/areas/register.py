@@ -112,7 +112,7 @@ ZH = {
     "patent.bad_reduction": "{value!r} 不是费减方式：{choices}",
     "patent.exists": "专利 {value} 已在登记簿中",
     "patent.not_found": "登记簿中没有专利 {value}",
-    "err.db_busy": "数据库 {path} 被另一写入者锁定，超过等待时限；请重试",
+    "err.db_busy": "登记簿 {path} 被另一写入者锁定，超过等待时限；请重试",
     "err.register_unusable": "无法使用登记簿 {path}：{reason}",
     "err.register_not_file": "无法使用登记簿 {path}：不是普通文件",
     "err.register_not_ipcli": "无法使用登记簿 {path}：这是其他程序的 SQLite 数据库，不是 ipcli 登记簿",
