@@ -20,7 +20,7 @@ from ipcli.literal import all_visible, neutralised, visible
 FORMATS = ("table", "json", "jsonl", "csv", "tsv")
 # String values of these fields are codes with a translated label in tables.
 CODE_FIELDS = frozenset({"status", "kind", "type", "source", "source_before", "right_type", "confidence",
-                         "overdue_status"})
+                         "overdue_status", "renewal_status", "reduction", "record_type", "served", "filing_type"})
 _TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
@@ -158,11 +158,24 @@ def display(key: str, value) -> str:
     if isinstance(value, bool):
         return t("value.yes" if value else "value.no")
     if isinstance(value, list):
-        return ", ".join(display(key, v) for v in value)
+        return ", ".join(_part(key, v) for v in value)
+    if isinstance(value, dict):  # a filing's details, a journal image: labelled pairs, never JSON
+        return labelled(value)
     if key in CODE_FIELDS and isinstance(value, str):
         text = t(f"value.{value}")
         return value if text == f"value.{value}" else text
     return _cell(value)
+
+
+def labelled(record: dict) -> str:
+    """A record in one line of labelled, translated pairs ("类别：1, 7；迟延费：0"), a record inside it in
+    brackets."""
+    return t("msg.pair_separator").join(t("msg.pair", label=label(key), value=_part(key, value))
+                                        for key, value in record.items())
+
+
+def _part(key: str, value) -> str:
+    return t("msg.group", pairs=labelled(value)) if isinstance(value, dict) else display(key, value)
 
 
 def _is_table(value) -> bool:

@@ -5,9 +5,13 @@ import re
 from collections import defaultdict
 from importlib import import_module
 
+import click
 import pytest
+from click.testing import CliRunner
+from conftest import BASE_ENV, write_beside_results
 
-from ipcli.i18n import LANGUAGES, area_catalogs
+from ipcli.cli import cli
+from ipcli.i18n import LANGUAGES, area_catalogs, catalog
 
 
 def catalog_modules(language: str) -> dict[str, dict]:
@@ -54,8 +58,6 @@ GLOSSARY = (
 
 
 def test_zh_catalogs_use_one_word_for_one_thing():
-    from ipcli.i18n import catalog
-
     found = [(key, variant, preferred) for key, text in catalog("zh").items()
              for variant, _, _, preferred in GLOSSARY if re.search(variant, text)]
     assert found == []
@@ -64,3 +66,119 @@ def test_zh_catalogs_use_one_word_for_one_thing():
 @pytest.mark.parametrize("variant, wrong, right, preferred", GLOSSARY)
 def test_each_glossary_entry_tells_the_variant_from_the_term(variant, wrong, right, preferred):
     assert re.search(variant, wrong) and not re.search(variant, right)
+
+
+# --- No English reaches a zh reader -------------------------------------------------------------------
+
+# ASCII that a zh reader may meet: what they type or what names a thing, never an English word.
+ALLOWED_TEXT = re.compile("|".join((
+    r"https?://\S+",                                       # addresses
+    r"`[^`]*`",                                            # a command line quoted for the reader to type
+    r"\bipcli(?: [a-z][a-z-]*)*",                          # a command line
+    r"(?<![\w-])--?[a-z][a-z0-9-]*",                       # option names
+    r"\b[A-Z][A-Z0-9]*(?:[-_][A-Z0-9*]+)+",                # rule ids (R-TM-WINDOW), window codes, env vars
+    r"[\w.-]+\.(?:json|jsonl|csv|tsv|html|ics|md|db)\b",   # file names
+    r"\d{4}-\d{2}-\d{2}T[\d:.]+[+-]\d{2}:\d{2}",           # timestamps
+    r"\{[a-z_]+\}",                                         # a placeholder of a template (--url)
+    r"YYYY-MM-DD|YYYYTNNNNNNN\.C|YYTNNNNN\.C|Asia/Shanghai|UTF-8|SHA-256|holiday-cn|\dxx",
+)))
+WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*[A-Za-z0-9]")
+# Names of formats, protocols and standards, and the words of the files and addresses ipcli reads.
+TECHNICAL_WORDS = frozenset({"ipcli", "JSON", "JSONL", "CSV", "TSV", "HTML", "SMTP", "SQLite", "GB", "PCT", "HTTP",
+                             "http", "https", "key", "access_token", "wecom", "dingtalk", "GB18030"})
+
+
+def english_words(text: str, allowed) -> list[str]:
+    """The ASCII words of `text` that are neither allowed text nor `allowed` words."""
+    return sorted({word for word in WORD.findall(ALLOWED_TEXT.sub(" ", text)) if word not in allowed})
+
+
+def command_tree():
+    """(path, command) of every command and group, the root first."""
+    def walk(command, path):
+        yield path, command
+        if isinstance(command, click.Group):
+            context = click.Context(command)
+            for name in command.list_commands(context):
+                yield from walk(command.get_command(context, name), path + (name,))
+
+    return list(walk(cli, ()))
+
+
+def words_the_reader_types() -> frozenset[str]:
+    """Command names, the codes a choice accepts and the words of metavars (DATE, RIGHT_NO...)."""
+    words = set()
+    for path, command in command_tree():
+        words.update(word for name in path for word in WORD.findall(name))
+        context = click.Context(command, info_name="ipcli")
+        for param in command.params:
+            words.update(WORD.findall(param.make_metavar(context)))
+            if isinstance(param.type, click.Choice):
+                words.update(param.type.choices)
+    return frozenset(words)
+
+
+def run(db, *args, lang="zh", columns=120):
+    runner = CliRunner(env={**BASE_ENV, "IPCLI_LANG": lang, "IPCLI_DB": str(db), "COLUMNS": str(columns)})
+    return runner.invoke(cli, [str(arg) for arg in args], catch_exceptions=False, prog_name="ipcli")
+
+
+def test_every_help_is_chinese(tmp_path, request):
+    allowed = TECHNICAL_WORDS | words_the_reader_types()
+    leaks, walked = {}, 0
+    for path, _ in command_tree():
+        result = run(tmp_path / "none.db", *path, "--help", columns=80)
+        assert result.exit_code == 0 and result.stderr == ""
+        walked += 1
+        if found := english_words(result.stdout, allowed):
+            leaks[" ".join(("ipcli",) + path)] = found
+    assert leaks == {}
+    assert not (tmp_path / "none.db").exists()  # help never opens the register
+    write_beside_results(request, f"zh help: {walked} commands and groups walked")
+
+
+def test_every_option_and_argument_has_help_in_both_languages():
+    missing = [(" ".join(path), param.name) for path, command in command_tree() for param in command.params
+               if not param.__dict__.get("_help_key") or param.__dict__["_help_key"] not in catalog("zh")]
+    assert missing == []
+
+
+def unwrapped(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def test_click_words_in_help_are_translated(tmp_path):
+    root = run(tmp_path / "none.db", "--help").stdout
+    assert root.startswith("用法： ipcli [选项] 命令 [参数]...\n")
+    assert "\n选项:\n" in root and "\n命令:\n" in root
+    assert re.search(r"--help +显示本帮助并退出。", root) and re.search(r"--version +显示版本并退出。", root)
+    mark_add = run(tmp_path / "none.db", "mark", "add", "--help").stdout
+    assert "用法： ipcli mark add [选项] REG_NO\n" in mark_add
+    assert re.search(r"参数:\n  REG_NO +商标注册号。\n", mark_add)
+    assert re.search(r"--registered DATE +注册日。 \[必填\]", mark_add)
+    assert "可选值：ordinary（普通）、collective（集体）、certification（证明）。[默认：ordinary]" in unwrapped(mark_add)
+    assert "[默认：30]" in run(tmp_path / "none.db", "deadlines", "--help").stdout
+    fetch = run(tmp_path / "none.db", "calendar", "fetch", "--help").stdout
+    assert "（环境变量IPCLI_HOLIDAY_URL）。[默认：https://" in unwrapped(fetch)
+
+
+def test_english_help_keeps_clicks_words(tmp_path):
+    help_text = run(tmp_path / "none.db", "mark", "add", "--help", lang="en").stdout
+    assert help_text.startswith("Usage: ipcli mark add [OPTIONS] REG_NO\n")
+    assert "Arguments:\n  REG_NO" in help_text and "[default: ordinary]" in help_text
+    assert "Values:" not in help_text  # the English labels of mark kinds are their codes
+    patent_add = unwrapped(run(tmp_path / "none.db", "patent", "add", "--help", lang="en").stdout)
+    assert "Values:invention(invention),utility(utilitymodel),design(design)." in patent_add
+
+
+@pytest.mark.parametrize("columns", [80, 120])
+def test_chinese_help_fits_the_terminal_and_keeps_codes_whole(tmp_path, columns):
+    from ipcli.help_format import display_width
+
+    deadlines = run(tmp_path / "none.db", "deadlines", "--help", columns=columns).stdout
+    too_wide = [line for path, _ in command_tree()
+                for line in run(tmp_path / "none.db", *path, "--help", columns=columns).stdout.splitlines()
+                if display_width(line) > columns and any(display_width(char) == 2 for char in line)]
+    assert too_wide == []
+    for code in ("mark_renewal_window_opens", "patent_annuity_grace_ends", "notice_response_due"):
+        assert f"{code}（" in deadlines

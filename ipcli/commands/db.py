@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from ipcli.clickext import Group, argument, option
+from ipcli.clickext import FilePath, Group, argument, option
 from ipcli.context import get_app
 from ipcli.db import maintenance
 from ipcli.db.connection import applied_migrations, known_migrations, unknown_migrations
@@ -33,7 +33,7 @@ def db():
 
 
 @db.command("backup", help="help.db_backup")
-@argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@argument("path", type=FilePath(dir_okay=False, path_type=Path), help="arg.backup_path")
 @option("--force", is_flag=True, help="opt.db_force")
 @format_option
 def backup(path, force, fmt):
@@ -64,7 +64,7 @@ def check(ctx, fmt):
 
 
 @db.command("restore", help="help.db_restore")
-@argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@argument("path", type=FilePath(exists=True, dir_okay=False, path_type=Path), help="arg.restore_path")
 @format_option
 @click.pass_context
 def restore(ctx, path, fmt):

@@ -36,15 +36,15 @@ def list_(filing_type, status, fmt):
 
 
 @filing.command("show", help="help.filing_show")
-@argument("filing_id", metavar="ID", type=IntRange(1))
+@argument("filing_id", metavar="ID", type=IntRange(1), help="arg.filing_id")
 @format_option
 def show(filing_id, fmt):
     show_filing(get_app(), filing_id, fmt)
 
 
 @filing.command("set-status", help="help.filing_set_status")
-@argument("filing_id", metavar="ID", type=IntRange(1))
-@argument("status", type=Choice(STATUSES[1:]))
+@argument("filing_id", metavar="ID", type=IntRange(1), help="arg.filing_id")
+@argument("status", metavar="STATUS", type=Choice(STATUSES[1:]), help="arg.filing_status")
 @option("--on", type=DATE, help="opt.status_on")
 @option("--reason", help="opt.reason")
 @format_option

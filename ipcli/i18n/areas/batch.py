@@ -121,6 +121,9 @@ EN = {
     "field.seq": "item",
     "field.created_at": "created at",
     "field.items": "items",
+    "arg.batch_file": "Batch file (JSON); - reads stdin.",
+    "arg.batch_id": "Batch id (as batch list shows it).",
+    "arg.batch_status": "The office's decision.",
 }
 
 ZH = {
@@ -242,4 +245,7 @@ ZH = {
     "field.seq": "序号",
     "field.created_at": "创建时间",
     "field.items": "条目",
+    "arg.batch_file": "批次文件（JSON）；- 表示标准输入。",
+    "arg.batch_id": "批次编号（见 batch list）。",
+    "arg.batch_status": "审查结果。",
 }

@@ -37,6 +37,8 @@ EN = {
     "field.changed_dates": "key dates that change",
     "field.was_working_day": "was a working day",
     "field.field": "field",
+    "arg.holiday_file": "Holiday table in holiday-cn JSON; - reads stdin.",
+    "arg.holiday_year": "Year of the holiday table.",
 }
 
 ZH = {
@@ -75,4 +77,6 @@ ZH = {
     "field.changed_dates": "变化的关键日期",
     "field.was_working_day": "原为工作日",
     "field.field": "字段",
+    "arg.holiday_file": "holiday-cn 格式的节假日表（JSON）；- 表示标准输入。",
+    "arg.holiday_year": "节假日表的年度。",
 }

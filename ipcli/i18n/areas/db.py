@@ -39,6 +39,8 @@ EN = {
     "field.provisional_notices": "provisional notice deadlines",
     "field.safety_copy": "safety copy",
     "field.migrated": "migrations applied now",
+    "arg.backup_path": "File to write the copy to.",
+    "arg.restore_path": "The backup to restore.",
 }
 
 ZH = {
@@ -80,4 +82,6 @@ ZH = {
     "field.provisional_notices": "暂定的通知答复期限",
     "field.safety_copy": "安全副本",
     "field.migrated": "本次执行的迁移",
+    "arg.backup_path": "备份写入的文件。",
+    "arg.restore_path": "要恢复的备份文件。",
 }
