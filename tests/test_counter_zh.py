@@ -1,6 +1,7 @@
 """Chinese all through (issue 17 §5): one definition per message key, one word per thing, no English in what
 a zh user reads (help, tables, show views, errors), machine formats unchanged; and shell completion."""
 
+import json
 import re
 from collections import defaultdict
 from importlib import import_module
@@ -79,6 +80,10 @@ ALLOWED_TEXT = re.compile("|".join((
     r"\b[A-Z][A-Z0-9]*(?:[-_][A-Z0-9*]+)+",                # rule ids (R-TM-WINDOW), window codes, env vars
     r"[\w.-]+\.(?:json|jsonl|csv|tsv|html|ics|md|db)\b",   # file names
     r"\d{4}-\d{2}-\d{2}T[\d:.]+[+-]\d{2}:\d{2}",           # timestamps
+    r"\b\d{8}-[a-z_]+-[0-9a-f]{6}\b|\b[0-9a-f]{64}\b",       # batch ids, SHA-256 digests
+    r"\b[0-9A-Z]*[0-9][0-9A-Z]*\b",                        # identifiers (91330100MA2000002Y)
+    r"\bm\d{3}_[a-z_]+",                                   # migration names
+    r"(?<![\w-])/[^\s'）]+",                                # file paths
     r"\{[a-z_]+\}",                                         # a placeholder of a template (--url)
     r"YYYY-MM-DD|YYYYTNNNNNNN\.C|YYTNNNNN\.C|Asia/Shanghai|UTF-8|SHA-256|holiday-cn|\dxx",
 )))
@@ -182,3 +187,98 @@ def test_chinese_help_fits_the_terminal_and_keeps_codes_whole(tmp_path, columns)
     assert too_wide == []
     for code in ("mark_renewal_window_opens", "patent_annuity_grace_ends", "notice_response_due"):
         assert f"{code}（" in deadlines
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    """The sample register with its windows registered and a batch exported; the first filing of each
+    type in it."""
+    db = tmp_path_factory.mktemp("zh") / "sample.db"
+    assert run(db, "sample", "load").exit_code == 0
+    for code, name, parent in (("ZJ", "浙江省知识产权局", ()), ("ZJ-HZ", "杭州市知识产权服务中心", ("--parent", "ZJ")),
+                               ("ZJ-HZ-XH", "西湖区知识产权服务站", ("--parent", "ZJ-HZ"))):
+        assert run(db, "window", "add", code, "--name", name, *parent).exit_code == 0
+    assert run(db, "batch", "export", "--type", "renewal", "--out", db.parent / "batches").exit_code == 0
+    filings = json.loads(run(db, "filing", "list", "--format", "json").stdout)
+    first = {}
+    for filing in filings:
+        first.setdefault(filing["type"], filing["id"])
+    return db, first
+
+
+def register_values(db) -> frozenset[str]:
+    """Words the register holds and shows literally: who ran which command (the journal), window codes."""
+    journal = json.loads(run(db, "log", "--limit", "100000", "--format", "json").stdout)
+    windows = json.loads(run(db, "window", "list", "--format", "json").stdout)
+    return frozenset([word for entry in journal for word in WORD.findall(f"{entry['operator']} {entry['command']}")]
+                     + [window["code"] for window in windows])
+
+
+def outputs(db, first_filing: dict) -> dict[str, list]:
+    """What a zh clerk reads, by what they typed: every listing and show view of the sample, --explain
+    trails, the calculator, and common refusals."""
+    mark, patent = "30000037", "201210100006.7"
+    batch_id = json.loads(run(db, "batch", "list", "--format", "json").stdout)[0]["batch_id"]
+    views = [["deadlines", "--days", "60"], ["deadlines", "--overdue"], ["expiries", "--days", "365"],
+             ["filing", "list"], *(["filing", "show", number] for number in first_filing.values()),
+             ["mark", "list"], ["mark", "show", mark], ["patent", "list"], ["patent", "show", patent],
+             ["pledge", "list"], ["notice", "list", "--all"], ["log", "--limit", "400"], ["window", "list"],
+             *(["stats", "--by", by] for by in ("window", "type", "month", "owner")), ["calendar", "status"],
+             ["batch", "list"], ["batch", "show", batch_id], ["db", "check"],
+             ["calc", "mark", "--registered", "2016-02-29", "--explain"],
+             ["calc", "renewal", "--expires", "2026-01-01", "--filed", "2026-03-01", "--classes", "2", "--explain"],
+             ["calc", "patent", "--type", "design", "--filed", "2022-01-01", "--explain"],
+             ["calc", "annuity", "--type", "invention", "--filed", "2015-01-01", "--year", "12", "--granted",
+              "2017-01-01", "--reduction", "85", "--paid", "2026-02-15", "--explain"],
+             ["calc", "period", "--office", "patent", "--dispatched", "2026-01-05", "--served", "paper",
+              "--months", "2", "--explain"],
+             ["calc", "workday", "2026-10-01", "--explain"]]
+    plain = [["stats", "--summary"], ["digest", "--dry-run", "--days", "60"]]
+    refusals = [["deadlines", "--dayz"], ["dedline"], ["mark", "add"], ["mark", "add", "30009999"],
+                ["deadlines", "--days"], ["deadlines", "--check=3"], ["--lang", "zh"], ["mark", "show", "1"],
+                ["filing", "set-status", "1", "sent"], ["filing", "set-status", "x", "ready"],
+                ["deadlines", "--since", "2026-02-30"], ["filing", "set-status", first_filing["renewal"], "received"],
+                ["filing", "show", "999"], ["renew", "add", mark, "--filed", "2020-01-01"],
+                ["notice", "add", mark, "--kind", "reexamination", "--from", "2026-11-01"],
+                ["patent", "add", patent, "--type", "design", "--filed", "2012-05-14"],
+                ["db", "restore", db.parent / "missing.db"], ["db", "backup", db.parent],
+                ["pledge", "extend", "999", "--to", "2030-01-01", "--filed", "2026-11-21"]]
+    return {"table": [view + ["--format", "table"] for view in views], "text": plain, "refusal": refusals}
+
+
+def test_every_listing_show_view_and_refusal_is_chinese(sample, request):
+    db, first_filing = sample
+    shown = TECHNICAL_WORDS | register_values(db) | {"FILE", "YEAR"}  # the metavars of a command to run
+    leaks, counts = {}, {}
+    for kind, commands in outputs(db, first_filing).items():
+        counts[kind] = len(commands)
+        for args in commands:
+            result = run(db, *args)
+            assert (result.exit_code in (0, 3)) == (kind != "refusal"), (args, result.stderr)
+            assert kind == "refusal" or result.stdout.strip(), args
+            # A refusal names what was typed, and what may be typed instead (a code, a metavar).
+            typed = set()
+            if kind == "refusal":
+                typed = set(WORD.findall(" ".join(map(str, args)))) | words_the_reader_types()
+            if found := english_words(result.stdout + result.stderr, shown | typed):
+                leaks[" ".join(map(str, args))] = found
+    assert leaks == {}
+    write_beside_results(request, "zh outputs scanned: " + ", ".join(f"{n} {kind}" for kind, n in counts.items()))
+
+
+def test_refusals_show_codes_by_their_labels(sample):
+    db, first_filing = sample
+    accepted = run(db, "filing", "list", "--status", "accepted", "--format", "json")
+    number = json.loads(accepted.stdout)[0]["id"]
+    assert run(db, "filing", "set-status", number, "ready").stderr == \
+        f"ipcli：错误：收件 #{number} 已处于“已核准”状态：不能再改为“待报送”\n"
+    assert run(db, "notice", "add", "30000037", "--kind", "reexamination", "--from", "2026-11-01").stderr == \
+        "ipcli：错误：复审是另一局的期限，不适用于 30000037 [R-PAT-LIMITS]\n"
+    assert run(db, "mark", "add").stderr == "ipcli：错误：缺少参数 REG_NO\n"
+    assert run(db, "deadlines", "--check=3").stderr == "ipcli：错误：选项 --check 不带值\n"
+    assert run(db, "deadlines", "--days").stderr == "ipcli：错误：选项 --days 需要一个值\n"
+    assert run(db, "--lang", "zh").stderr == "ipcli：错误：缺少命令：ipcli --help 列出全部命令\n"
+    assert run(db, "db", "restore", db.parent).stderr == \
+        f"ipcli：错误：PATH 的值无效：'{db.parent}' 是目录，不是文件\n"
+    assert run(db, "filing", "set-status", number, "ready", lang="en").stderr == \
+        f"ipcli: error: filing #{number} is already accepted: it cannot become ready\n"
