@@ -20,7 +20,8 @@ from ipcli.literal import all_visible, neutralised, visible
 FORMATS = ("table", "json", "jsonl", "csv", "tsv")
 # String values of these fields are codes with a translated label in tables.
 CODE_FIELDS = frozenset({"status", "kind", "type", "source", "source_before", "right_type", "confidence",
-                         "overdue_status", "renewal_status", "reduction", "record_type", "served", "filing_type"})
+                         "overdue_status", "renewal_status", "reduction", "record_type", "served", "filing_type",
+                         "origin"})
 _TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 

@@ -124,6 +124,7 @@ EN = {
     "arg.batch_file": "Batch file (JSON); - reads stdin.",
     "arg.batch_id": "Batch id (as batch list shows it).",
     "arg.batch_status": "The office's decision.",
+    "field.generator": "made by",
 }
 
 ZH = {
@@ -248,4 +249,5 @@ ZH = {
     "arg.batch_file": "批次文件（JSON）；- 表示标准输入。",
     "arg.batch_id": "批次编号（见 batch list）。",
     "arg.batch_status": "审查结果。",
+    "field.generator": "生成程序",
 }
