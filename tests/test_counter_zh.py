@@ -282,3 +282,74 @@ def test_refusals_show_codes_by_their_labels(sample):
         f"ipcli：错误：PATH 的值无效：'{db.parent}' 是目录，不是文件\n"
     assert run(db, "filing", "set-status", number, "ready", lang="en").stderr == \
         f"ipcli: error: filing #{number} is already accepted: it cannot become ready\n"
+
+
+@pytest.mark.parametrize("listing", [["deadlines", "--days", "60"], ["deadlines", "--overdue"], ["expiries"],
+                                     ["filing", "list"], ["mark", "list"], ["patent", "list"], ["pledge", "list"],
+                                     ["notice", "list", "--all"], ["stats", "--by", "type"], ["batch", "list"],
+                                     ["window", "list"]])
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv", "tsv"])
+def test_machine_formats_are_the_same_in_both_languages(sample, listing, fmt):
+    db, _ = sample
+    chinese, english = (run(db, *listing, "--format", fmt, lang=lang).stdout for lang in ("zh", "en"))
+    assert chinese == english and chinese.strip()
+
+
+def test_machine_formats_keep_english_keys_and_codes_in_zh(sample):
+    db, _ = sample
+    filings = json.loads(run(db, "filing", "list", "--format", "json").stdout)
+    statuses = {"received", "ready", "exported", "submitted", "accepted", "rejected", "withdrawn"}
+    assert {filing["status"] for filing in filings} == statuses
+    renewal = next(filing for filing in filings if filing["type"] == "renewal")
+    assert set(renewal) >= {"id", "type", "status", "details"}
+    assert renewal["details"]["renewal_status"] in ("in_window", "in_grace")
+    header = run(db, "filing", "list", "--format", "tsv").stdout.splitlines()[0]
+    assert header.split("\t")[:3] == ["id", "type", "status"]
+
+
+def test_details_and_journal_images_are_labelled_pairs(sample):
+    db, first_filing = sample
+    transfer = run(db, "filing", "show", first_filing["transfer"], "--format", "table").stdout
+    assert re.search(r"详情 +受让人：（地址：浙江省杭州市；编号：\w+；名称：\w+）；转让人：（", transfer)
+    assert "种类：转让" in transfer and "{" not in transfer
+    renewal = run(db, "filing", "show", first_filing["renewal"], "--format", "table", lang="en").stdout
+    assert re.search(r"details +classes: [\d, ]+; expires on: \d{4}-\d\d-\d\d; late fee: \d+; renewal fee: ", renewal)
+    assert "renewal period: in the renewal window" in renewal
+    journal = run(db, "log", "--type", "filing", "--limit", "1", "--format", "table").stdout
+    assert "状态：" in journal and "类型：" in journal and '"' not in journal
+
+
+def test_staff_csv_gives_codes_and_yes_no_in_words(tmp_path):
+    sheets = {}
+    for lang in ("zh", "en"):
+        db = tmp_path / f"{lang}.db"
+        run(db, "sample", "load")
+        for filing_type in ("renewal", "transfer", "license"):
+            assert run(db, "batch", "export", "--type", filing_type, "--out", tmp_path / lang, lang=lang).exit_code == 0
+        sheets[lang] = {path.name.split("-")[1]: path.read_text(encoding="utf-8-sig").splitlines()[1]
+                        for path in (tmp_path / lang).glob("*.csv")}
+        words = catalog(lang)
+        assert any(f'"{words[f"value.{period}"]}"' in sheets[lang]["renewal"] for period in ("in_window", "in_grace"))
+        assert f'"{words["value.assignment"]}"' in sheets[lang]["transfer"]
+        assert any(f'"{words[f"value.{kind}"]}"' in sheets[lang]["license"] for kind in ("exclusive", "sole",
+                                                                                         "ordinary"))
+        assert f'"{words["value.no"]}"' in sheets[lang]["renewal"]  # paper: no
+    assert '"in_window"' not in sheets["zh"]["renewal"] and '"in_grace"' not in sheets["zh"]["renewal"]
+    assert "in the renewal window" in sheets["en"]["renewal"] and '"assignment"' not in sheets["zh"]["transfer"]
+
+
+def test_every_rule_is_cited_in_chinese_words():
+    from ipcli.rules.catalog import RULES
+
+    english = {rule: english_words(catalog("zh")[f"citation.{rule}"], {"GB"}) for rule in RULES}
+    assert {rule: words for rule, words in english.items() if words} == {}
+    assert catalog("zh")["citation.R-TM-TERM"] == "商标法第39条，商标法实施条例第12条第2款"
+    assert catalog("en")["citation.R-TM-TERM"] == RULES["R-TM-TERM"].citation
+
+
+def test_explain_cites_in_the_readers_language(tmp_path):
+    args = ("calc", "mark", "--registered", "2016-02-29", "--explain", "--format", "json")
+    chinese, english = (json.loads(run(tmp_path / "none.db", *args, lang=lang).stdout) for lang in ("zh", "en"))
+    assert chinese["explain"][0]["citation"] == "商标法第39条，商标法实施条例第12条第2款"
+    assert english["explain"][0]["citation"] == "TML 39, TMR 12(2)"
+    assert [row["confidence"] for row in chinese["explain"]] == [row["confidence"] for row in english["explain"]]
