@@ -64,7 +64,7 @@ class RootGroup(Group):
             raise failure from error
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
-        code = run(self, args, prog_name or "ipcli", **extra)
+        code = run(self, args, prog_name or "ipcli", complete_var=complete_var, **extra)
         if standalone_mode:
             sys.exit(code)
         return code

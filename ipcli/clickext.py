@@ -155,7 +155,10 @@ class Group(TranslatedHelp, click.Group):
     command_class = Command
 
     def resolve_command(self, ctx, args):
-        if args and not args[0].startswith("-") and self.get_command(ctx, args[0]) is None:
+        """An unknown command is a usage error, except while the shell completes a command line (click
+        parses it resiliently then): completion offers nothing for it and prints nothing."""
+        if (args and not args[0].startswith("-") and not ctx.resilient_parsing
+                and self.get_command(ctx, args[0]) is None):
             raise click.UsageError(t("err.no_such_command", value=shortened(args[0])), ctx)
         return super().resolve_command(ctx, args)
 

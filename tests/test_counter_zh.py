@@ -353,3 +353,68 @@ def test_explain_cites_in_the_readers_language(tmp_path):
     assert chinese["explain"][0]["citation"] == "商标法第39条，商标法实施条例第12条第2款"
     assert english["explain"][0]["citation"] == "TML 39, TMR 12(2)"
     assert [row["confidence"] for row in chinese["explain"]] == [row["confidence"] for row in english["explain"]]
+
+
+# --- Shell completion (README "Shell completion") ------------------------------------------------------
+
+def complete(tmp_path, instruction: str, words: str = "", cword: str = "", lang: str = "en"):
+    env = {**BASE_ENV, "IPCLI_LANG": lang, "IPCLI_DB": str(tmp_path / "none.db"), "_IPCLI_COMPLETE": instruction,
+           "COMP_WORDS": words, "COMP_CWORD": cword}
+    result = CliRunner(env=env).invoke(cli, [], prog_name="ipcli")
+    assert result.exit_code == 0 and result.stderr == ""
+    assert not (tmp_path / "none.db").exists()  # completing looks at no register, and makes none
+    return result.stdout
+
+
+@pytest.mark.parametrize("shell, line", [("bash", "complete -o nosort -F _ipcli_completion ipcli"),
+                                         ("zsh", "#compdef ipcli"), ("fish", "complete --no-files --command ipcli")])
+def test_completion_scripts_for_each_shell(tmp_path, shell, line):
+    assert line in complete(tmp_path, f"{shell}_source")
+
+
+@pytest.mark.parametrize("words, cword, expected", [
+    ("ipcli dead", "1", ["plain,deadlines"]),
+    ("ipcli filing ", "2", ["plain,list", "plain,set-status", "plain,show"]),
+    ("ipcli deadlines --ov", "2", ["plain,--overdue"]),
+    ("ipcli --lang ", "2", ["plain,zh", "plain,en"]),
+    ("ipcli --db other.db mark add 30001 --kind ", "7", ["plain,ordinary", "plain,collective", "plain,certification"]),
+    ("ipcli filing set-status 1 re", "4", ["plain,ready", "plain,rejected"]),
+])
+def test_bash_completes_commands_options_and_choices(tmp_path, words, cword, expected):
+    assert complete(tmp_path, "bash_complete", words, cword).splitlines() == expected
+    assert not (tmp_path / "other.db").exists()
+
+
+def test_completing_after_an_unknown_command_prints_no_error(tmp_path):
+    assert "plain,deadlines" in complete(tmp_path, "bash_complete", "ipcli dedline dead", "2").splitlines()
+
+
+def test_zsh_completion_describes_commands_in_the_readers_language(tmp_path):
+    assert complete(tmp_path, "zsh_complete", "ipcli dead", "1", lang="zh").splitlines() == \
+        ["plain", "deadlines", catalog("zh")["help.deadlines"]]
+
+
+def test_completion_with_a_completion_variable_of_ones_own(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("_MY_COMPLETE", "bash_source")
+    monkeypatch.setenv("IPCLI_DB", str(tmp_path / "none.db"))
+    with pytest.raises(SystemExit) as exit_:
+        cli.main([], prog_name="ipcli", complete_var="_MY_COMPLETE")
+    assert exit_.value.code == 0 and "complete -o nosort -F _ipcli_completion ipcli" in capsys.readouterr().out
+
+
+def test_bash_completes_through_the_installed_script(tmp_path):
+    """The README's line, run by bash itself: the script click writes calls `ipcli` back."""
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    scripts = Path(sys.executable).parent
+    if shutil.which("bash") is None or not (scripts / "ipcli").exists():
+        pytest.skip("needs bash and the ipcli script beside this Python")
+    script = ('eval "$(_IPCLI_COMPLETE=bash_source ipcli)"; COMP_WORDS=(ipcli filing se); COMP_CWORD=2; '
+              '_ipcli_completion ipcli; printf "%s\\n" "${COMPREPLY[@]}"')
+    env = {"PATH": f"{scripts}:/usr/bin:/bin", "IPCLI_DB": str(tmp_path / "none.db"), "HOME": str(tmp_path)}
+    done = subprocess.run(["bash", "--norc", "-c", script], env=env, capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "set-status\n", "")
+    assert not (tmp_path / "none.db").exists()
