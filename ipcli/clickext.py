@@ -82,28 +82,28 @@ class Argument(Utf8Only, click.Argument):
         self.help = help
 
 
+class UsageWords:
+    """Words of the usage line that click sets in __init__ ("[OPTIONS]", "COMMAND [ARGS]..."), read as
+    their translation."""
+
+    def __init__(self, key: str):
+        self.key = key
+
+    def __get__(self, obj, owner=None):
+        return self if obj is None else t(self.key)
+
+    def __set__(self, obj, value):
+        pass  # click's English words: the translation is read instead
+
+
 class TranslatedHelp:
     """Mixin for commands and groups: help keys, translated headings, usage words and help option."""
 
     help = HelpKey()
     context_class = Context
 
-    # click sets these in __init__ to "[OPTIONS]" and "COMMAND [ARGS]..."; shown in the usage line, translated.
-    @property
-    def options_metavar(self):
-        return t("help.options_metavar")
-
-    @options_metavar.setter
-    def options_metavar(self, value):
-        pass
-
-    @property
-    def subcommand_metavar(self):
-        return t("help.subcommand_metavar")
-
-    @subcommand_metavar.setter
-    def subcommand_metavar(self, value):
-        pass
+    options_metavar = UsageWords("help.options_metavar")
+    subcommand_metavar = UsageWords("help.subcommand_metavar")
 
     def format_help(self, ctx, formatter):
         self.format_usage(ctx, formatter)
