@@ -22,6 +22,9 @@ FORMATS = ("table", "json", "jsonl", "csv", "tsv")
 CODE_FIELDS = frozenset({"status", "kind", "type", "source", "source_before", "right_type", "confidence",
                          "overdue_status", "renewal_status", "reduction", "record_type", "served", "filing_type",
                          "origin"})
+# String values of these fields name another field ("grace_ends_on"), shown by that field's label.
+FIELD_NAME_FIELDS = frozenset({"field"})
+_TRANSLATED_FIELDS = CODE_FIELDS | FIELD_NAME_FIELDS
 _TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
@@ -152,7 +155,7 @@ def label(key: str) -> str:
 
 
 def display(key: str, value) -> str:
-    if type(value) is str and key not in CODE_FIELDS:  # most cells, first: a digest draws a million
+    if type(value) is str and key not in _TRANSLATED_FIELDS:  # most cells, first: a digest draws a million
         return value
     if value is None:
         return "—"
@@ -165,6 +168,8 @@ def display(key: str, value) -> str:
     if key in CODE_FIELDS and isinstance(value, str):
         text = t(f"value.{value}")
         return value if text == f"value.{value}" else text
+    if key in FIELD_NAME_FIELDS and isinstance(value, str):
+        return label(value)
     return _cell(value)
 
 

@@ -219,11 +219,15 @@ def outputs(db, first_filing: dict) -> dict[str, list]:
     trails, the calculator, and common refusals."""
     mark, patent = "30000037", "201210100006.7"
     batch_id = json.loads(run(db, "batch", "list", "--format", "json").stdout)[0]["batch_id"]
+    holidays = db.parent / "2030.json"  # a year no bundled table has yet: its import moves provisional dates
+    holidays.write_text(json.dumps({"year": 2030, "days": [{"name": "元旦", "date": "2030-01-01", "isOffDay": True},
+                                                           {"name": "春节", "date": "2030-02-04", "isOffDay": True}]}))
     views = [["deadlines", "--days", "60"], ["deadlines", "--overdue"], ["expiries", "--days", "365"],
              ["filing", "list"], *(["filing", "show", number] for number in first_filing.values()),
              ["mark", "list"], ["mark", "show", mark], ["patent", "list"], ["patent", "show", patent],
              ["pledge", "list"], ["notice", "list", "--all"], ["log", "--limit", "400"], ["window", "list"],
-             *(["stats", "--by", by] for by in ("window", "type", "month", "owner")), ["calendar", "status"],
+             *(["stats", "--by", by] for by in ("window", "type", "month", "owner")),
+             ["calendar", "status", "--details"], ["calendar", "import", holidays, "--dry-run"],
              ["batch", "list"], ["batch", "show", batch_id], ["db", "check"],
              ["calc", "mark", "--registered", "2016-02-29", "--explain"],
              ["calc", "renewal", "--expires", "2026-01-01", "--filed", "2026-03-01", "--classes", "2", "--explain"],

@@ -146,7 +146,7 @@ ZH = {
     "field.paid_through": "年费已缴至年度",
     "field.next_annuity_year": "下一年费年度",
     "field.next_annuity_due_on": "下一年费应缴日",
-    "field.next_annuity_grace_ends_on": "其滞纳期届满",
+    "field.next_annuity_grace_ends_on": "下一年费滞纳期届满",
     "field.reduction": "费减",
     "field.open_license": "开放许可",
     "field.open_license_from": "开放许可生效日",
