@@ -75,7 +75,7 @@ class RootGroup(Group):
             raise failure from error
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
-        code = run(self, args, prog_name or "ipcli", **extra)
+        code = run(self, args, prog_name or "ipcli", complete_var=complete_var, **extra)
         if standalone_mode:
             sys.exit(code)
         return code
@@ -152,10 +152,28 @@ def usage_message(error: click.UsageError) -> str:
         message = t("err.no_such_option", value=shortened(error.option_name))
         return with_guess(message, error.option_name, error.possibilities or ())
     if isinstance(error, click.MissingParameter) and error.param is not None:
-        return t("err.missing_param", param=_param_name(error.param))
+        key = "err.missing_argument" if isinstance(error.param, click.Argument) else "err.missing_param"
+        return t(key, param=_param_name(error.param))
     if isinstance(error, click.BadParameter) and error.param is not None:
         return t("err.bad_param", param=_param_name(error.param), message=_cut_long_words(error.message))
+    key = _click_refusal_key(error)
+    if key is not None:
+        command = error.ctx.command_path if error.ctx is not None else "ipcli"
+        return t(key, value=shortened(getattr(error, "option_name", None) or ""), command=command)
     return _cut_long_words(error.format_message())
+
+
+def _click_refusal_key(error: click.UsageError) -> str | None:
+    """The message key of one of click's refusals that name no parameter, known by click's words for it
+    (click words its messages with gettext)."""
+    from gettext import gettext, ngettext
+
+    name = getattr(error, "option_name", None)
+    words = {gettext("Option {name!r} does not take a value.").format(name=name): "err.option_takes_no_value",
+             ngettext("Option {name!r} requires an argument.", "Option {name!r} requires {nargs} arguments.", 1)
+             .format(name=name, nargs=1): "err.option_needs_value",
+             gettext("Missing command."): "err.missing_command"}
+    return words.get(error.message)
 
 
 # click's own messages (such as click.Path's "File '...' does not exist.") hold the value in their

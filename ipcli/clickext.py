@@ -1,6 +1,7 @@
 """click classes whose help texts are message keys, translated when shown, and strict value types
 whose refusals are translated one-liners."""
 
+import os
 import re
 from datetime import date
 from difflib import get_close_matches
@@ -8,6 +9,7 @@ from difflib import get_close_matches
 import click
 
 from ipcli.context import App
+from ipcli.help_format import Context
 from ipcli.i18n import t
 from ipcli.i18n.aliases import code_of
 from ipcli.literal import shortened, unencodable
@@ -40,19 +42,80 @@ class Utf8Only:
         return super().process_value(ctx, value)
 
 
+def choice_legend(param) -> str | None:
+    """What each code of a choice means ("ready（待报送）"). None when a code has no label (a format, a
+    language, a percentage: such codes explain themselves), or when every label just repeats its code
+    (as English labels of English codes mostly do)."""
+    if not isinstance(param.type, click.Choice):
+        return None
+    labels = [(code, t(f"value.{code}")) for code in param.type.choices]
+    if (any(label == f"value.{code}" for code, label in labels)
+            or all(label == code.replace("_", " ") for code, label in labels)):
+        return None
+    choices = t("help.choice_separator").join(t("help.choice", code=code, label=label) for code, label in labels)
+    return t("help.choices", choices=choices)
+
+
+def help_text(param, notes: list[str]) -> str:
+    """A parameter's help, its choices' legend and its translated notes ("[默认：30]")."""
+    parts = [param.help, choice_legend(param)]
+    if notes:
+        parts.append(t("help.notes", notes=t("help.note_separator").join(notes)))
+    return "  ".join(part for part in parts if part)
+
+
 class Option(Utf8Only, click.Option):
     help = HelpKey()
 
+    def get_help_record(self, ctx):
+        """click's record with its notes (default, required) translated. (ipcli's help texts name their
+        environment variables themselves: no option sets show_envvar.)"""
+        if self.hidden:
+            return None
+        extra = self.get_help_extra(ctx)
+        notes = [t("help.default", value=extra["default"])] if "default" in extra else []
+        notes += [t("help.required")] if "required" in extra else []
+        return self.get_help_spec(ctx), help_text(self, notes)
+
 
 class Argument(Utf8Only, click.Argument):
-    pass
+    help = HelpKey()
+
+    def __init__(self, param_decls, help=None, **attrs):
+        super().__init__(param_decls, **attrs)
+        self.help = help
+
+
+class UsageWords:
+    """Words of the usage line that click sets in __init__ ("[OPTIONS]", "COMMAND [ARGS]..."), read as
+    their translation."""
+
+    def __init__(self, key: str):
+        self.key = key
+
+    def __get__(self, obj, owner=None):
+        return self if obj is None else t(self.key)
+
+    def __set__(self, obj, value):
+        pass  # click's English words: the translation is read instead
 
 
 class TranslatedHelp:
-    """Mixin for commands and groups: help keys, translated headings and help option, and the root's
-    global options also after the subcommand (CLI.md)."""
+    """Mixin for commands and groups: help keys, translated headings, usage words and help option, and the
+    root's global options also after the subcommand (CLI.md)."""
 
     help = HelpKey()
+    context_class = Context
+
+    options_metavar = UsageWords("help.options_metavar")
+    subcommand_metavar = UsageWords("help.subcommand_metavar")
+
+    def format_help(self, ctx, formatter):
+        self.format_usage(ctx, formatter)
+        self.format_help_text(ctx, formatter)
+        self.format_arguments(ctx, formatter)
+        self.format_options(ctx, formatter)
+        self.format_epilog(ctx, formatter)
 
     def get_params(self, ctx):
         params = super().get_params(ctx)
@@ -67,8 +130,15 @@ class TranslatedHelp:
         pieces = self.collect_usage_pieces(ctx)
         formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=t("help.usage") + " ")
 
+    def format_arguments(self, ctx, formatter):
+        records = [(p.make_metavar(ctx), help_text(p, [])) for p in self.get_params(ctx) if isinstance(p, Argument)]
+        if records:
+            with formatter.section(t("help.arguments")):
+                formatter.write_dl(records)
+
     def format_options(self, ctx, formatter):
-        records = [r for p in self.get_params(ctx) if (r := p.get_help_record(ctx)) is not None]
+        records = [r for p in self.get_params(ctx)
+                   if not isinstance(p, click.Argument) and (r := p.get_help_record(ctx)) is not None]
         if records:
             with formatter.section(t("help.options")):
                 formatter.write_dl(records)
@@ -99,7 +169,10 @@ class Group(TranslatedHelp, click.Group):
     command_class = Command
 
     def resolve_command(self, ctx, args):
-        if args and not args[0].startswith("-") and self.get_command(ctx, args[0]) is None:
+        """An unknown command is a usage error with a guess, except while the shell completes a command line
+        (click parses it resiliently then): completion offers nothing for it and prints nothing."""
+        if (args and not args[0].startswith("-") and not ctx.resilient_parsing
+                and self.get_command(ctx, args[0]) is None):
             message = t("err.no_such_command", value=shortened(args[0]))
             raise click.UsageError(with_guess(message, args[0], self.list_commands(ctx)), ctx)
         return super().resolve_command(ctx, args)
@@ -147,6 +220,21 @@ class Choice(Refusing, click.Choice):
         if code is None:
             self.refuse("err.choice", value, param, ctx, choices=", ".join(self.choices))
         return code
+
+
+class FilePath(Refusing, click.Path):
+    """click.Path, with its refusals (a file that must exist, must not be a directory, must be readable)
+    translated and naming the value."""
+
+    def convert(self, value, param, ctx):
+        text = os.fspath(value)
+        if self.exists and not os.path.exists(text):
+            self.refuse("err.path_missing", text, param, ctx)
+        if not self.dir_okay and os.path.isdir(text):
+            self.refuse("err.path_is_directory", text, param, ctx)
+        if self.readable and os.path.exists(text) and not os.access(text, os.R_OK):
+            self.refuse("err.path_unreadable", text, param, ctx)
+        return super().convert(value, param, ctx)
 
 
 LARGEST_INTEGER = 2 ** 63 - 1  # SQLite's INTEGER

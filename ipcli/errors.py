@@ -5,6 +5,7 @@ Errors hold a message key and its parameters, never a finished sentence: the CLI
 raises these errors too.
 """
 
+import errno
 from contextlib import contextmanager
 from enum import IntEnum
 
@@ -49,8 +50,13 @@ class UsageProblem(IpcliError):
 
 
 def os_reason(error: OSError) -> str:
-    """Why a file could not be used, for a message: the system's words when it gave any."""
-    return error.strerror or str(error) or type(error).__name__
+    """Why a file or a connection could not be used, for a message: the system's words in the reader's
+    language where the catalog has them (`oserror.ENOENT`), else as the system gave them."""
+    from ipcli.i18n import catalog, get_language
+
+    name = errno.errorcode.get(error.errno or 0)
+    translated = catalog(get_language()).get(f"oserror.{name}") if name else None
+    return translated or error.strerror or str(error) or type(error).__name__
 
 
 @contextmanager

@@ -4,7 +4,9 @@ for the same deadline so that a calendar re-importing the file updates events in
 import hashlib
 from datetime import date, timedelta
 
+from ipcli.explain import citation
 from ipcli.i18n import t
+from ipcli.output import display
 from ipcli.rules.catalog import RULES
 
 
@@ -38,7 +40,7 @@ def _event(row: dict, stamp: str) -> list[str]:
     rule = RULES[row["rule"]]
     summary = f"{t('value.' + row['kind'])}: {row['right_no']}" + (f" {row['title']}" if row["title"] else "")
     description = t("ics.description", kind=t("value." + row["kind"]), right=row["right_no"], owner=row["owner"],
-                    rule=rule.id, citation=rule.citation, confidence=rule.confidence,
+                    rule=rule.id, citation=citation(rule), confidence=display("confidence", rule.confidence),
                     provisional=row["provisional"])
     return ["BEGIN:VEVENT", f"UID:{_uid(row)}", f"DTSTAMP:{stamp}",
             f"DTSTART;VALUE=DATE:{day:%Y%m%d}", f"DTEND;VALUE=DATE:{day + timedelta(days=1):%Y%m%d}",

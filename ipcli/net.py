@@ -11,7 +11,7 @@ import signal
 import threading
 from urllib.parse import parse_qsl, quote, quote_plus, unquote, urljoin, urlsplit
 
-from ipcli.errors import IpcliError, Unavailable
+from ipcli.errors import IpcliError, Unavailable, os_reason
 from ipcli.i18n import t
 from ipcli.literal import SHOWN_CHARS, Sentence, visible
 
@@ -115,7 +115,7 @@ def network_reason(error: BaseException) -> str:
     while current is not None and id(current) not in seen:
         seen.add(id(current))
         if isinstance(current, OSError) and current.strerror:
-            return current.strerror
+            return os_reason(current)
         current = _inner(current)
     return type(error).__name__
 

@@ -24,7 +24,10 @@ FORMATS = ("table", "json", "jsonl", "csv", "tsv")
 # String values of these fields are codes with a translated label in tables.
 CODE_FIELDS = frozenset({"status", "kind", "type", "source", "source_before", "right_type", "confidence",
                          "overdue_status", "level", "filing_type", "origin", "served", "record_type",
-                         "renewal_status"})
+                         "renewal_status", "reduction"})
+# String values of these fields name another field ("grace_ends_on"), shown by that field's label.
+FIELD_NAME_FIELDS = frozenset({"field"})
+_TRANSLATED_FIELDS = CODE_FIELDS | FIELD_NAME_FIELDS
 _TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
@@ -161,20 +164,30 @@ def label(key: str) -> str:
 
 
 def display(key: str, value) -> str:
-    if type(value) is str and key not in CODE_FIELDS:  # most cells, first: a digest draws a million
+    if type(value) is str and key not in _TRANSLATED_FIELDS:  # most cells, first: a digest draws a million
         return value
     if value is None:
         return "—"
     if isinstance(value, bool):
         return t("value.yes" if value else "value.no")
     if isinstance(value, list):
-        return ", ".join(display(key, v) for v in value)
+        return ", ".join(labelled(v) if isinstance(v, dict) else display(key, v) for v in value)
+    if isinstance(value, dict):  # a filing's details, a journal image: labelled pairs, never JSON
+        return labelled(value)
     if key in CODE_FIELDS and isinstance(value, str):
         text = t(f"value.{value}")
         return value if text == f"value.{value}" else text
+    if key in FIELD_NAME_FIELDS and isinstance(value, str):
+        return label(value)
     if key in MONEY and isinstance(value, (int, float)):
         return money(value)
     return _cell(value)
+
+
+def labelled(record: dict) -> str:
+    """A record in one line of labelled, translated pairs ("类别：1, 7；受让人名称：…"), the fields of a record
+    inside it labelled after it (_fields)."""
+    return t("msg.pair_separator").join(t("msg.pair", label=name, value=text) for name, text in _fields(record))
 
 
 def money(value: int | float) -> str:
@@ -280,7 +293,7 @@ def _table_cell(key: str, value, wan: bool) -> str:
     if isinstance(value, list):
         return _list_cell(key, value)
     if isinstance(value, dict):
-        return "; ".join(f"{name}: {text}" for name, text in _fields(value))
+        return labelled(value)
     return _in_wan(value) if wan else display(key, value)
 
 
@@ -309,15 +322,15 @@ def _fields(record: dict, outer: str | None = None, outer_key: str | None = None
     for key, value in record.items():
         if _is_table(value):
             continue
-        name, labelled = _key_label(key)
+        name, named_after = _key_label(key)
         if outer is not None:  # "assignee_id" has a label of its own, "assignee" "name" is joined
             whole, known = _key_label(f"{outer_key}_{key}")
-            name = whole if known else t("view.nested_label" if labelled else "view.nested_key", outer=outer,
+            name = whole if known else t("view.nested_label" if named_after else "view.nested_key", outer=outer,
                                          inner=name)
         if isinstance(value, dict):
             yield from _fields(value, None if key == DETAILS else name, key)
         else:  # a key that is no field (a right's number) shows its value as its record's would
-            yield name, display(key if labelled or outer_key is None else outer_key, value)
+            yield name, display(key if named_after or outer_key is None else outer_key, value)
 
 
 def _drawings(data, view: View, wide: bool) -> list:

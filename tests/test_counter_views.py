@@ -214,7 +214,7 @@ def test_filing_show_labels_and_translates_the_details(register):
     zh = drawn(register, "filing", "show", "26", lang="zh", width=80)
     assert re.search(r"^受让人名称\s+杭州滨江软件股份有限公司\s*$", zh, re.M) and re.search(r"^种类\s+转让\s*$", zh, re.M)
     renewal = drawn(register, "filing", "show", "12", lang="zh", width=80)
-    assert re.search(r"^续展费\s+1,350\s*$", renewal, re.M) and re.search(r"^续展情况\s+续展期内\s*$", renewal, re.M)
+    assert re.search(r"^续展费\s+1,350\s*$", renewal, re.M) and re.search(r"^续展期间\s+续展期内\s*$", renewal, re.M)
 
 
 def test_money_has_separators_and_pledges_are_in_wan_in_zh(register):

@@ -11,8 +11,8 @@ from ipcli.i18n import catalog, default_language, localize_codes, set_language, 
 from ipcli.rules import dates, identifiers, patent, trademark
 
 SOURCE = Path(i18n.__file__).parents[1]
-KEY_PREFIXES = ("step", "err", "warn", "msg", "help", "opt", "holiday", "patent", "annuity", "id", "mark", "right",
-                "filing", "renewal", "license", "pledge", "calendar", "import", "digest", "batch",
+KEY_PREFIXES = ("arg", "step", "err", "warn", "msg", "help", "opt", "holiday", "patent", "annuity", "id", "mark",
+                "right", "filing", "renewal", "license", "pledge", "calendar", "import", "digest", "batch",
                 "window", "stats", "report", "db", "net")
 LITERAL_KEY = re.compile(r'"((?:%s)\.[a-z_0-9]+)"' % "|".join(KEY_PREFIXES))
 

@@ -15,7 +15,7 @@ def annuity():
 
 
 @annuity.command("pay", help="help.annuity_pay")
-@argument("app_no")
+@argument("app_no", help="arg.app_no")
 @option("--year", type=IntRange(1, 20), required=True, help="opt.year")
 @option("--paid", type=DATE, default=TODAY, help="opt.paid_on")
 @format_option

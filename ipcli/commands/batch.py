@@ -15,7 +15,7 @@ from ipcli.context import SHANGHAI, environment_text, get_app
 from ipcli.errors import ConfigError, Rejected, UsageProblem
 from ipcli.i18n import localize_codes, t
 from ipcli.memory import without_cyclic_gc
-from ipcli.output import format_option, stderr_line, view_options
+from ipcli.output import display, format_option, stderr_line, view_options
 from ipcli.register.batch_format import BATCH_TYPES
 
 DECISIONS = ("submitted", "accepted", "rejected")
@@ -53,7 +53,7 @@ def export(filing_type, window, until, out_dir, fmt):
         filing_type=filing_type, window=window, until=until, out_dir=Path(out_dir), today=app.today,
         created_at=datetime.now(SHANGHAI), sender=window or environment_text("IPCLI_WINDOW"),
         csv_header=[t(f"batch.column_{name}") for name, _ in batch_format.csv_columns(filing_type)],
-        yes_no=(t("value.yes"), t("value.no")))
+        shown=display)
     result = batches.export_batch(app.store(), request)
     if result is None:
         note(app, "batch.nothing_to_export", type=filing_type)
@@ -62,7 +62,7 @@ def export(filing_type, window, until, out_dir, fmt):
 
 
 @batch.command("validate", help="help.batch_validate")
-@argument("file", type=PATH, metavar="FILE|-")
+@argument("file", type=PATH, metavar="FILE|-", help="arg.batch_file")
 @format_option
 @without_gc_pauses
 def validate(file, fmt):
@@ -80,7 +80,7 @@ def validate(file, fmt):
 
 
 @batch.command("import", help="help.batch_import")
-@argument("file", type=PATH, metavar="FILE|-")
+@argument("file", type=PATH, metavar="FILE|-", help="arg.batch_file")
 @format_option
 @without_gc_pauses
 def import_(file, fmt):
@@ -110,7 +110,7 @@ def list_(fmt):
 
 
 @batch.command("show", help="help.batch_show")
-@argument("batch_id", metavar="ID")
+@argument("batch_id", metavar="ID", help="arg.batch_id")
 @format_option
 @view_options
 def show(batch_id, fmt):
@@ -121,8 +121,8 @@ def show(batch_id, fmt):
 
 
 @batch.command("mark", help="help.batch_mark")
-@argument("batch_id", metavar="ID")
-@argument("status", type=Choice(DECISIONS))
+@argument("batch_id", metavar="ID", help="arg.batch_id")
+@argument("status", metavar="STATUS", type=Choice(DECISIONS), help="arg.batch_status")
 @option("--item", "seq", type=IntRange(1), help="opt.batch_item")
 @option("--reason", help="opt.reason")
 @option("--on", type=DATE, default=TODAY, help="opt.status_on")
@@ -135,7 +135,7 @@ def mark(batch_id, status, seq, reason, on, fmt):
 
 
 @batch.command("submit", help="help.batch_submit")
-@argument("batch_id", metavar="ID")
+@argument("batch_id", metavar="ID", help="arg.batch_id")
 @option("--url", envvar="IPCLI_SUBMIT_URL", metavar="URL", required=True, help="opt.submit_url")
 @option("--timeout", type=IntRange(1, 600), default=30, show_default=True, help="opt.submit_timeout")
 @option("--retries", type=IntRange(0, 10), default=3, show_default=True, help="opt.submit_retries")

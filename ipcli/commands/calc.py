@@ -128,7 +128,7 @@ def period(ctx, office, start, dispatched, served, days, months, years, explain,
 
 
 @calc.command("workday", help="help.calc_workday")
-@argument("day", metavar="DATE", type=DATE)
+@argument("day", metavar="DATE", type=DATE, help="arg.workday")
 @explain_option
 @format_option
 @view_options

@@ -43,7 +43,7 @@ def status(details, fmt):
 
 
 @calendar.command("import", help="help.calendar_import")
-@argument("file", type=PATH, metavar="FILE|-")
+@argument("file", type=PATH, metavar="FILE|-", help="arg.holiday_file")
 @option("--year", type=IntRange(FIRST_YEAR, LAST_YEAR), help="opt.calendar_year")
 @dry_run_option
 @format_option
@@ -53,7 +53,7 @@ def import_(file, year, dry_run, fmt):
 
 
 @calendar.command("fetch", help="help.calendar_fetch")
-@argument("year", type=IntRange(FIRST_YEAR, LAST_YEAR))
+@argument("year", type=IntRange(FIRST_YEAR, LAST_YEAR), help="arg.holiday_year")
 @option("--url", "template", envvar="IPCLI_HOLIDAY_URL", default=DEFAULT_URL, show_default=True,
         help="opt.holiday_url")
 @dry_run_option

@@ -32,7 +32,7 @@ def db():
 
 
 @db.command("backup", help="help.db_backup")
-@argument("path", type=PATH)
+@argument("path", type=PATH, help="arg.backup_path")
 @option("--force", is_flag=True, help="opt.db_force")
 @format_option
 def backup(path, force, fmt):
@@ -63,7 +63,7 @@ def check(ctx, fmt):
 
 
 @db.command("restore", help="help.db_restore")
-@argument("path", type=PATH)
+@argument("path", type=PATH, help="arg.restore_path")
 @format_option
 @click.pass_context
 def restore(ctx, path, fmt):

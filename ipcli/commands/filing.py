@@ -39,7 +39,7 @@ def list_(filing_type, status, fmt):
 
 
 @filing.command("show", help="help.filing_show")
-@argument("filing_id", metavar="ID", type=IntRange(1))
+@argument("filing_id", metavar="ID", type=IntRange(1), help="arg.filing_id")
 @format_option
 @view_options
 def show(filing_id, fmt):
@@ -47,8 +47,8 @@ def show(filing_id, fmt):
 
 
 @filing.command("set-status", help="help.filing_set_status")
-@argument("filing_id", metavar="ID", type=IntRange(1))
-@argument("status", type=Choice(STATUSES[1:]))
+@argument("filing_id", metavar="ID", type=IntRange(1), help="arg.filing_id")
+@argument("status", metavar="STATUS", type=Choice(STATUSES[1:]), help="arg.filing_status")
 @option("--on", type=DATE, default=TODAY, help="opt.status_on")
 @option("--reason", help="opt.reason")
 @format_option

@@ -16,7 +16,7 @@ INPUT_FORMATS = ("csv", "jsonl")
 
 def import_options(command):
     decorators = (
-        argument("file", type=PATH, metavar="FILE|-"),
+        argument("file", type=PATH, metavar="FILE|-", help="arg.import_file"),
         option("--input-format", type=Choice(INPUT_FORMATS), help="opt.input_format"),
         option("--update", is_flag=True, help="opt.import_update"),
         option("--dry-run", is_flag=True, help="opt.import_dry_run"),

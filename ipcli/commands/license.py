@@ -17,7 +17,7 @@ def license():
 
 
 @license.command("add", help="help.license_add")
-@argument("right_no")
+@argument("right_no", help="arg.right_no")
 @option("--licensee", required=True, help="opt.licensee")
 @option("--from", "starts", type=DATE, required=True, help="opt.license_from")
 @option("--to", "ends", type=DATE, required=True, help="opt.license_to")

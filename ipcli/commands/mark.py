@@ -16,7 +16,7 @@ def mark():
 
 
 @mark.command("add", help="help.mark_add")
-@argument("reg_no")
+@argument("reg_no", help="arg.reg_no")
 @option("--registered", type=DATE, required=True, help="opt.mark_registered")
 @option("--classes", required=True, help="opt.classes_list")
 @option("--name", help="opt.mark_name")
@@ -36,7 +36,7 @@ def add(reg_no, registered, classes, name, owner, owner_id, kind, term_start, wi
 
 
 @mark.command("show", help="help.mark_show")
-@argument("reg_no")
+@argument("reg_no", help="arg.reg_no")
 @format_option
 @view_options
 def show(reg_no, fmt):

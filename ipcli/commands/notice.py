@@ -17,7 +17,7 @@ def notice():
 
 
 @notice.command("add", help="help.notice_add")
-@argument("right_no")
+@argument("right_no", help="arg.right_no")
 @option("--kind", type=Choice(tuple(NOTICE_KINDS)), required=True, help="opt.notice_kind")
 @option("--dispatched", type=DATE, help="opt.dispatched")
 @option("--served", type=Choice(SERVICE_MODES), help="opt.served")
@@ -40,7 +40,7 @@ def list_(show_all, fmt):
 
 
 @notice.command("done", help="help.notice_done")
-@argument("notice_id", metavar="ID", type=IntRange(1))
+@argument("notice_id", metavar="ID", type=IntRange(1), help="arg.notice_id")
 @option("--on", type=DATE, default=TODAY, help="opt.status_on")
 @format_option
 def done(notice_id, on, fmt):

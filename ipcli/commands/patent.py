@@ -18,7 +18,7 @@ def patent():
 
 
 @patent.command("add", help="help.patent_add")
-@argument("app_no")
+@argument("app_no", help="arg.app_no")
 @option("--type", "patent_type", type=Choice(patent_rules.PATENT_TYPES), help="opt.patent_type_from_number")
 @option("--filed", type=DATE, required=True, help="opt.filed_patent")
 @option("--granted", type=DATE, help="opt.granted_on")
@@ -42,7 +42,7 @@ def add(app_no, patent_type, filed, granted, paid_through, title, owner, owner_i
 
 
 @patent.command("show", help="help.patent_show")
-@argument("app_no")
+@argument("app_no", help="arg.app_no")
 @format_option
 @view_options
 def show(app_no, fmt):

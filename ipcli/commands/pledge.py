@@ -18,7 +18,7 @@ def pledge():
 
 
 @pledge.command("add", help="help.pledge_add")
-@argument("right_nos", metavar="RIGHT_NO...", nargs=-1, required=True)
+@argument("right_nos", metavar="RIGHT_NO...", nargs=-1, required=True, help="arg.right_nos")
 @option("--pledgee", required=True, help="opt.pledgee")
 @option("--amount", type=amount_type, required=True, help="opt.secured_amount")
 @option("--from", "starts", type=DATE, required=True, help="opt.pledge_from")
@@ -34,7 +34,7 @@ def add(right_nos, pledgee, amount, starts, ends, filed, debtor, window, fmt):
     show_filing(app, filing_id, fmt)
 
 
-pledge_id_argument = argument("pledge_id", metavar="ID", type=IntRange(1))
+pledge_id_argument = argument("pledge_id", metavar="ID", type=IntRange(1), help="arg.pledge_id")
 
 
 @pledge.command("extend", help="help.pledge_extend")

@@ -15,7 +15,7 @@ def renew():
 
 
 @renew.command("add", help="help.renew_add")
-@argument("reg_no")
+@argument("reg_no", help="arg.reg_no")
 @filed_option
 @paper_option
 @window_option

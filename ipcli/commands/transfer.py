@@ -15,7 +15,7 @@ def transfer():
 
 
 @transfer.command("add", help="help.transfer_add")
-@argument("right_nos", metavar="RIGHT_NO...", nargs=-1, required=True)
+@argument("right_nos", metavar="RIGHT_NO...", nargs=-1, required=True, help="arg.right_nos")
 @option("--to", required=True, help="opt.assignee")
 @option("--to-id", help="opt.assignee_id")
 @option("--to-address", help="opt.assignee_address")

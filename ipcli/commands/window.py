@@ -19,7 +19,7 @@ def window():
 
 
 @window.command("add", help="help.window_add")
-@argument("code")
+@argument("code", help="arg.window_code")
 @option("--name", required=True, help="opt.window_name")
 @option("--parent", metavar="CODE", help="opt.window_parent")
 @option("--replace", is_flag=True, help="opt.window_replace")
@@ -39,7 +39,7 @@ def list_(fmt):
 
 
 @window.command("set-default", help="help.window_set_default")
-@argument("code", required=False)
+@argument("code", required=False, help="arg.window_code")
 @option("--clear", is_flag=True, help="opt.window_clear")
 @format_option
 def set_default(code, clear, fmt):

@@ -71,7 +71,7 @@ def t(key: str, **params) -> str:
 
 
 # Message parameters that hold a code (such as "invention") shown by its translated label.
-CODE_PARAMS = frozenset({"type", "channel", "item", "source", "unit", "status", "kind"})
+CODE_PARAMS = frozenset({"type", "channel", "item", "source", "unit", "status", "kind", "current", "numbered"})
 
 
 def localize_codes(params: dict) -> dict:

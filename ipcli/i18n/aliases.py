@@ -8,9 +8,9 @@ from ipcli.rules.written import half_width
 # Besides the labels; a word people are sure to write is listed even where it is the label today.
 WORDS = {
     # mark kinds, licence kinds, transfer kinds
-    "ordinary": ("普通", "普通许可"),
-    "collective": ("集体",),
-    "certification": ("证明",),
+    "ordinary": ("普通", "普通商标", "普通许可"),
+    "collective": ("集体", "集体商标"),
+    "certification": ("证明", "证明商标"),
     "exclusive": ("独占",),
     "sole": ("排他",),
     "assignment": ("转让",),

@@ -227,29 +227,35 @@ def _getter(where):
     return lambda item: item[first][second]
 
 
-def write_csv(handle, filing_type: str, items: list[dict], header: list[str], yes_no: tuple[str, str]) -> None:
-    """The staff sheet: every cell quoted, formulas neutralised. `handle` is opened with utf-8-sig
-    (the BOM lets Excel on Chinese Windows read UTF-8)."""
-    getters = [_getter(where) for _, where in csv_columns(filing_type)]
+# Columns whose values are codes ("in_grace", "assignment"), which staff read by their labels.
+CODE_COLUMNS = frozenset({"renewal_status", "kind"})
+
+
+def write_csv(handle, filing_type: str, items: list[dict], header: list[str], shown) -> None:
+    """The staff sheet: every cell quoted, formulas neutralised, yes/no and codes as `shown(column, value)`
+    words them. `handle` is opened with utf-8-sig (the BOM lets Excel on Chinese Windows read UTF-8)."""
+    columns = csv_columns(filing_type)
+    getters = [_getter(where) for _, where in columns]
+    names = [name for name, _ in columns]
     writer = csv.writer(handle, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
     writer.writerow([neutralised(name) for name in header])
-    writer.writerows(_csv_row([getter(item) for getter in getters], yes_no) for item in items)
+    writer.writerows(_csv_row(names, [getter(item) for getter in getters], shown) for item in items)
 
 
-def _csv_row(values: list, yes_no: tuple[str, str]) -> list:
-    """Cells as staff read them: text (and a negative number) neutralised, null empty, yes or no,
-    classes joined by ";"."""
+def _csv_row(names: list[str], values: list, shown) -> list:
+    """Cells as staff read them: text (and a negative number) neutralised, null empty, yes or no and
+    codes in words, classes joined by ";"."""
     for index, value in enumerate(values):
         kind = type(value)
-        if kind is str:
+        if kind is bool or kind is str and names[index] in CODE_COLUMNS:
+            values[index] = neutralised(shown(names[index], value))
+        elif kind is str:
             values[index] = neutralised(value)
         elif kind is int or kind is float:
             if value < 0:
                 values[index] = f"'{value}"
         elif value is None:
             values[index] = ""
-        elif kind is bool:
-            values[index] = yes_no[0] if value else yes_no[1]
         elif kind is list:
             values[index] = ";".join(map(str, value))
     return values

@@ -10,6 +10,7 @@ import os
 import secrets
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -40,7 +41,7 @@ class ExportRequest:
     created_at: datetime
     sender: str | None  # the exporting window, named in the manifest
     csv_header: list[str]
-    yes_no: tuple[str, str]
+    shown: Callable[[str, object], str]  # a yes/no or a code of the staff CSV, as staff read it
 
 
 class Staging:
@@ -176,7 +177,7 @@ def _stage_files(staging: Staging, request: ExportRequest, batch_id: str, docume
     document_name, csv_name = _file_names(batch_id)
     staging.write(document_name, lambda handle: handle.write(document))
     staging.write(csv_name, lambda handle: fmt.write_csv(
-        handle, request.filing_type, items, request.csv_header, request.yes_no), encoding="utf-8-sig")
+        handle, request.filing_type, items, request.csv_header, request.shown), encoding="utf-8-sig")
 
 
 def _record_export(store, request: ExportRequest, manifest: dict, document: str, staging: Staging,

@@ -18,9 +18,9 @@ def get_filing(desk: Desk, filing_id: int) -> dict:
 def _check_move(filing: dict, status: str, on: date) -> None:
     current = filing["status"]
     if current in FINAL:
-        raise Rejected("filing.status_final", value=status, current=current, id=filing["id"])
+        raise Rejected("filing.status_final", status=status, current=current, id=filing["id"])
     if status == current or (status in PROGRESS and PROGRESS.index(status) < PROGRESS.index(current)):
-        raise Rejected("filing.status_backwards", value=status, current=current, id=filing["id"])
+        raise Rejected("filing.status_backwards", status=status, current=current, id=filing["id"])
     if on < date.fromisoformat(filing["received_on"]):
         raise Rejected("filing.status_before_received", value=on, received=filing["received_on"])
 

@@ -16,7 +16,7 @@ def add_notice(desk: Desk, right_no: str, kind: str, *, start: date | None = Non
     right = desk.right(right_no)
     spec = NOTICE_KINDS[kind]
     if OFFICE_OF_RIGHT[right.type] != spec.office:
-        raise Rejected("notice.kind_for_other_office", rule=spec.rule, value=kind, right=right.number)
+        raise Rejected("notice.kind_for_other_office", rule=spec.rule, kind=kind, right=right.number)
     period = notice_deadline(desk.key_dates.calendar, kind, start=start, dispatched=dispatched, served=served)
     notice = {"right_type": right.type, "right_no": right.number, "kind": kind,
               "dispatched_on": dispatched.isoformat() if dispatched else None, "served": served,

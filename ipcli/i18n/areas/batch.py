@@ -120,6 +120,10 @@ EN = {
     "field.seq": "item",
     "field.created_at": "created at",
     "field.items": "items",
+    "arg.batch_file": "Batch file (JSON); - reads stdin.",
+    "arg.batch_id": "Batch id (as batch list shows it).",
+    "arg.batch_status": "The office's decision.",
+    "field.generator": "made by",
 }
 
 ZH = {
@@ -197,7 +201,7 @@ ZH = {
     "batch.column_new_term_starts_on": "新有效期起",
     "batch.column_new_term_ends_on": "新有效期止",
     "batch.column_fee_renewal": "续展费",
-    "batch.column_fee_late": "延迟费",
+    "batch.column_fee_late": "迟延费",
     "batch.column_kind": "类型",
     "batch.column_rights": "商标和专利",
     "batch.column_assignor": "转让人",
@@ -240,4 +244,8 @@ ZH = {
     "field.seq": "序号",
     "field.created_at": "创建时间",
     "field.items": "条目",
+    "arg.batch_file": "批次文件（JSON）；- 表示标准输入。",
+    "arg.batch_id": "批次编号（见 batch list）。",
+    "arg.batch_status": "审查结果。",
+    "field.generator": "生成程序",
 }

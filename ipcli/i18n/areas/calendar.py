@@ -29,7 +29,6 @@ EN = {
     "field.licenses_updated": "licences updated",
     "field.provisional_rights": "rights with provisional dates",
     "field.source_before": "previous source",
-    "field.dry_run": "dry run",
     "field.days_changed": "days changed",
     "field.marks_updated": "trademarks updated",
     "field.patents_updated": "patents updated",
@@ -37,10 +36,8 @@ EN = {
     "field.changed_dates": "key dates that change",
     "field.was_working_day": "was a working day",
     "field.field": "field",
-    "value.mark": "trademark",
-    "value.patent": "patent",
-    "value.mark_grace_ends": "trademark grace period ends",
-    "value.patent_annuity_grace_ends": "annual fee grace period ends",
+    "arg.holiday_file": "Holiday table in holiday-cn JSON; - reads stdin.",
+    "arg.holiday_year": "Year of the holiday table.",
 }
 
 ZH = {
@@ -71,7 +68,6 @@ ZH = {
     "field.licenses_updated": "更新的许可",
     "field.provisional_rights": "期限暂定的权利",
     "field.source_before": "原数据来源",
-    "field.dry_run": "试运行",
     "field.days_changed": "变化的天数",
     "field.marks_updated": "更新的商标",
     "field.patents_updated": "更新的专利",
@@ -79,8 +75,6 @@ ZH = {
     "field.changed_dates": "变化的关键日期",
     "field.was_working_day": "原为工作日",
     "field.field": "字段",
-    "value.mark": "商标",
-    "value.patent": "专利",
-    "value.mark_grace_ends": "商标宽展期届满",
-    "value.patent_annuity_grace_ends": "年费滞纳期届满",
+    "arg.holiday_file": "holiday-cn 格式的节假日表（JSON）；- 表示标准输入。",
+    "arg.holiday_year": "节假日表的年度。",
 }

@@ -38,10 +38,12 @@ EN = {
     "field.provisional_notices": "provisional notice deadlines",
     "field.safety_copy": "safety copy",
     "field.migrated": "migrations applied now",
+    "arg.backup_path": "File to write the copy to.",
+    "arg.restore_path": "The backup to restore.",
 }
 
 ZH = {
-    "help.db": "备份、检查与恢复登记簿数据库。",
+    "help.db": "备份、检查与恢复登记簿。",
     "help.db_backup": "在线将登记簿复制到 PATH（权限 0600），经检查后才放到位。",
     "help.db_check": "检查登记簿：完整性、外键、迁移及暂定期限。",
     "help.db_restore": "以经检查的副本替换登记簿，并保留当前登记簿的安全副本。",
@@ -78,4 +80,6 @@ ZH = {
     "field.provisional_notices": "暂定的通知答复期限",
     "field.safety_copy": "安全副本",
     "field.migrated": "本次执行的迁移",
+    "arg.backup_path": "备份写入的文件。",
+    "arg.restore_path": "要恢复的备份文件。",
 }

@@ -15,7 +15,7 @@ EN = {
     "opt.notice_kind": "Kind of notice or time limit.",
     "opt.notice_from": "Date the period runs from: publication, filing or priority date, or the known receipt date.",
     "opt.notice_all": "Also list notices already answered.",
-    "notice.kind_for_other_office": "{value} is a time limit of the other office, not for {right}",
+    "notice.kind_for_other_office": "{kind} is a time limit of the other office, not for {right}",
     "notice.not_found": "no notice #{value}",
     "notice.already_done": "notice #{value} was already answered on {done_on}",
     "ics.calendar_name": "ipcli deadlines",
@@ -53,11 +53,12 @@ EN = {
     "value.registration": "registration formalities",
     "value.pct_national_phase": "PCT national phase",
     "value.pct_national_phase_grace": "PCT national phase (with grace fee)",
+    "arg.notice_id": "Number of the notice (as notice list shows it).",
 }
 
 ZH = {
     "help.deadlines": "在 --days 天内到期的未办期限；加 --overdue 同时列出已错过的期限。",
-    "help.expiries": "在 --days 天内届满的权利、质权和许可。",
+    "help.expiries": "在 --days 天内届满的权利、质押和许可。",
     "help.notice": "官方通知书及其他办理期限。",
     "help.notice_add": "登记通知书或期限，并计算答复期限。",
     "help.notice_list": "列出未办结的通知书（--all：包括已办结的）。",
@@ -70,7 +71,7 @@ ZH = {
     "opt.notice_kind": "通知书或期限的种类。",
     "opt.notice_from": "期限起算日：公告日、申请日或优先权日，或已知的收到日。",
     "opt.notice_all": "同时列出已答复的通知书。",
-    "notice.kind_for_other_office": "{value} 是另一局的期限，不适用于 {right}",
+    "notice.kind_for_other_office": "{kind}是另一局的期限，不适用于 {right}",
     "notice.not_found": "没有通知书 #{value}",
     "notice.already_done": "通知书 #{value} 已于 {done_on} 答复",
     "ics.calendar_name": "ipcli 期限",
@@ -108,4 +109,5 @@ ZH = {
     "value.registration": "办理登记手续",
     "value.pct_national_phase": "PCT 进入国家阶段",
     "value.pct_national_phase_grace": "PCT 进入国家阶段（缴纳宽限费）",
+    "arg.notice_id": "通知书编号（见 notice list）。",
 }

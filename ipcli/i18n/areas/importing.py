@@ -46,6 +46,7 @@ EN = {
     "field.unchanged": "unchanged",
     "field.updated": "updated",
     "field.dry_run": "dry run",
+    "arg.import_file": "CSV or JSONL file; - reads stdin.",
 }
 
 ZH = {
@@ -94,4 +95,5 @@ ZH = {
     "field.unchanged": "未变",
     "field.updated": "已更新",
     "field.dry_run": "试运行",
+    "arg.import_file": "CSV 或 JSONL 文件；- 表示标准输入。",
 }

@@ -24,7 +24,7 @@ ZH = {
     "sample.register_not_empty": "登记簿 {value} 中已有权利：请用新的 --db 文件载入示例数据",
     "field.marks": "商标",
     "field.patents": "专利",
-    "field.pledges": "质权",
+    "field.pledges": "质押",
     "field.licenses": "许可",
     "field.filings": "收件",
     "field.received": "已收件",

@@ -107,6 +107,7 @@ EN = {
     "value.province": "province",
     "value.prefecture": "prefecture",
     "value.county": "county",
+    "arg.window_code": "Code of the window, e.g. ZJ-HZ-XH.",
 }
 
 ZH = {
@@ -216,4 +217,5 @@ ZH = {
     "value.province": "省级",
     "value.prefecture": "地市",
     "value.county": "县区",
+    "arg.window_code": "窗口代码，如 ZJ-HZ-XH。",
 }
