@@ -3,7 +3,9 @@
 import click
 
 from ipcli.clickext import DATE, Choice, Group, IntRange, argument, option
+from ipcli.commands import correcting
 from ipcli.context import get_app
+from ipcli.i18n import t
 from ipcli.db.migrations import FILING_TYPES
 from ipcli.output import format_option
 from ipcli.register import lifecycle
@@ -47,8 +49,25 @@ def show(filing_id, fmt):
 @argument("status", type=Choice(STATUSES[1:]))
 @option("--on", type=DATE, help="opt.status_on")
 @option("--reason", help="opt.reason")
+@option("--skip", is_flag=True, help="opt.skip_steps")
 @format_option
-def set_status(filing_id, status, on, reason, fmt):
+def set_status(filing_id, status, on, reason, skip, fmt):
     app = get_app()
-    updated = lifecycle.set_status(app.desk(), filing_id, status, on or app.today, reason)
+
+    def skipping(filing_id, steps):
+        app.note("filing.steps_skipped", id=filing_id, steps=", ".join(t(f"value.{step}") for step in steps))
+
+    updated = lifecycle.set_status(app.desk(), filing_id, status, on or app.today, reason,
+                                   skipping=skipping if skip else None)
     app.emit(lifecycle.filing_view(updated), fmt)
+
+
+@filing.command("revert", help="help.filing_revert")
+@argument("filing_id", metavar="ID", type=IntRange(1))
+@correcting.yes_option
+@format_option
+def revert(filing_id, yes, fmt):
+    from ipcli.register.reverting import filing_target
+
+    app = get_app()
+    correcting.revert(app, filing_target(app.store(), filing_id), yes, fmt)

@@ -9,6 +9,11 @@ from ipcli.output import format_option
 from ipcli.register import rights
 
 
+# --clear NAME of `mark edit`: the field it empties (a term cleared starts at registration).
+CLEARABLE = {"name": "name", "owner": "owner", "owner-id": "owner_id", "term-start": "term_starts_on",
+             "window": "window"}
+
+
 @click.group(cls=Group, help="help.mark")
 def mark():
     pass
@@ -32,6 +37,40 @@ def add(reg_no, registered, classes, name, owner, owner_id, kind, term_start, wi
                           registered_on=registered, term_starts_on=term_start, name=name, owner=owner,
                           owner_id=owner_id, kind=kind, window=window)
     app.emit(rights.mark_view(app.key_dates(), store.get_mark(row["reg_no"]), app.today), fmt)
+
+
+@mark.command("edit", help="help.mark_edit")
+@argument("reg_no")
+@option("--registered", type=DATE, help="opt.mark_registered")
+@option("--classes", help="opt.classes_list")
+@option("--name", help="opt.mark_name")
+@option("--owner", help="opt.owner")
+@option("--owner-id", help="opt.owner_id")
+@option("--kind", type=Choice(rights.MARK_KINDS), help="opt.mark_kind")
+@option("--term-start", type=DATE, help="opt.term_start")
+@option("--window", help="opt.window")
+@option("--clear", type=Choice(tuple(CLEARABLE)), multiple=True, help="opt.clear_field")
+@format_option
+def edit(reg_no, registered, classes, name, owner, owner_id, kind, term_start, window, clear, fmt):
+    from ipcli.commands.correcting import changes_of, edit_right
+
+    app = get_app()
+    changes = changes_of(dict(registered_on=registered, classes=classes, name=name, owner=owner, owner_id=owner_id,
+                              kind=kind, term_starts_on=term_start, window=window),
+                         {CLEARABLE[field]: None for field in clear})
+    row = edit_right(app, "mark", reg_no, changes)
+    app.emit(rights.mark_view(app.key_dates(), app.store().get_mark(row["reg_no"]), app.today), fmt)
+
+
+@mark.command("remove", help="help.mark_remove")
+@argument("reg_no")
+@option("--force", is_flag=True, help="opt.remove_force")
+@format_option
+def remove(reg_no, force, fmt):
+    from ipcli.commands.correcting import remove_right
+
+    app = get_app()
+    app.emit(rights.mark_view(app.key_dates(), remove_right(app, "mark", reg_no, force), app.today), fmt)
 
 
 @mark.command("show", help="help.mark_show")
