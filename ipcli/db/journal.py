@@ -31,11 +31,12 @@ def record_entries(store, record_type: str, record_id) -> list[dict]:
     return _entries(store, "record_type = ? AND record_id = ?", [record_type, str(record_id)], "ORDER BY id DESC")
 
 
-def later_entry_about(store, after_id: int, records: set[tuple[str, str]], except_ids: set[int]) -> dict | None:
-    """The first entry after `after_id`, other than `except_ids`, about one of `records`."""
-    found = []
+def later_entries_about(store, after_id: int, records: set[tuple[str, str]], except_ids: set[int]) -> list[dict]:
+    """The entries after `after_id`, other than `except_ids`, about any of `records`, oldest first."""
+    found = {}
     for record_type, record_id in records:
-        later = _entries(store, "record_type = ? AND record_id = ? AND id > ?", [record_type, record_id, after_id],
-                         "ORDER BY id")
-        found += [entry for entry in later if entry["id"] not in except_ids][:1]
-    return min(found, key=lambda entry: entry["id"], default=None)
+        for entry in _entries(store, "record_type = ? AND record_id = ? AND id > ?", [record_type, record_id,
+                                                                                      after_id]):
+            if entry["id"] not in except_ids:
+                found[entry["id"]] = entry
+    return [found[entry_id] for entry_id in sorted(found)]

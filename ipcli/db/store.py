@@ -23,11 +23,12 @@ def now_utc() -> str:
 
 
 def insert_journal(db, operator: str, command: str, record_type: str, record_id, before: dict | None,
-                   after: dict | None, invocation: str | None = None, revertible: bool = False) -> None:
+                   after: dict | None, invocation: str | None = None, revertible: bool = False,
+                   reverts: str | None = None) -> None:
     entry = {"at": now_utc(), "operator": operator, "command": command, "record_type": record_type,
              "record_id": str(record_id), "before": journal_text(before), "after": journal_text(after)}
     if invocation is not None:  # None in migrations run before m011 added these columns
-        entry.update(invocation=invocation, revertible=int(revertible))
+        entry.update(invocation=invocation, revertible=int(revertible), reverts=reverts)
     db.execute(f"INSERT INTO journal ({', '.join(entry)}) VALUES ({', '.join('?' * len(entry))})",
                list(entry.values()))
 
@@ -77,20 +78,21 @@ class Store:
 
         return records.image(self, record_type, key)
 
-    def journal_record(self, record_type: str, key, before: dict | None) -> dict | None:
+    def journal_record(self, record_type: str, key, before: dict | None, reverts: str | None = None) -> dict | None:
         """Journal the change of one record from `before` to what is stored now, both whole images, which
-        `ipcli undo` can put back exactly. Returns the stored image."""
+        `ipcli undo` can put back exactly; `reverts` names the invocation that a revert reverts. Returns the
+        stored image."""
         after = self.record_image(record_type, key)
         insert_journal(self.db, self.operator, self.command, record_type, key, before, after,
-                       invocation=self.invocation, revertible=True)
+                       invocation=self.invocation, revertible=True, reverts=reverts)
         return after
 
     @contextmanager
-    def recording(self, record_type: str, key):
+    def recording(self, record_type: str, key, reverts: str | None = None):
         """Journal (journal_record) what the block writes to one record."""
         before = self.record_image(record_type, key)
         yield
-        self.journal_record(record_type, key, before)
+        self.journal_record(record_type, key, before, reverts)
 
     def journal_entries(self, record_type: str | None = None, record_id: str | None = None,
                         limit: int = 50) -> list[dict]:

@@ -7,13 +7,15 @@ from ipcli.db import filings as db, records
 from ipcli.errors import NotFound, Rejected
 from ipcli.register import lifecycle
 from ipcli.register.desk import MARK, Desk, Right
-from ipcli.register.filings import FINAL, WITHDRAWN
+from ipcli.register.filings import FINAL, PROGRESS, WITHDRAWN
 from ipcli.register.rights import missing_years
 
 # Filings whose fee was counted per class of the mark when received (FEE-TM).
 FEE_PER_CLASS = ("renewal", "transfer", "license")
 # What the office recorded, or a time limit still running: a right they refer to is not removed.
 BINDING = {("pledge", "registered"), ("license", "recorded"), ("notice", "open")}
+# What keeps a right in use: besides those, an undecided filing and the pledge or licence it would create.
+IN_USE = BINDING | {("filing", status) for status in PROGRESS} | {("pledge", "pending"), ("license", "pending")}
 
 
 def find(desk: Desk, right_type: str, text: str) -> Right:

@@ -5,6 +5,7 @@ same way, so that it can be reverted in turn."""
 from ipcli.db import journal, records
 from ipcli.db.store import journal_text
 from ipcli.errors import NotFound, Rejected
+from ipcli.register.editing import IN_USE
 
 TIMESTAMPS = ("created_at", "updated_at")  # stored and put back, not shown as changes
 
@@ -75,7 +76,7 @@ def _revert(store, entries: list[dict]) -> list[dict]:
                            command=entry["command"])
     spans = _spans(entries)
     ids = {entry["id"] for entry in entries}
-    later = journal.later_entry_about(store, min(ids), set(spans), ids)
+    later = _first_standing(journal.later_entries_about(store, min(ids), set(spans), ids))
     if later is not None:
         raise Rejected("journal.dependent", rule="JOURNAL-DEPENDENT", id=later["id"], command=later["command"],
                        operator=later["operator"], kind=later["record_type"], value=later["record_id"])
@@ -84,7 +85,7 @@ def _revert(store, entries: list[dict]) -> list[dict]:
             raise Rejected("journal.changed_since", rule="JOURNAL-DEPENDENT", id=last["id"], kind=record_type,
                            value=record_id)
     for entry in reversed(entries):
-        _put_back(store, entry)
+        _put_back(store, entry, entries[0]["invocation"])
     return [change for (record_type, record_id), (first, last) in spans.items()
             for change in _field_changes(record_type, record_id, last["after"], first["before"])]
 
@@ -98,10 +99,26 @@ def _spans(entries: list[dict]) -> dict:
     return spans
 
 
-def _put_back(store, entry: dict) -> None:
+def _first_standing(later: list[dict]) -> dict | None:
+    """The first of the later entries whose command still stands: not reverted since by another command
+    (which then stands in the way no more either, unless reverted in turn)."""
+    standing, settled = {}, set()  # by invocation (by entry id before invocations were recorded)
+    for entry in later:
+        command = entry["invocation"] or entry["id"]
+        if command in standing or command in settled:
+            continue
+        if entry["reverts"] in standing:
+            del standing[entry["reverts"]]
+            settled.add(command)
+        else:
+            standing[command] = entry
+    return next(iter(standing.values()), None)
+
+
+def _put_back(store, entry: dict, reverted: str) -> None:
     record_type, record_id, before = entry["record_type"], entry["record_id"], entry["before"]
     if before is None:
-        referring = records.references(store, record_type, record_id)
+        referring = _kept_by(record_type, records.references(store, record_type, record_id))
         if referring:
             raise Rejected("journal.referenced", rule="JOURNAL-DEPENDENT", kind=record_type, value=record_id,
                            type=referring[0][0], other=referring[0][1])
@@ -110,8 +127,16 @@ def _put_back(store, entry: dict) -> None:
         if missing:
             raise Rejected("journal.parent_missing", rule="JOURNAL-DEPENDENT", kind=record_type, value=record_id,
                            type=missing[0][0], other=missing[0][1])
-    with store.recording(record_type, record_id):
+    with store.recording(record_type, record_id, reverts=reverted):
         records.restore(store, record_type, record_id, before)
+
+
+def _kept_by(record_type: str, referring: list[tuple]) -> list[tuple]:
+    """What keeps a record from being deleted: for a right what keeps it in use (as `remove --force`
+    leaves the history of a right behind), for any other record whatever refers to it."""
+    if record_type in records.RIGHT_TYPES:
+        return [reference for reference in referring if reference[::2] in IN_USE]
+    return referring
 
 
 def _field_changes(record_type: str, record_id: str, now: dict | None, reverted: dict | None) -> list[dict]:
