@@ -11,7 +11,7 @@ from contextlib import closing
 import pytest
 from click.testing import CliRunner
 
-from conftest import BASE_ENV, write_beside_results
+from conftest import BASE_ENV, report_cases
 from ipcli.cli import cli
 from ipcli.db.migrations import MIGRATIONS
 
@@ -21,9 +21,7 @@ TRIED = Counter()  # cases tried per class of input, printed when the module end
 @pytest.fixture(scope="module", autouse=True)
 def cases_tried(request):
     yield
-    total = sum(TRIED.values())
-    detail = ", ".join(f"{name} {count}" for name, count in sorted(TRIED.items()))
-    write_beside_results(request, f"correction cases tried: {total} ({detail})")
+    report_cases(request, "correction", TRIED)
 
 
 def ok(result):

@@ -6,7 +6,7 @@ from datetime import date
 
 import click
 
-from ipcli.clickext import Command, option
+from ipcli.clickext import Command, IntRange, argument, option
 from ipcli.context import get_app
 from ipcli.errors import UsageProblem
 from ipcli.i18n import t
@@ -71,6 +71,30 @@ def revert(app, entries: list[dict], yes: bool, fmt) -> None:
 
 def _stdin_is_terminal() -> bool:
     return sys.stdin.isatty()
+
+
+def revert_command(group, metavar: str, target: str, help_key: str) -> None:
+    """`GROUP revert ID`: revert the journal entries that ipcli.register.reverting's `target`(store, ID) names."""
+    @group.command("revert", help=help_key)
+    @argument("number", metavar=metavar, type=IntRange(1))
+    @yes_option
+    @format_option
+    def command(number, yes, fmt):
+        from ipcli.register import reverting
+
+        app = get_app()
+        revert(app, getattr(reverting, target)(app.store(), number), yes, fmt)
+
+
+def remove_command(group, right_type: str, view) -> None:
+    """`GROUP remove NUMBER [--force]`, printing the right removed as `view`(app, row) shows it."""
+    @group.command("remove", help=f"help.{right_type}_remove")
+    @argument("number")
+    @option("--force", is_flag=True, help="opt.remove_force")
+    @format_option
+    def command(number, force, fmt):
+        app = get_app()
+        app.emit(view(app, remove_right(app, right_type, number, force)), fmt)
 
 
 @click.command("undo", cls=Command, help="help.undo")

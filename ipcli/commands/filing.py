@@ -62,12 +62,4 @@ def set_status(filing_id, status, on, reason, skip, fmt):
     app.emit(lifecycle.filing_view(updated), fmt)
 
 
-@filing.command("revert", help="help.filing_revert")
-@argument("filing_id", metavar="ID", type=IntRange(1))
-@correcting.yes_option
-@format_option
-def revert(filing_id, yes, fmt):
-    from ipcli.register.reverting import filing_target
-
-    app = get_app()
-    correcting.revert(app, filing_target(app.store(), filing_id), yes, fmt)
+correcting.revert_command(filing, "ID", "filing_target", "help.filing_revert")

@@ -2,7 +2,7 @@
 
 import click
 
-from ipcli.clickext import Choice, Group, IntRange, argument, option
+from ipcli.clickext import Choice, Group, IntRange, option
 from ipcli.commands import correcting
 from ipcli.context import get_app
 from ipcli.output import format_option
@@ -23,12 +23,4 @@ def log(ctx, record_type, record_id, limit, fmt):
         app.emit(app.store().journal_entries(record_type, record_id, limit), fmt)
 
 
-@log.command("revert", help="help.log_revert")
-@argument("journal_id", metavar="JOURNAL_ID", type=IntRange(1))
-@correcting.yes_option
-@format_option
-def revert(journal_id, yes, fmt):
-    from ipcli.register.reverting import entry_target
-
-    app = get_app()
-    correcting.revert(app, entry_target(app.store(), journal_id), yes, fmt)
+correcting.revert_command(log, "JOURNAL_ID", "entry_target", "help.log_revert")

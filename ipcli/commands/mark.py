@@ -3,6 +3,7 @@
 import click
 
 from ipcli.clickext import DATE, Choice, Group, argument, option
+from ipcli.commands import correcting
 from ipcli.context import get_app
 from ipcli.errors import NotFound
 from ipcli.output import format_option
@@ -52,25 +53,15 @@ def add(reg_no, registered, classes, name, owner, owner_id, kind, term_start, wi
 @option("--clear", type=Choice(tuple(CLEARABLE)), multiple=True, help="opt.clear_field")
 @format_option
 def edit(reg_no, registered, classes, name, owner, owner_id, kind, term_start, window, clear, fmt):
-    from ipcli.commands.correcting import changes_of, edit_right
-
     app = get_app()
-    changes = changes_of(dict(registered_on=registered, classes=classes, name=name, owner=owner, owner_id=owner_id,
-                              kind=kind, term_starts_on=term_start, window=window),
-                         {CLEARABLE[field]: None for field in clear})
-    row = edit_right(app, "mark", reg_no, changes)
+    given = dict(registered_on=registered, classes=classes, name=name, owner=owner, owner_id=owner_id, kind=kind,
+                 term_starts_on=term_start, window=window)
+    changes = correcting.changes_of(given, {CLEARABLE[field]: None for field in clear})
+    row = correcting.edit_right(app, "mark", reg_no, changes)
     app.emit(rights.mark_view(app.key_dates(), app.store().get_mark(row["reg_no"]), app.today), fmt)
 
 
-@mark.command("remove", help="help.mark_remove")
-@argument("reg_no")
-@option("--force", is_flag=True, help="opt.remove_force")
-@format_option
-def remove(reg_no, force, fmt):
-    from ipcli.commands.correcting import remove_right
-
-    app = get_app()
-    app.emit(rights.mark_view(app.key_dates(), remove_right(app, "mark", reg_no, force), app.today), fmt)
+correcting.remove_command(mark, "mark", lambda app, row: rights.mark_view(app.key_dates(), row, app.today))
 
 
 @mark.command("show", help="help.mark_show")

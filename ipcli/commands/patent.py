@@ -3,6 +3,7 @@
 import click
 
 from ipcli.clickext import DATE, Choice, Group, IntRange, argument, option
+from ipcli.commands import correcting
 from ipcli.context import get_app
 from ipcli.errors import NotFound
 from ipcli.output import format_option
@@ -62,28 +63,19 @@ def add(app_no, patent_type, filed, granted, paid_through, title, owner, owner_i
 @format_option
 def edit(app_no, patent_type, filed, granted, paid_through, title, owner, owner_id, reduction, open_license_from,
          window, clear, fmt):
-    from ipcli.commands.correcting import changes_of, edit_right
-
     app = get_app()
     given = dict(type=patent_type, filed_on=filed, granted_on=granted, paid_through=paid_through, title=title,
                  owner=owner, owner_id=owner_id, reduction=reduction, open_license_from=open_license_from,
                  window=window)
     if open_license_from is not None:
         given["open_license"] = 1
-    changes = changes_of(given, {column: value for name in clear for column, value in CLEARABLE[name].items()})
-    row = edit_right(app, "patent", app_no, changes)
+    cleared = {column: value for name in clear for column, value in CLEARABLE[name].items()}
+    changes = correcting.changes_of(given, cleared)
+    row = correcting.edit_right(app, "patent", app_no, changes)
     app.emit(rights.patent_view(app.store().get_patent(row["app_no"]), app.today), fmt)
 
 
-@patent.command("remove", help="help.patent_remove")
-@argument("app_no")
-@option("--force", is_flag=True, help="opt.remove_force")
-@format_option
-def remove(app_no, force, fmt):
-    from ipcli.commands.correcting import remove_right
-
-    app = get_app()
-    app.emit(rights.patent_view(remove_right(app, "patent", app_no, force), app.today), fmt)
+correcting.remove_command(patent, "patent", lambda app, row: rights.patent_view(row, app.today))
 
 
 @patent.command("show", help="help.patent_show")
