@@ -199,8 +199,8 @@ def _assert_revert_journaled(db_path, journal_before: list, command: str) -> lis
     assert len({e["invocation"] for e in written}) == 1 and len({e["invocation"] for e in reverting}) == 1
     assert {e["invocation"] for e in written} != {e["invocation"] for e in reverting}
     for write, undo in zip(reversed(written), reverting):
-        assert (undo["record_type"], undo["record_id"], undo["revertible"]) == (
-            write["record_type"], write["record_id"], 1)
+        assert (undo["record_type"], undo["record_id"], undo["revertible"], undo["reverts"]) == (
+            write["record_type"], write["record_id"], 1, write["invocation"])
         assert json.loads(undo["after"] or "null") == json.loads(write["before"] or "null")
     return reverting
 
@@ -443,28 +443,28 @@ def test_an_edit_that_changes_nothing_says_so_and_writes_nothing(portfolio, invo
     assert everything(db_path) == before
 
 
-@pytest.mark.parametrize("args, code, rule", [
-    (("mark", "edit", "100002"), 2, None),                                          # no field named
-    (("mark", "edit", "100002", "--name", "x", "--clear", "name"), 2, None),
-    (("mark", "edit", "100002", "--kind", "famous"), 2, None),
-    (("mark", "edit", "100002", "--registered", "2020-02-30"), 2, None),
-    (("mark", "edit", "100002", "--classes", "9,46"), 65, "ID-NICE-CLASS"),
-    (("mark", "edit", "100002", "--classes", ""), 65, None),
-    (("mark", "edit", "100002", "--owner-id", "91110000600037341X"), 65, "ID-USCC"),
-    (("mark", "edit", "100002", "--term-start", "2019-01-01"), 65, "R-TM-TERM"),
-    (("mark", "edit", "999", "--name", "x"), 65, None),                              # no such mark
-    (("mark", "edit", "201910123456.X", "--name", "x"), 65, None),                   # a patent
-    (("patent", "edit", "201910123456.X", "--granted", "2019-01-01"), 65, "R-PAT-TERM"),
-    (("patent", "edit", "201910123456.X", "--type", "design"), 65, "ID-PAT-APP-NO"),
-    (("patent", "edit", "201910123456.X", "--open-license", "2018-01-01"), 65, "FEE-OPEN-LICENSE"),
-    (("patent", "edit", "201910123456.X", "--paid-through", "21"), 2, None),
-    (("patent", "edit", "100002", "--title", "x"), 65, None),                        # a mark
-    (("patent", "edit", "201910123456.X", "--open-license", "2024-08-01", "--clear", "open-license"), 2, None),
+@pytest.mark.parametrize("args, code, rule, named", [
+    (("mark", "edit", "100002"), 2, None, "name at least one field"),
+    (("mark", "edit", "100002", "--name", "x", "--clear", "name"), 2, None, "name is both given and cleared"),
+    (("mark", "edit", "100002", "--kind", "famous"), 2, None, "--kind"),
+    (("mark", "edit", "100002", "--registered", "2020-02-30"), 2, None, "--registered"),
+    (("mark", "edit", "100002", "--classes", "9,46"), 65, "ID-NICE-CLASS", "46"),
+    (("mark", "edit", "100002", "--owner-id", "91110000600037341X"), 65, "ID-USCC", "91110000600037341X"),
+    (("mark", "edit", "100002", "--term-start", "2019-01-01"), 65, "R-TM-TERM", "2019-01-01"),
+    (("mark", "edit", "999", "--name", "x"), 65, None, "no trademark 999"),
+    (("mark", "edit", "201910123456.X", "--name", "x"), 65, None, "no trademark 201910123456.X"),
+    (("patent", "edit", "201910123456.X", "--granted", "2019-01-01"), 65, "R-PAT-TERM", "2019-01-01"),
+    (("patent", "edit", "201910123456.X", "--type", "design"), 65, "ID-PAT-APP-NO", "design"),
+    (("patent", "edit", "201910123456.X", "--open-license", "2018-01-01"), 65, "FEE-OPEN-LICENSE", "2018-01-01"),
+    (("patent", "edit", "201910123456.X", "--paid-through", "21"), 2, None, "--paid-through"),
+    (("patent", "edit", "100002", "--title", "x"), 65, None, "no patent 100002"),
+    (("patent", "edit", "201910123456.X", "--open-license", "2024-08-01", "--clear", "open-license"), 2, None,
+     "is both given and cleared"),
 ])
-def test_edits_are_validated_as_adds_and_refusals_write_nothing(portfolio, invoke, db_path, args, code, rule):
+def test_edits_are_validated_as_adds_and_refusals_write_nothing(portfolio, invoke, db_path, args, code, rule, named):
     TRIED["edits refused"] += 1
     before = everything(db_path)
-    refused(invoke(*args), code=code, rule=rule)
+    assert named in refused(invoke(*args), code=code, rule=rule)
     assert everything(db_path) == before
 
 
