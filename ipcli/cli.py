@@ -38,6 +38,7 @@ COMMANDS = {
     "sample": ("ipcli.commands.sample", "sample", "help.sample"),
     "stats": ("ipcli.commands.stats", "stats", "help.stats"),
     "transfer": ("ipcli.commands.transfer", "transfer", "help.transfer"),
+    "undo": ("ipcli.commands.correcting", "undo", "help.undo"),
     "window": ("ipcli.commands.window", "window", "help.window"),
 }
 

@@ -116,6 +116,14 @@ class App:
 
             stderr_line(t("msg.warning_prefix") + t(key, **params))
 
+    def note(self, key: str, **params) -> None:
+        """A line on stderr that is neither data nor an error (not with --quiet); code values translated."""
+        if not self.quiet:
+            from ipcli.i18n import localize_codes
+            from ipcli.output import stderr_line
+
+            stderr_line(t(key, **localize_codes(params)))
+
     def check_calendar(self, missing_years) -> None:
         """R-PROVISIONAL: name the missing holiday years on stderr, or refuse under --strict-calendar."""
         if not missing_years:

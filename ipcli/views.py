@@ -75,7 +75,8 @@ OPEN_NOTICES = replace(NOTICES, empty="view.no_open_notices")
 BATCHES = View(("batch_id", "filing_type", "origin", "status", "window", "count", "fee_total", "created_at", "file"),
                ("batch_id", "filing_type", "status", "count", "fee_total", "window", "created_at", "origin", "file"),
                "view.no_batches")
-JOURNAL = View(("id", "at", "operator", "command", "record_type", "record_id", "before", "after"),
+JOURNAL = View(("id", "at", "operator", "command", "record_type", "record_id", "before", "after", "invocation",
+                "revertible", "reverts"),
                ("id", "at", "record_type", "record_id", "operator", "command"), "view.no_journal")
 STATS = View(("window", "window_name", "month", "owner", "level", "parent", "type", "filings", "marks", "patents",
               "fees", "amount", "in_window", "in_grace"),

@@ -33,3 +33,10 @@ def write_beside_results(request, line: str) -> None:
     with capture.global_and_fixture_disabled():
         reporter.write_line("")
         reporter.write_line(line)
+
+
+def report_cases(request, label: str, tried: dict) -> None:
+    """The cases a module tried, per class of input, in pytest's own output."""
+    total = sum(tried.values())
+    detail = ", ".join(f"{name} {count}" for name, count in sorted(tried.items()))
+    write_beside_results(request, f"{label} cases tried: {total} ({detail})")

@@ -227,10 +227,10 @@ def test_a_failure_midway_leaves_nothing(register, tmp_path, db_path, monkeypatc
 
     journal = store.insert_journal
 
-    def broken(db, operator, command, record_type, *args):
+    def broken(db, operator, command, record_type, *args, **kwargs):
         if record_type == "patent":
             raise RuntimeError("disk on fire")
-        journal(db, operator, command, record_type, *args)
+        journal(db, operator, command, record_type, *args, **kwargs)
 
     monkeypatch.setattr(store, "insert_journal", broken)
     before = snapshot(db_path)

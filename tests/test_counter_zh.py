@@ -275,7 +275,7 @@ def test_refusals_show_codes_by_their_labels(sample):
     accepted = run(db, "filing", "list", "--status", "accepted", "--format", "json")
     number = json.loads(accepted.stdout)[0]["id"]
     assert run(db, "filing", "set-status", number, "ready").stderr == \
-        f"ipcli：错误：收件 #{number} 已处于“已核准”状态：不能再改为“待报送”\n"
+        f"ipcli：错误：收件 #{number} 已处于“已核准”状态：不能再改为“待报送” [FILING-STEP]\n"
     assert run(db, "notice", "add", "30000037", "--kind", "reexamination", "--from", "2026-11-01").stderr == \
         "ipcli：错误：复审是另一局的期限，不适用于 30000037 [R-PAT-LIMITS]\n"
     assert run(db, "mark", "add").stderr == "ipcli：错误：缺少参数 REG_NO\n"
@@ -287,7 +287,7 @@ def test_refusals_show_codes_by_their_labels(sample):
     assert run(db, "db", "restore", db.parent / "missing.db").stderr == \
         f"ipcli：错误：无法读取 {db.parent / 'missing.db'}：没有该文件或目录\n"
     assert run(db, "filing", "set-status", number, "ready", lang="en").stderr == \
-        f"ipcli: error: filing #{number} is already accepted: it cannot become ready\n"
+        f"ipcli: error: filing #{number} is already accepted: it cannot become ready [FILING-STEP]\n"
 
 
 @pytest.mark.parametrize("listing", [["deadlines", "--days", "60"], ["deadlines", "--overdue"], ["expiries"],
@@ -381,7 +381,7 @@ def test_completion_scripts_for_each_shell(tmp_path, shell, line):
 
 @pytest.mark.parametrize("words, cword, expected", [
     ("ipcli dead", "1", ["plain,deadlines"]),
-    ("ipcli filing ", "2", ["plain,list", "plain,set-status", "plain,show"]),
+    ("ipcli filing ", "2", ["plain,list", "plain,revert", "plain,set-status", "plain,show"]),
     ("ipcli deadlines --ov", "2", ["plain,--overdue"]),
     ("ipcli --lang ", "2", ["plain,zh", "plain,en"]),
     ("ipcli --db other.db mark add 30001 --kind ", "7", ["plain,ordinary", "plain,collective", "plain,certification"]),

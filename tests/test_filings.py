@@ -47,7 +47,7 @@ def test_renewal_in_window_then_accepted_moves_the_mark(invoke, portfolio):
     assert (added["type"], added["status"], added["received_on"], added["window"], added["fee_total"],
             added["rights"]) == ("renewal", "received", "2026-11-20", "W01", 900, ["100001"])
     assert added["details"]["renewal_status"] == "in_window"
-    accepted = filing(invoke, "filing", "set-status", str(added["id"]), "accepted", "--on", "2026-12-01")
+    accepted = filing(invoke, "filing", "set-status", str(added["id"]), "accepted", "--on", "2026-12-01", "--skip")
     assert accepted["status"] == "accepted" and accepted["status_on"] == "2026-12-01"
     mark = ok(invoke("mark", "show", "100001", "--format", "json"))
     assert (mark["term_starts_on"], mark["expires_on"]) == ("2026-12-10", "2036-12-09")
@@ -86,8 +86,8 @@ def test_transfer_warns_about_kept_same_name_mark_and_accepting_changes_owner(in
     added = ok(result)
     assert "100002" in result.stderr and "[R-TM-TRANSFER]" in result.stderr
     assert added["fee_total"] == 900 and added["details"]["assignee"]["id"] == "360426199101010071"
-    filing(invoke, "filing", "set-status", str(added["id"]), "submitted")
-    filing(invoke, "filing", "set-status", str(added["id"]), "accepted")
+    filing(invoke, "filing", "set-status", str(added["id"]), "submitted", "--skip")
+    filing(invoke, "filing", "set-status", str(added["id"]), "accepted", "--skip")
     mark = ok(invoke("mark", "show", "100001", "--format", "json"))
     assert (mark["owner"], mark["owner_id"]) == ("丙公司", "360426199101010071")
 
@@ -134,15 +134,15 @@ def test_pledge_lifecycle_extend_change_release(invoke, portfolio):
     added = filing(invoke, "pledge", "add", "100003", "--pledgee", "B", "--amount", "100", "--from",
                    "2026-12-01", "--to", "2027-12-01", "--filed", "2026-11-21")
     refused(invoke, "pledge", "extend", "1", "--to", "2028-06-01", "--filed", "2026-12-01")  # not registered yet
-    filing(invoke, "filing", "set-status", str(added["id"]), "accepted")
+    filing(invoke, "filing", "set-status", str(added["id"]), "accepted", "--skip")
     late = refused(invoke, "pledge", "extend", "1", "--to", "2028-06-01", "--filed", "2027-12-02")
     assert late.rstrip().endswith("[R-TM-PLEDGE]")
     extension = filing(invoke, "pledge", "extend", "1", "--to", "2028-06-01", "--filed", "2027-12-01")
-    filing(invoke, "--today", "2027-12-05", "filing", "set-status", str(extension["id"]), "accepted")
+    filing(invoke, "--today", "2027-12-05", "filing", "set-status", str(extension["id"]), "accepted", "--skip")
     change = filing(invoke, "pledge", "change", "1", "--amount", "250.5", "--filed", "2027-12-05")
-    filing(invoke, "--today", "2027-12-06", "filing", "set-status", str(change["id"]), "accepted")
+    filing(invoke, "--today", "2027-12-06", "filing", "set-status", str(change["id"]), "accepted", "--skip")
     release = filing(invoke, "pledge", "release", "1", "--on", "2028-01-10")
-    filing(invoke, "--today", "2028-01-10", "filing", "set-status", str(release["id"]), "accepted")
+    filing(invoke, "--today", "2028-01-10", "filing", "set-status", str(release["id"]), "accepted", "--skip")
     (pledge,) = ok(invoke("pledge", "list", "--format", "json"))
     assert (pledge["status"], pledge["ends_on"], pledge["amount"], pledge["released_on"]) == (
         "released", "2028-06-01", 250.5, "2028-01-10")
@@ -153,7 +153,7 @@ def test_rejected_pledge_leaves_the_right_free(invoke, portfolio):
     added = filing(invoke, "pledge", "add", "100003", "--pledgee", "B", "--amount", "1", "--from", "2026-12-01",
                    "--to", "2027-12-01", "--filed", "2026-11-21")
     assert ok(invoke("mark", "show", "100003", "--format", "json"))["pledged"] is True
-    filing(invoke, "filing", "set-status", str(added["id"]), "rejected", "--reason", "documents missing")
+    filing(invoke, "filing", "set-status", str(added["id"]), "rejected", "--reason", "documents missing", "--skip")
     assert ok(invoke("mark", "show", "100003", "--format", "json"))["pledged"] is False
 
 
@@ -194,7 +194,7 @@ def test_annual_fee_refusals(invoke, portfolio, year, paid, rule):
 
 def test_lifecycle_moves_forward_only(invoke, portfolio):
     added = filing(invoke, "renew", "add", "100001", "--filed", "2026-11-20")
-    filing(invoke, "filing", "set-status", str(added["id"]), "exported")
+    filing(invoke, "filing", "set-status", str(added["id"]), "exported", "--skip")
     assert "cannot go to ready" in refused(invoke, "filing", "set-status", str(added["id"]), "ready")
     filing(invoke, "filing", "set-status", str(added["id"]), "withdrawn")
     assert "already withdrawn" in refused(invoke, "filing", "set-status", str(added["id"]), "accepted")

@@ -28,7 +28,7 @@ from ipcli.rules import identifiers
 from ipcli.rules.calendar import parse_holiday_cn
 from ipcli.rules.identifiers import patent_check_char
 
-from conftest import BASE_ENV, write_beside_results
+from conftest import BASE_ENV, report_cases
 
 TRIED = Counter()  # cases tried per target, printed when the module ends
 FUZZ = settings(deadline=None, max_examples=60,
@@ -50,10 +50,7 @@ RULE_AT_END = re.compile(r"\[[A-Z0-9-]+\]$")
 @pytest.fixture(scope="module", autouse=True)
 def cases_tried(request):
     yield
-    tried = {name: count for name, count in TRIED.items() if name != "batch ids"}
-    total = sum(tried.values())
-    detail = ", ".join(f"{name} {count}" for name, count in sorted(tried.items()))
-    write_beside_results(request, f"fuzz cases tried: {total} ({detail})")
+    report_cases(request, "fuzz", {name: count for name, count in TRIED.items() if name != "batch ids"})
 
 
 def run_cli(db, args, data: bytes | None = None, env=None):

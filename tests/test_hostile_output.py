@@ -23,7 +23,7 @@ from ipcli.context import App
 from ipcli.literal import FORMULA_STARTS, neutralised, shortened, visible
 from ipcli.output import emit, render_text
 
-from conftest import BASE_ENV, write_beside_results
+from conftest import BASE_ENV, report_cases
 
 TRIED = Counter()  # cases tried per class of input, printed when the module ends
 
@@ -45,9 +45,7 @@ TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"
 @pytest.fixture(scope="module", autouse=True)
 def cases_tried(request):
     yield
-    total = sum(TRIED.values())
-    detail = ", ".join(f"{name} {count}" for name, count in sorted(TRIED.items()))
-    write_beside_results(request, f"hostile output cases tried: {total} ({detail})")
+    report_cases(request, "hostile output", TRIED)
 
 
 def run_cli(db, *args, env=None):

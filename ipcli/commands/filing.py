@@ -3,7 +3,9 @@
 import click
 
 from ipcli.clickext import DATE, TODAY, Choice, Group, IntRange, argument, option
+from ipcli.commands import correcting
 from ipcli.context import get_app
+from ipcli.i18n import t
 from ipcli.db.migrations import FILING_TYPES
 from ipcli.output import format_option, view_options
 from ipcli.register import lifecycle
@@ -51,8 +53,17 @@ def show(filing_id, fmt):
 @argument("status", metavar="STATUS", type=Choice(STATUSES[1:]), help="arg.filing_status")
 @option("--on", type=DATE, default=TODAY, help="opt.status_on")
 @option("--reason", help="opt.reason")
+@option("--skip", is_flag=True, help="opt.skip_steps")
 @format_option
-def set_status(filing_id, status, on, reason, fmt):
+def set_status(filing_id, status, on, reason, skip, fmt):
     app = get_app()
-    updated = lifecycle.set_status(app.desk(), filing_id, status, on, reason)
+
+    def skipping(filing_id, steps):
+        app.note("filing.steps_skipped", id=filing_id, steps=", ".join(t(f"value.{step}") for step in steps))
+
+    updated = lifecycle.set_status(app.desk(), filing_id, status, on, reason,
+                                   skipping=skipping if skip else None)
     app.emit(lifecycle.filing_view(updated), fmt)
+
+
+correcting.revert_command(filing, "ID", "filing_target", "help.filing_revert", "arg.filing_id")

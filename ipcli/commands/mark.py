@@ -3,11 +3,17 @@
 import click
 
 from ipcli.clickext import DATE, Choice, Group, argument, option
+from ipcli.commands import correcting
 from ipcli.context import get_app
 from ipcli.errors import NotFound
 from ipcli.output import format_option, view_options
 from ipcli.register import rights
 from ipcli.views import MARKS
+
+
+# --clear NAME of `mark edit`: the field it empties (a term cleared starts at registration).
+CLEARABLE = {"name": "name", "owner": "owner", "owner-id": "owner_id", "term-start": "term_starts_on",
+             "window": "window"}
 
 
 @click.group(cls=Group, help="help.mark")
@@ -33,6 +39,30 @@ def add(reg_no, registered, classes, name, owner, owner_id, kind, term_start, wi
                           registered_on=registered, term_starts_on=term_start, name=name, owner=owner,
                           owner_id=owner_id, kind=kind, window=window)
     app.emit(rights.mark_view(app.key_dates(), store.get_mark(row["reg_no"]), app.today), fmt)
+
+
+@mark.command("edit", help="help.mark_edit")
+@argument("reg_no", help="arg.reg_no")
+@option("--registered", type=DATE, help="opt.mark_registered")
+@option("--classes", help="opt.classes_list")
+@option("--name", help="opt.mark_name")
+@option("--owner", help="opt.owner")
+@option("--owner-id", help="opt.owner_id")
+@option("--kind", type=Choice(rights.MARK_KINDS), help="opt.mark_kind")
+@option("--term-start", type=DATE, help="opt.term_start")
+@option("--window", help="opt.window")
+@option("--clear", type=Choice(tuple(CLEARABLE)), multiple=True, help="opt.clear_field")
+@format_option
+def edit(reg_no, registered, classes, name, owner, owner_id, kind, term_start, window, clear, fmt):
+    app = get_app()
+    given = dict(registered_on=registered, classes=classes, name=name, owner=owner, owner_id=owner_id, kind=kind,
+                 term_starts_on=term_start, window=window)
+    changes = correcting.changes_of(given, {CLEARABLE[field]: None for field in clear})
+    row = correcting.edit_right(app, "mark", reg_no, changes)
+    app.emit(rights.mark_view(app.key_dates(), app.store().get_mark(row["reg_no"]), app.today), fmt)
+
+
+correcting.remove_command(mark, "mark", lambda app, row: rights.mark_view(app.key_dates(), row, app.today))
 
 
 @mark.command("show", help="help.mark_show")

@@ -40,7 +40,8 @@ def shifted_date_changes(store, calendar, first: str, last: str) -> list:
 
 
 def apply_shifted_date_changes(store, changes: list) -> None:
-    shifted_dates.apply(store.db, changes, operator=store.operator, command=store.command)
+    shifted_dates.apply(store.db, changes, operator=store.operator, command=store.command,
+                        invocation=store.invocation)
 
 
 def provisional_counts(store) -> dict:

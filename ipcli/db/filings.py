@@ -15,13 +15,18 @@ def _filing(store, row: dict) -> dict:
     return {**row, "details": json.loads(row["details"]), "rights": _rights_of(store, row["id"])}
 
 
+def details_text(details: dict) -> str:
+    """A filing's details as stored."""
+    return json.dumps(details, ensure_ascii=False, sort_keys=True, default=str)
+
+
 def insert_filing(store, *, type: str, status: str, received_on: str, window, paper: bool, fee_total,
                   details: dict, rights: list[tuple[str, str]]) -> int:
     cursor = store.db.execute(
         "INSERT INTO filings (type, status, received_on, status_on, window, operator, paper, fee_total, details,"
         " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [type, status, received_on, received_on, window, store.operator, int(paper), fee_total,
-         json.dumps(details, ensure_ascii=False, sort_keys=True, default=str), now_utc()])
+         details_text(details), now_utc()])
     filing_id = cursor.lastrowid
     store.db.conn.executemany("INSERT INTO filing_rights (filing_id, right_type, right_no) VALUES (?, ?, ?)",
                               [(filing_id, kind, number) for kind, number in rights])
@@ -52,6 +57,33 @@ def open_filings(store, right_type: str, right_no: str, filing_type: str) -> lis
         "AND r.right_no = ? AND f.type = ? AND f.status NOT IN ('rejected', 'withdrawn') ORDER BY f.id",
         [right_type, right_no, filing_type])
     return [_filing(store, row) for row in rows]
+
+
+def undecided_filings(store, right_type: str, right_no: str) -> list[dict]:
+    """Filings on a right that the office has not decided and that were not withdrawn (any type)."""
+    rows = store.db.query(
+        "SELECT f.* FROM filings f JOIN filing_rights r ON r.filing_id = f.id WHERE r.right_type = ? "
+        "AND r.right_no = ? AND f.status NOT IN ('accepted', 'rejected', 'withdrawn') ORDER BY f.id",
+        [right_type, right_no])
+    return [_filing(store, row) for row in rows]
+
+
+def last_paid_year(store, app_no: str) -> int | None:
+    """The latest patent year of an accepted annual fee filing on the patent."""
+    return store.db.execute(
+        "SELECT max(json_extract(f.details, '$.year')) FROM filings f JOIN filing_rights r ON r.filing_id = f.id "
+        "WHERE r.right_type = 'patent' AND r.right_no = ? AND f.type = 'annuity' AND f.status = 'accepted'",
+        [app_no]).fetchone()[0]
+
+
+def standing_terms(store, right_type: str, right_no: str) -> list[dict]:
+    """The pledges (pending or registered) and licences (pending or recorded) on a right, with their
+    last day: `kind` (pledge, license), `id`, `ends_on`."""
+    return list(store.db.query(
+        "SELECT 'pledge' AS kind, g.id, g.ends_on FROM pledges g JOIN pledge_rights r ON r.pledge_id = g.id "
+        "WHERE r.right_type = :type AND r.right_no = :no AND g.status IN ('pending', 'registered') "
+        "UNION ALL SELECT 'license', id, ends_on FROM licenses WHERE right_type = :type AND right_no = :no "
+        "AND status IN ('pending', 'recorded') ORDER BY 3 DESC", {"type": right_type, "no": right_no}))
 
 
 # pledges
@@ -96,6 +128,11 @@ def insert_license(store, **fields) -> int:
     cursor = store.db.execute(f"INSERT INTO licenses ({columns}) VALUES ({', '.join('?' * len(fields))})",
                               list(fields.values()))
     return cursor.lastrowid
+
+
+def get_license(store, license_id: int) -> dict | None:
+    rows = list(store.db.query("SELECT * FROM licenses WHERE id = ?", [license_id]))
+    return rows[0] if rows else None
 
 
 def license_of_filing(store, filing_id: int) -> dict | None:

@@ -370,3 +370,17 @@ def m010_recompute_shifted_dates(db):
     calendar = shifted_dates.register_calendar(db)
     changes = shifted_dates.changes_after_rule_update(db, calendar)
     shifted_dates.apply(db, changes, operator="ipcli", command="migration m010_recompute_shifted_dates")
+
+
+@MIGRATIONS()
+def m011_journal_invocations(db):
+    # `ipcli undo` and `ipcli log revert` undo what one command wrote: the journal entries of one command
+    # share its `invocation` id. `revertible` marks the entries whose before and after are the whole
+    # stored record (ipcli.db.records), which a revert can put back exactly; imports, digests, batches and
+    # the entries of earlier ipcli versions hold summaries or partial images and stay 0. The entries of a
+    # revert name the invocation they revert (`reverts`): a write that was reverted since no longer stands
+    # in the way of reverting an earlier one.
+    db.execute("ALTER TABLE journal ADD COLUMN invocation TEXT")
+    db.execute("ALTER TABLE journal ADD COLUMN revertible INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE journal ADD COLUMN reverts TEXT")
+    db.execute("CREATE INDEX journal_invocation ON journal(invocation)")

@@ -138,7 +138,7 @@ def _changes(db, calendar: WorkCalendar, table: _Table, recompute, condition: st
 _TABLE_OF = {table.record_type: table for table, _ in TABLES}
 
 
-def apply(db, changes: list[DateChange], *, operator: str, command: str) -> None:
+def apply(db, changes: list[DateChange], *, operator: str, command: str, invocation: str | None = None) -> None:
     """Write the changed dates and journal each change (inside the caller's transaction)."""
     from ipcli.db.store import insert_journal, now_utc
 
@@ -148,4 +148,5 @@ def apply(db, changes: list[DateChange], *, operator: str, command: str) -> None
         stamp = ", updated_at = ?" if table.record_type in ("mark", "patent") else ""
         db.execute(f"UPDATE {table.table} SET {assignments}{stamp} WHERE {table.key} = ?",
                    [*change.after.values(), *([now_utc()] if stamp else []), change.record_id])
-        insert_journal(db, operator, command, change.record_type, change.record_id, change.before, change.after)
+        insert_journal(db, operator, command, change.record_type, change.record_id, change.before, change.after,
+                       invocation=invocation)

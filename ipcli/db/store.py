@@ -2,7 +2,9 @@
 write SQL; a PostgreSQL backend would implement the same methods."""
 
 import json
+import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 
 from ipcli.db.connection import check_writable, open_db, write
@@ -21,14 +23,18 @@ def now_utc() -> str:
 
 
 def insert_journal(db, operator: str, command: str, record_type: str, record_id, before: dict | None,
-                   after: dict | None) -> None:
-    db.execute(
-        "INSERT INTO journal (at, operator, command, record_type, record_id, before, after) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [now_utc(), operator, command, record_type, str(record_id), _json(before), _json(after)])
+                   after: dict | None, invocation: str | None = None, revertible: bool = False,
+                   reverts: str | None = None) -> None:
+    entry = {"at": now_utc(), "operator": operator, "command": command, "record_type": record_type,
+             "record_id": str(record_id), "before": journal_text(before), "after": journal_text(after)}
+    if invocation is not None:  # None in migrations run before m011 added these columns
+        entry.update(invocation=invocation, revertible=int(revertible), reverts=reverts)
+    db.execute(f"INSERT INTO journal ({', '.join(entry)}) VALUES ({', '.join('?' * len(entry))})",
+               list(entry.values()))
 
 
-def _json(value) -> str | None:
+def journal_text(value) -> str | None:
+    """A record image as the journal stores it (equal images, equal texts)."""
     return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
@@ -38,6 +44,7 @@ class Store:
         self.db = open_db(path)
         self.operator = operator
         self.command = command
+        self.invocation = uuid.uuid4().hex  # shared by every journal entry this command writes
 
     def transaction(self):
         return write(self.db)
@@ -61,7 +68,31 @@ class Store:
     # journal
 
     def journal(self, record_type: str, record_id, before: dict | None, after: dict | None) -> None:
-        insert_journal(self.db, self.operator, self.command, record_type, record_id, before, after)
+        """Journal a write as the caller describes it (a summary, a partial image): not revertible."""
+        insert_journal(self.db, self.operator, self.command, record_type, record_id, before, after,
+                       invocation=self.invocation)
+
+    def record_image(self, record_type: str, key) -> dict | None:
+        """The whole stored record (ipcli.db.records), None when there is none."""
+        from ipcli.db import records
+
+        return records.image(self, record_type, key)
+
+    def journal_record(self, record_type: str, key, before: dict | None, reverts: str | None = None) -> dict | None:
+        """Journal the change of one record from `before` to what is stored now, both whole images, which
+        `ipcli undo` can put back exactly; `reverts` names the invocation that a revert reverts. Returns the
+        stored image."""
+        after = self.record_image(record_type, key)
+        insert_journal(self.db, self.operator, self.command, record_type, key, before, after,
+                       invocation=self.invocation, revertible=True, reverts=reverts)
+        return after
+
+    @contextmanager
+    def recording(self, record_type: str, key, reverts: str | None = None):
+        """Journal (journal_record) what the block writes to one record."""
+        before = self.record_image(record_type, key)
+        yield
+        self.journal_record(record_type, key, before, reverts)
 
     def journal_entries(self, record_type: str | None = None, record_id: str | None = None,
                         limit: int = 50) -> list[dict]:
@@ -74,7 +105,7 @@ class Store:
             params.append(record_id)
         sql = "SELECT * FROM journal" + (" WHERE " + " AND ".join(where) if where else "")
         rows = self.db.query(sql + " ORDER BY id DESC LIMIT ?", [*params, limit])
-        return [{**row, "before": _loads(row["before"]), "after": _loads(row["after"])} for row in rows][::-1]
+        return [decoded_entry(row) for row in rows][::-1]
 
     # holiday calendar
 
@@ -138,6 +169,11 @@ def _filters(**equal) -> tuple[str, list]:
     if not given:
         return "", []
     return "WHERE " + " AND ".join(f"{c} = ?" for c in given), list(given.values())
+
+
+def decoded_entry(row: dict) -> dict:
+    """A journal row with its before and after images read back."""
+    return {**row, "before": _loads(row["before"]), "after": _loads(row["after"])}
 
 
 def _loads(text):

@@ -397,7 +397,7 @@ def mark_batch(desk: Desk, batch_id: str, status: str, on: date, seq: int | None
         if not rows:
             raise Rejected("batch.nothing_to_mark", value=batch_id, status=status)
         for row in rows:
-            lifecycle.set_status(desk, row["filing_id"], status, on, reason)
+            lifecycle.set_status(desk, row["filing_id"], status, on, reason, skipping=lifecycle.any_steps)
     return show_batch(desk.store, batch_id)
 
 

@@ -76,37 +76,33 @@ class Desk:
         lapsed = (register_rights.PATENT_LAPSED, register_rights.PATENT_EXPIRED)
         return register_rights.patent_status(right.row, day) in lapsed
 
-    def rewrite_mark(self, right: Right, **changes) -> dict:
-        """Store a mark with changed fields and recomputed key dates; journal it; return the new row."""
+    def recomputed(self, right: Right, **changes) -> dict:
+        """The right's row with `changes` (stored values), validated as `add` validates it, its key dates
+        recomputed (rights.mark_row, rights.patent_row)."""
         row = {**right.row, **changes}
-        new = register_rights.mark_row(
-            self.key_dates, reg_no=row["reg_no"], classes=row["classes"],
-            registered_on=date.fromisoformat(row["registered_on"]),
-            term_starts_on=date.fromisoformat(row["term_starts_on"]), name=row["name"], owner=row["owner"],
-            owner_id=row["owner_id"], kind=row["kind"], window=row["window"])
-        self.store.put_mark(new)
-        self.store.journal(MARK, new["reg_no"], _stored(right.row), new)
-        return new
-
-    def rewrite_patent(self, right: Right, **changes) -> dict:
-        row = {**right.row, **changes}
-        new = register_rights.patent_row(
+        if right.type == MARK:
+            return register_rights.mark_row(
+                self.key_dates, reg_no=row["reg_no"], classes=row["classes"],
+                registered_on=date.fromisoformat(row["registered_on"]),
+                term_starts_on=_date_or_none(row["term_starts_on"]), name=row["name"], owner=row["owner"],
+                owner_id=row["owner_id"], kind=row["kind"], window=row["window"])
+        return register_rights.patent_row(
             self.key_dates, app_no=row["app_no"], filed_on=date.fromisoformat(row["filed_on"]),
             patent_type=row["type"], granted_on=_date_or_none(row["granted_on"]),
             paid_through=row["paid_through"], title=row["title"], owner=row["owner"], owner_id=row["owner_id"],
             reduction=row["reduction"], open_license=bool(row["open_license"]),
             open_license_from=_date_or_none(row["open_license_from"]), window=row["window"])
-        self.store.put_patent(new)
-        self.store.journal(PATENT, new["app_no"], _stored(right.row), new)
-        return new
+
+    def store_row(self, right: Right, row: dict) -> dict:
+        """Store a recomputed row of the right and journal the change; return the row."""
+        with self.store.recording(right.type, right.number):
+            (self.store.put_mark if right.type == MARK else self.store.put_patent)(row)
+        return row
 
     def rewrite(self, right: Right, **changes) -> dict:
-        return (self.rewrite_mark if right.type == MARK else self.rewrite_patent)(right, **changes)
+        """Store a right with changed fields and recomputed key dates; journal it; return the new row."""
+        return self.store_row(right, self.recomputed(right, **changes))
 
 
 def _date_or_none(text):
     return date.fromisoformat(text) if text else None
-
-
-def _stored(row: dict) -> dict:
-    return {k: v for k, v in row.items() if k not in ("pledged", "created_at", "updated_at")}

@@ -37,7 +37,7 @@ def _record(desk: Desk, *, type: str, received_on: date, rights: list[Right], fe
     filing_id = db.insert_filing(desk.store, type=type, status=status, received_on=received_on.isoformat(),
                                  window=desk.window, paper=paper, fee_total=fee_total, details=details,
                                  rights=[(r.type, r.number) for r in rights])
-    desk.store.journal("filing", filing_id, None, db.get_filing(desk.store, filing_id))
+    desk.store.journal_record("filing", filing_id, None)
     return filing_id
 
 
@@ -174,10 +174,11 @@ def add_license(desk: Desk, right_no: str, *, licensee: str, starts: date, ends:
     with desk.store.transaction():
         filing_id = _record(desk, type="license", received_on=filed, rights=[right], fee_total=fee,
                             details=details, paper=paper)
-        db.insert_license(desk.store, filing_id=filing_id, right_type=right.type, right_no=right.number,
-                          licensor=right.owner, licensee=licensee, kind=kind, starts_on=starts.isoformat(),
-                          ends_on=ends.isoformat(), amount=amount, recordal_due_on=due.isoformat(),
-                          provisional=int(provisional))
+        license_id = db.insert_license(
+            desk.store, filing_id=filing_id, right_type=right.type, right_no=right.number, licensor=right.owner,
+            licensee=licensee, kind=kind, starts_on=starts.isoformat(), ends_on=ends.isoformat(), amount=amount,
+            recordal_due_on=due.isoformat(), provisional=int(provisional))
+        desk.store.journal_record("license", license_id, None)
     return filing_id
 
 
@@ -219,9 +220,10 @@ def add_pledge(desk: Desk, right_nos, *, pledgee: str, amount: float, starts: da
                "starts_on": starts, "ends_on": ends}
     with desk.store.transaction():
         filing_id = _record(desk, type="pledge", received_on=filed, rights=rights, fee_total=0, details=details)
-        db.insert_pledge(desk.store, filing_id=filing_id, pledgor=pledgor, pledgee=pledgee,
-                         debtor=debtor or pledgor, amount=amount, starts_on=starts.isoformat(),
-                         ends_on=ends.isoformat(), rights=[(r.type, r.number) for r in rights])
+        pledge_id = db.insert_pledge(desk.store, filing_id=filing_id, pledgor=pledgor, pledgee=pledgee,
+                                     debtor=debtor or pledgor, amount=amount, starts_on=starts.isoformat(),
+                                     ends_on=ends.isoformat(), rights=[(r.type, r.number) for r in rights])
+        desk.store.journal_record("pledge", pledge_id, None)
     return filing_id
 
 

@@ -26,8 +26,7 @@ def add_notice(desk: Desk, right_no: str, kind: str, *, start: date | None = Non
     with desk.store.transaction():
         desk.check_calendar(period.missing_years)
         notice_id = db.insert_notice(desk.store, notice)
-        stored = db.get_notice(desk.store, notice_id)
-        desk.store.journal("notice", notice_id, None, stored)
+        stored = desk.store.journal_record("notice", notice_id, None)
     return notice_view(stored)
 
 
@@ -39,8 +38,7 @@ def close_notice(desk: Desk, notice_id: int, done_on: date) -> dict:
         if notice["status"] == "done":
             raise Rejected("notice.already_done", value=notice_id, done_on=notice["done_on"])
         db.close_notice(desk.store, notice_id, done_on.isoformat())
-        closed = db.get_notice(desk.store, notice_id)
-        desk.store.journal("notice", notice_id, notice, closed)
+        closed = desk.store.journal_record("notice", notice_id, notice)
     return notice_view(closed)
 
 

@@ -155,7 +155,7 @@ def _add(store, key_dates: KeyDates, check_calendar, kind: str, row: dict) -> di
         if get(number) is not None:
             raise Rejected(f"{kind}.exists", value=number)
         put(row)
-        store.journal(kind, number, None, row)
+        store.journal_record(kind, number, None)
     return row
 
 

@@ -97,7 +97,8 @@ LIFECYCLES = ((), ("ready",), ("ready", "exported"), ("ready", "exported", "subm
 
 def _move(desk: Desk, filing_id: int, steps, received: date) -> None:
     for offset, status in enumerate(steps, start=1):
-        lifecycle.set_status(desk, filing_id, status, min(received + timedelta(days=offset), desk.today))
+        lifecycle.set_status(desk, filing_id, status, min(received + timedelta(days=offset), desk.today),
+                             skipping=lifecycle.any_steps)
 
 
 def _add_renewals(desk: Desk, marks: list[str]) -> int:
