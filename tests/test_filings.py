@@ -217,3 +217,15 @@ def test_filing_list_filters_and_show(invoke, portfolio):
 def test_unknown_right_is_refused(invoke, portfolio):
     assert refused(invoke, "renew", "add", "555", "--filed", "2026-11-21") == \
         "ipcli: error: no mark or patent 555 in the register\n"
+
+
+def test_an_accepted_renewal_or_transfer_does_not_block_the_next_one(invoke, portfolio):
+    renewal = filing(invoke, "renew", "add", "100001", "--filed", "2026-11-20")
+    filing(invoke, "filing", "set-status", str(renewal["id"]), "accepted", "--skip", "--on", "2026-12-01")
+    # the next term (2026-12-10..2036-12-09) opens its renewal window on 2035-12-10
+    again = filing(invoke, "renew", "add", "100001", "--filed", "2035-12-10", "--today", "2035-12-10")
+    assert again["details"]["new_term_starts_on"] == "2036-12-10"
+    first = filing(invoke, "transfer", "add", "100003", "--to", "丙公司", "--filed", "2026-11-21")
+    filing(invoke, "filing", "set-status", str(first["id"]), "accepted", "--skip", "--on", "2026-11-22")
+    second = filing(invoke, "transfer", "add", "100003", "--to", "丁公司", "--filed", "2026-11-23")
+    assert second["details"]["assignor"]["name"] == "丙公司"

@@ -51,10 +51,11 @@ def set_filing_status(store, filing_id: int, status: str, status_on: str, reason
 
 
 def open_filings(store, right_type: str, right_no: str, filing_type: str) -> list[dict]:
-    """Filings of `filing_type` on a right that are neither rejected nor withdrawn."""
+    """Filings of `filing_type` on a right that the office has not decided yet and that were not withdrawn
+    (an accepted renewal moved the mark to its next term, an accepted transfer gave it a new owner)."""
     rows = store.db.query(
         "SELECT f.* FROM filings f JOIN filing_rights r ON r.filing_id = f.id WHERE r.right_type = ? "
-        "AND r.right_no = ? AND f.type = ? AND f.status NOT IN ('rejected', 'withdrawn') ORDER BY f.id",
+        "AND r.right_no = ? AND f.type = ? AND f.status NOT IN ('accepted', 'rejected', 'withdrawn') ORDER BY f.id",
         [right_type, right_no, filing_type])
     return [_filing(store, row) for row in rows]
 
