@@ -66,12 +66,13 @@ def renewal_rows(count: int, seed: int = 20261121):
 
 def build_register(path: Path, count: int) -> None:
     """A register holding `count` marks, each with one renewal filing in status `ready`."""
+    from ipcli.clock import now_stamp
     from ipcli.db.connection import open_db
     from ipcli.db.nice_classes import classes_text
-    from ipcli.db.store import MARK_COLUMNS, now_utc
+    from ipcli.db.store import MARK_COLUMNS
 
     db = open_db(path)
-    connection, stamp = db.conn, now_utc()
+    connection, stamp = db.conn, now_stamp()
     marks, filings, rights = [], [], []
     for filing_id, (row, classes, details, fee, filed) in enumerate(renewal_rows(count), start=1):
         marks.append([row[c] for c in MARK_COLUMNS if c != "classes"] + [classes_text(classes), stamp, stamp])

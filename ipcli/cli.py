@@ -25,6 +25,7 @@ COMMANDS = {
     "digest": ("ipcli.commands.digest", "digest", "help.digest"),
     "expiries": ("ipcli.commands.deadlines", "expiries", "help.expiries"),
     "filing": ("ipcli.commands.filing", "filing", "help.filing"),
+    "init": ("ipcli.commands.init", "init", "help.init"),
     "license": ("ipcli.commands.license", "license", "help.license"),
     "log": ("ipcli.commands.log", "log", "help.log"),
     "mark": ("ipcli.commands.mark", "mark", "help.mark"),
@@ -171,7 +172,8 @@ def _set_language(ctx, param, value):
 @option("-q", "--quiet", is_flag=True, help="opt.quiet")
 @click.pass_context
 def cli(ctx, db_path, today, lang, strict_calendar, color, quiet):
-    from ipcli.context import App, default_db_path, today_in_shanghai
+    from ipcli.clock import today_in_shanghai
+    from ipcli.context import App, default_db_path
 
     if os.environ.get("NO_COLOR") and color == "auto":
         color = "never"

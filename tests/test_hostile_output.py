@@ -259,6 +259,7 @@ def test_each_control_character_is_escaped_in_tables_and_kept_in_json(capsys, ch
 # messages and warnings
 
 def test_a_value_in_an_error_line_is_escaped(tmp_path):
+    ok(tmp_path / "r.db", "init")
     result = run_cli(tmp_path / "r.db", "mark", "show", TERMINAL_HOSTILE)
     assert result.exit_code == 65
     assert_one_short_line(result.stderr)
@@ -268,6 +269,7 @@ def test_a_value_in_an_error_line_is_escaped(tmp_path):
 @pytest.mark.parametrize("char", list(CONTROLS))
 def test_each_control_character_in_a_message_is_escaped(tmp_path, char):
     TRIED["controls in messages"] += 3
+    ok(tmp_path / "r.db", "init")
     for args, code in ((["mark", "show", f"x{char}y"], 65), ([f"x{char}y"], 2), (["mark", "list", f"--x{char}y"], 2)):
         result = run_cli(tmp_path / "r.db", *args)
         assert result.exit_code == code

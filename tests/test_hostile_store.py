@@ -236,11 +236,11 @@ def test_a_dangling_symlink_is_not_followed_to_create_a_register(invoke, tmp_pat
 
 
 @pytest.mark.parametrize("args", [("mark", "list"), NEW_MARK, ("db", "check")], ids=" ".join)
-def test_a_register_under_a_regular_file_exits_74(invoke, tmp_path, args):
+def test_a_register_under_a_regular_file_is_refused(invoke, tmp_path, args):
     plain = tmp_path / "somefile"
     plain.write_text("keep me\n", encoding="utf-8")
     register = plain / "ipcli.db"
-    message = one_error_line(invoke("--db", register, *args), 78 if args[0] == "db" else 74)
+    message = one_error_line(invoke("--db", register, *args), 74 if args == NEW_MARK else 78)  # reads: none there
     assert str(register) in message
     assert plain.read_text(encoding="utf-8") == "keep me\n"
 
@@ -349,7 +349,7 @@ def test_a_full_register_exits_74_and_keeps_what_it_held(invoke, db_path, monkey
         db.execute(f"PRAGMA max_page_count = {pages}")
         return db
 
-    assert invoke("mark", "list").exit_code == 0  # a new, empty register
+    assert invoke("init").exit_code == 0  # a new, empty register
     before = dump(db_path)
     monkeypatch.setattr(store_module, "open_db", at_its_limit)
     message = one_error_line(invoke("sample", "load", "--format", "json"), 74)

@@ -72,6 +72,7 @@ def test_duplicates_are_refused(invoke):
 
 
 def test_unknown_right_is_refused(invoke):
+    invoke("init")
     result = invoke("mark", "show", "999")
     assert result.exit_code == 65 and result.stderr == "ipcli: error: no trademark 999 in the register\n"
 

@@ -269,6 +269,7 @@ def test_stats_usage_errors(invoke, args, message):
 
 
 def test_stats_of_an_empty_register(invoke):
+    invoke("init")
     assert as_json(invoke("stats", "--format", "json")) == []
     text = ok(invoke("stats", "--summary"))
     assert text.startswith("From 1 January to 21 November 2026, all windows handled 0 filings (0 on trademarks")

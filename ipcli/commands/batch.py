@@ -10,7 +10,8 @@ import click
 from click.core import ParameterSource
 
 from ipcli.clickext import DATE, Choice, Group, IntRange, argument, option
-from ipcli.context import SHANGHAI, environment_text, get_app
+from ipcli.clock import SHANGHAI
+from ipcli.context import environment_text, get_app
 from ipcli.errors import ConfigError, Rejected, UsageProblem, os_errors_as
 from ipcli.i18n import localize_codes, t
 from ipcli.memory import without_cyclic_gc
@@ -56,7 +57,7 @@ def export(filing_type, window, until, out_dir, fmt):
         yes_no=(t("value.yes"), t("value.no")))
     result = batches.export_batch(app.store(), request)
     if result is None:
-        note(app, "batch.nothing_to_export", type=filing_type)
+        app.note("batch.nothing_to_export", type=filing_type)
         return
     app.emit(result, fmt)
 
@@ -94,7 +95,7 @@ def import_(file, fmt):
     source = None if file == STDIN else str(Path(file).resolve())
     summary = batches.import_batch(app.desk(), name, data, checked, source)
     if summary["already_imported"]:
-        note(app, "batch.already_imported", value=summary["batch_id"], known=summary["known_as"])
+        app.note("batch.already_imported", value=summary["batch_id"], known=summary["known_as"])
     app.emit(summary, fmt)
 
 
@@ -175,9 +176,3 @@ def check_url(url: str, from_env: bool) -> None:
 
     if not is_http_url(url):
         raise (ConfigError if from_env else UsageProblem)("batch.bad_url", value=redacted_url(url))
-
-
-def note(app, key: str, **params) -> None:
-    """A line on stderr that is neither data nor an error (not with --quiet)."""
-    if not app.quiet:
-        stderr_line(t(key, **localize_codes(params)))

@@ -132,7 +132,7 @@ class DigestRun:
         if items:
             click.echo(self.rendered(items, "text"), nl=False)
         else:
-            self.note("digest.nothing_new")
+            self.app.note("digest.nothing_new")
 
     def deliver(self, pending: dict, settings, redact) -> list[str]:
         """Send each destination its unsent items and record those that arrived; the failures as lines."""
@@ -146,7 +146,7 @@ class DigestRun:
             if mailer is not None:
                 mailer.close()
         if not any(pending.values()):
-            self.note("digest.nothing_new")
+            self.app.note("digest.nothing_new")
         return failures
 
     def _deliver_one(self, destination: Destination, items: list, mailer, redact) -> list[str]:
@@ -157,7 +157,7 @@ class DigestRun:
             return [redact(t("digest.failed", destination=destination.shown(), reason=reason))]
         self._record(destination, items)
         if destination.channel != STDOUT:
-            self.note("digest.sent", count=len(items), destination=destination.shown())
+            self.app.note("digest.sent", count=len(items), destination=destination.shown())
         return []
 
     def _send(self, destination: Destination, items: list, mailer, redact) -> None:
@@ -180,11 +180,6 @@ class DigestRun:
             record_id = f"{destination.channel}:{destination.recipient}".rstrip(":")
             self.store.journal("digest", record_id, None,
                                {"channel": destination.channel, "items": len(items), "steps": dict(steps)})
-
-    def note(self, key: str, **params) -> None:
-        """A line about the run on stderr, unless --quiet."""
-        if not self.app.quiet:
-            stderr_line(t(key, **params))
 
 
 def _render(message: Digest, fmt: str) -> str:

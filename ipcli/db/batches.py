@@ -1,7 +1,7 @@
 """SQL of submission batches. Functions take a Store and run inside its transaction."""
 
 from ipcli.db.nice_classes import class_list
-from ipcli.db.store import now_utc
+from ipcli.clock import now_stamp
 
 BATCH_COLUMNS = ("id", "filing_type", "origin", "window", "operator", "created_at", "item_count", "fee_total",
                  "items_sha256", "document", "file", "csv_file")
@@ -62,7 +62,7 @@ def set_filings_exported(store, batch_id: str, on: str) -> None:
 # batches
 
 def insert_batch(store, **fields) -> None:
-    fields = {**fields, "recorded_at": now_utc(), "recorded_by": store.operator}
+    fields = {**fields, "recorded_at": now_stamp(), "recorded_by": store.operator}
     store.db.execute(f"INSERT INTO batches ({', '.join(fields)}) VALUES ({', '.join('?' * len(fields))})",
                      list(fields.values()))
 
@@ -88,8 +88,9 @@ def batch_document(store, batch_id: str) -> str:
 
 
 def list_batches(store) -> list[dict]:
+    """In the order they were recorded: compared as instants, as earlier releases stored UTC times."""
     return list(store.db.query(f"SELECT {_SUMMARY}, b.recorded_at, b.submitted_at FROM batches b "
-                               "ORDER BY b.recorded_at, b.id"))
+                               "ORDER BY julianday(b.recorded_at), b.id"))
 
 
 def status_counts(store, batch_id: str | None = None) -> dict[str, dict[str, int]]:
@@ -114,4 +115,4 @@ def batch_filings(store, batch_id: str, seq: int | None = None) -> list[dict]:
 
 
 def set_submitted(store, batch_id: str, url: str) -> None:
-    store.db.execute("UPDATE batches SET submitted_to = ?, submitted_at = ? WHERE id = ?", [url, now_utc(), batch_id])
+    store.db.execute("UPDATE batches SET submitted_to = ?, submitted_at = ? WHERE id = ?", [url, now_stamp(), batch_id])

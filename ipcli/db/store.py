@@ -3,8 +3,8 @@ write SQL; a PostgreSQL backend would implement the same methods."""
 
 import json
 from collections.abc import Iterator
-from datetime import datetime, timezone
 
+from ipcli.clock import in_shanghai, now_stamp
 from ipcli.db.connection import check_writable, open_db, write
 from ipcli.db.migrations import FILING_STATUSES
 from ipcli.db.nice_classes import class_list, classes_text
@@ -16,16 +16,12 @@ PATENT_COLUMNS = ("app_no", "type", "filed_on", "granted_on", "title", "owner", 
                   "next_annuity_due_on", "next_annuity_grace_ends_on", "dates_provisional")
 
 
-def now_utc() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
 def insert_journal(db, operator: str, command: str, record_type: str, record_id, before: dict | None,
                    after: dict | None) -> None:
     db.execute(
         "INSERT INTO journal (at, operator, command, record_type, record_id, before, after) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [now_utc(), operator, command, record_type, str(record_id), _json(before), _json(after)])
+        [now_stamp(), operator, command, record_type, str(record_id), _json(before), _json(after)])
 
 
 def _json(value) -> str | None:
@@ -74,7 +70,8 @@ class Store:
             params.append(record_id)
         sql = "SELECT * FROM journal" + (" WHERE " + " AND ".join(where) if where else "")
         rows = self.db.query(sql + " ORDER BY id DESC LIMIT ?", [*params, limit])
-        return [{**row, "before": _loads(row["before"]), "after": _loads(row["after"])} for row in rows][::-1]
+        return [{**row, "at": in_shanghai(row["at"]), "before": _loads(row["before"]), "after": _loads(row["after"])}
+                for row in rows][::-1]
 
     # holiday calendar
 
@@ -114,7 +111,7 @@ class Store:
 
     def _upsert(self, table: str, columns: tuple, row: dict) -> None:
         """Insert or update by the first column (the key), stamping created_at and updated_at."""
-        stamp = now_utc()
+        stamp = now_stamp()
         updates = ", ".join(f"{c} = excluded.{c}" for c in columns[1:])
         self.db.execute(
             f"INSERT INTO {table} ({', '.join(columns)}, created_at, updated_at) "

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from ipcli import __version__, net
+from ipcli.clock import in_shanghai
 from ipcli.db import batches as db, filings as filings_db
 from ipcli.errors import NotFound, Rejected, Unavailable, UsageProblem, os_errors_as
 from ipcli.register import batch_format as fmt, lifecycle, publication, rights as register_rights
@@ -360,7 +361,8 @@ def list_batches(store) -> list[dict]:
     counts = db.status_counts(store)
     return [{"batch_id": row["id"], "filing_type": row["filing_type"], "origin": row["origin"],
              "status": batch_status(counts.get(row["id"], {})), "window": row["window"], "count": row["item_count"],
-             "fee_total": fmt.money(row["fee_total"]), "created_at": row["created_at"], "file": row["file"]}
+             "fee_total": fmt.money(row["fee_total"]), "created_at": in_shanghai(row["created_at"]),
+             "file": row["file"]}
             for row in db.list_batches(store)]
 
 
@@ -369,10 +371,11 @@ def show_batch(store, batch_id: str) -> dict:
     counts = db.status_counts(store, batch_id).get(batch_id, {})
     return {"batch_id": row["id"], "filing_type": row["filing_type"], "origin": row["origin"],
             "status": batch_status(counts), "window": row["window"], "operator": row["operator"],
-            "created_at": row["created_at"], "count": row["item_count"], "fee_total": fmt.money(row["fee_total"]),
-            "items_sha256": row["items_sha256"], "file": row["file"], "csv_file": row["csv_file"],
-            "statuses": counts, "recorded_at": row["recorded_at"], "submitted_to": row["submitted_to"],
-            "submitted_at": row["submitted_at"], "items": [_item_view(r) for r in db.batch_filings(store, batch_id)]}
+            "created_at": in_shanghai(row["created_at"]), "count": row["item_count"],
+            "fee_total": fmt.money(row["fee_total"]), "items_sha256": row["items_sha256"], "file": row["file"],
+            "csv_file": row["csv_file"], "statuses": counts, "recorded_at": in_shanghai(row["recorded_at"]),
+            "submitted_to": row["submitted_to"], "submitted_at": in_shanghai(row["submitted_at"]),
+            "items": [_item_view(r) for r in db.batch_filings(store, batch_id)]}
 
 
 def _item_view(row: dict) -> dict:

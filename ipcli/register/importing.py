@@ -47,7 +47,8 @@ from pathlib import Path
 from ipcli import jsontext
 from ipcli.db import bulk
 from ipcli.db.nice_classes import class_list, classes_text
-from ipcli.db.store import PATENT_COLUMNS, now_utc
+from ipcli.clock import now_stamp
+from ipcli.db.store import PATENT_COLUMNS
 from ipcli.errors import Rejected, os_errors_as
 from ipcli.memory import without_cyclic_gc
 from ipcli.register import import_parts, rights
@@ -660,7 +661,7 @@ class Importer:
         return self._check(source, progress)
 
     def _begin_direct(self) -> bool:
-        direct = bulk.DirectWrite(self.store, self.rows.target, now_utc())
+        direct = bulk.DirectWrite(self.store, self.rows.target, now_stamp())
         if direct.begin():
             self._direct = direct
         return self._direct is not None
@@ -844,7 +845,7 @@ class Importer:
                 for stored, staged in bulk.changed_rights(store, target):
                     store.journal(self.rows.kind, staged[target.key], stored, staged)
             progress(2)
-            bulk.write_staged(store, target, now_utc(), rebuild_indexes=rebuild, changed=counts["updated"] > 0)
+            bulk.write_staged(store, target, now_stamp(), rebuild_indexes=rebuild, changed=counts["updated"] > 0)
             self._journal(report, counts)
             progress(3)
         report.counts = counts
