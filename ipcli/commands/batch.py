@@ -75,7 +75,7 @@ def validate(file, fmt):
     if checked.problems:
         for problem in checked.problems:
             stderr_line(f"{name}: {problem.path}: {problem_text(problem)}")
-        raise Rejected("batch.invalid", file=name, count=len(checked.problems))
+        raise Rejected("batch.invalid", rule="BATCH-CHECK", file=name, count=len(checked.problems))
     app.check_calendar(checked.missing_years)
     app.emit(batches.validation_view(name, checked.doc), fmt)
 

@@ -344,7 +344,7 @@ def _record_pledge(store, filing_id: int, item: dict, rights: list[tuple[str, st
 def require_batch(store, batch_id: str) -> dict:
     batch = db.get_batch(store, batch_id)
     if batch is None:
-        raise NotFound("batch.not_found", value=batch_id)
+        raise NotFound("batch.not_found", rule="BATCH-UNKNOWN", value=batch_id)
     return batch
 
 
@@ -392,11 +392,11 @@ def mark_batch(desk: Desk, batch_id: str, status: str, on: date, seq: int | None
     with desk.store.transaction():
         rows = db.batch_filings(desk.store, batch_id, seq)
         if seq is not None and not rows:
-            raise NotFound("batch.item_not_found", value=seq, batch=batch_id)
+            raise NotFound("batch.item_not_found", rule="BATCH-UNKNOWN", value=seq, batch=batch_id)
         if seq is None:
             rows = [row for row in rows if row["status"] not in FINAL and row["status"] != status]
         if not rows:
-            raise Rejected("batch.nothing_to_mark", value=batch_id, status=status)
+            raise Rejected("batch.nothing_to_mark", rule="BATCH-STATUS", value=batch_id, status=status)
         for row in rows:
             lifecycle.set_status(desk, row["filing_id"], status, on, reason)
     return show_batch(desk.store, batch_id)
@@ -413,7 +413,7 @@ def submit_batch(desk: Desk, batch_id: str, url: str, *, timeout: float = SUBMIT
     waiting = [row for row in db.batch_filings(store, batch_id) if row["status"] == EXPORTED]
     if not waiting:
         counts = db.status_counts(store, batch_id).get(batch_id, {})
-        raise Rejected("batch.not_exported", value=batch_id, status=batch_status(counts))
+        raise Rejected("batch.not_exported", rule="BATCH-STATUS", value=batch_id, status=batch_status(counts))
     body = db.batch_document(store, batch_id).encode("utf-8")
     store.check_writable()  # a batch the register cannot record as submitted is not sent
     post_batch(url, body, batch, timeout=timeout, retries=retries, sleep=sleep)

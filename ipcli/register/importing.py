@@ -45,9 +45,9 @@ from operator import itemgetter
 from pathlib import Path
 
 from ipcli import jsontext
+from ipcli.clock import now_stamp
 from ipcli.db import bulk
 from ipcli.db.nice_classes import class_list, classes_text
-from ipcli.clock import now_stamp
 from ipcli.db.store import PATENT_COLUMNS
 from ipcli.errors import Rejected, os_errors_as
 from ipcli.memory import without_cyclic_gc
@@ -59,7 +59,7 @@ from ipcli.rules.patent import PATENT_TYPES
 ENCODING_RULE = "IMPORT-ENCODING"    # bytes that are neither UTF-8 nor GB18030 text
 FORMAT_RULE = "IMPORT-FORMAT"        # the shape of the file: header, columns, quoting, JSON, value types
 DATE_RULE = "IMPORT-DATE"            # a date that is not YYYY-MM-DD, not a calendar date, or out of range
-VALUE_RULE = "IMPORT-VALUE"          # a value outside its list (kind, type, reduction)
+VALUE_RULE = rights.VALUE_RULE       # a value outside its list (kind, type, reduction)
 DUPLICATE_RULE = "IMPORT-DUPLICATE"  # the same right twice in one input
 CONFLICT_RULE = "IMPORT-CONFLICT"    # a right stored with other data, without --update
 
@@ -574,12 +574,6 @@ class Report:
         return len({line for line, _ in self.errors})
 
 
-def _with_rule(error: Rejected) -> Rejected:
-    if error.rule is None:
-        error.rule = VALUE_RULE
-    return error
-
-
 @dataclass
 class Tally:
     """What reading an input (or a part of one) found besides its valid rows."""
@@ -600,7 +594,7 @@ def validated_batches(rows, records, tally: Tally):
         try:
             batch.append(validate(line, values))
         except Rejected as error:
-            errors.append((line, _with_rule(error)))
+            errors.append((line, error))
             continue
         if len(batch) == CHUNK_ROWS:
             yield batch

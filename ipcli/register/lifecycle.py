@@ -7,22 +7,24 @@ from ipcli.errors import NotFound, Rejected
 from ipcli.register.desk import Desk
 from ipcli.register.filings import ACCEPTED, FINAL, PROGRESS, REJECTED, WITHDRAWN
 
+LIFECYCLE_RULE = "FILING-LIFECYCLE"  # received → ready → exported → submitted → accepted | rejected, or withdrawn
+
 
 def get_filing(desk: Desk, filing_id: int) -> dict:
     filing = db.get_filing(desk.store, filing_id)
     if filing is None:
-        raise NotFound("filing.not_found", value=filing_id)
+        raise NotFound("filing.not_found", rule="FILING-UNKNOWN", value=filing_id)
     return filing
 
 
 def _check_move(filing: dict, status: str, on: date) -> None:
     current = filing["status"]
     if current in FINAL:
-        raise Rejected("filing.status_final", value=status, current=current, id=filing["id"])
+        raise Rejected("filing.status_final", rule=LIFECYCLE_RULE, value=status, current=current, id=filing["id"])
     if status == current or (status in PROGRESS and PROGRESS.index(status) < PROGRESS.index(current)):
-        raise Rejected("filing.status_backwards", value=status, current=current, id=filing["id"])
+        raise Rejected("filing.status_backwards", rule=LIFECYCLE_RULE, value=status, current=current, id=filing["id"])
     if on < date.fromisoformat(filing["received_on"]):
-        raise Rejected("filing.status_before_received", value=on, received=filing["received_on"])
+        raise Rejected("filing.status_before_received", rule=LIFECYCLE_RULE, value=on, received=filing["received_on"])
 
 
 def set_status(desk: Desk, filing_id: int, status: str, on: date, reason: str | None = None) -> dict:

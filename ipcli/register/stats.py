@@ -76,7 +76,7 @@ def window_tree(store) -> WindowTree:
 def _window_code(text: str) -> str:
     code = (text or "").strip()
     if not WINDOW_CODE.fullmatch(code):
-        raise Rejected("window.bad_code", value=text)
+        raise Rejected("window.bad_code", rule="WINDOW-CODE", value=text)
     return code
 
 
@@ -84,11 +84,11 @@ def _check_parent(tree: WindowTree, code: str, parent: str | None) -> None:
     if parent is None:
         return
     if parent not in tree.rows:
-        raise NotFound("window.not_found", value=parent)
+        raise NotFound("window.not_found", rule="WINDOW-UNKNOWN", value=parent)
     if parent in tree.subtree(code):
-        raise Rejected("window.parent_cycle", value=parent, code=code)
+        raise Rejected("window.parent_cycle", rule="WINDOW-TREE", value=parent, code=code)
     if len(tree.ancestors(parent)) + 1 + tree.height(code) >= len(LEVELS):
-        raise Rejected("window.too_deep", value=code, parent=parent)
+        raise Rejected("window.too_deep", rule="WINDOW-TREE", value=code, parent=parent)
 
 
 def add_window(store, code: str, name: str, parent: str | None, replace: bool = False) -> dict:
@@ -96,12 +96,12 @@ def add_window(store, code: str, name: str, parent: str | None, replace: bool = 
     code, name = _window_code(code), (name or "").strip()
     parent = _window_code(parent) if parent is not None else None
     if not name or len(name) > NAME_MAX:
-        raise Rejected("window.bad_name", value=name, limit=NAME_MAX)
+        raise Rejected("window.bad_name", rule="WINDOW-NAME", value=name, limit=NAME_MAX)
     with store.transaction():
         tree = window_tree(store)
         before = tree.rows.get(code)
         if before is not None and not replace:
-            raise Rejected("window.exists", value=code)
+            raise Rejected("window.exists", rule="WINDOW-EXISTS", value=code)
         _check_parent(tree, code, parent)
         db.put_window(store.db, code, name, parent)
         store.journal("window", code, before, {"code": code, "name": name, "parent": parent})
@@ -113,7 +113,7 @@ def set_default_window(store, code: str | None) -> dict:
     with store.transaction():
         tree = window_tree(store)
         if code is not None and code not in tree.rows:
-            raise NotFound("window.not_found", value=code)
+            raise NotFound("window.not_found", rule="WINDOW-UNKNOWN", value=code)
         before = db.default_window(store.db)
         db.set_setting(store.db, db.DEFAULT_WINDOW, code)
         store.journal("setting", db.DEFAULT_WINDOW, {"value": before}, {"value": code})

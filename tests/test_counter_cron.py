@@ -1,0 +1,257 @@
+"""Issue 17 §4, safe for cron and for people looking: a read command on a missing register exits 78 and
+creates nothing, `ipcli init`, every refusal with a rule id, timestamps with the Asia/Shanghai offset, `|
+head` exiting 141, the digest looking without using up reminders, batches of one window, and statistics
+that count a filing as done once accepted."""
+
+import ast
+import json
+import os
+import re
+import shutil
+import stat
+import subprocess
+from collections import Counter
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+import ipcli
+from ipcli.access import ACCESS, NONE, READ, WRITE
+from ipcli.cli import cli
+from ipcli.literal import shortened
+from ipcli.rules.catalog import RULES
+from tests.conftest import BASE_ENV, write_beside_results
+
+IPCLI = shutil.which("ipcli")
+TRIED = Counter()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def report_cases(request):
+    yield
+    counts = ", ".join(f"{name} {count}" for name, count in sorted(TRIED.items()))
+    write_beside_results(request, f"counter/cron cases tried: {sum(TRIED.values())} ({counts})")
+
+
+def as_json(result):
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def one_error_line(result, code: int) -> str:
+    assert result.exit_code == code, result.stderr
+    assert result.stdout == "" and result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    return result.stderr
+
+
+def command_names(command=cli, path=()) -> list[str]:
+    if not isinstance(command, click.Group):
+        return [" ".join(path)]
+    ctx = click.Context(command)
+    return [name for sub in command.list_commands(ctx)
+            for name in command_names(command.get_command(ctx, sub), (*path, sub))]
+
+
+# Every command classified in one place
+
+
+def test_every_command_is_classified_as_read_write_or_none():
+    names = command_names()
+    assert sorted(names) == sorted(ACCESS), "classify each command in ipcli/access.py"
+    assert set(ACCESS.values()) == {READ, WRITE, NONE}
+
+
+# The arguments a read command needs to run at all (its register aside).
+READ_ARGS = {
+    "batch list": [], "batch show": ["20261121-renewal-000000"], "calendar status": [],
+    "db backup": ["{tmp}/copy.db"], "db check": [], "deadlines": ["--check"], "digest": [], "expiries": [],
+    "filing list": [], "filing show": ["1"], "log": [], "mark list": [], "mark show": ["12345678"],
+    "notice list": [], "patent list": [], "patent show": ["200910012345.8"], "pledge list": [],
+    "report": ["--from", "2026-01-01", "--to", "2026-11-21", "--out", "{tmp}/report.html"], "stats": [],
+    "window list": [],
+}
+
+
+def test_the_read_commands_tried_are_all_of_them():
+    assert sorted(READ_ARGS) == sorted(name for name, access in ACCESS.items() if access == READ)
+
+
+def run_in(directory: Path, *args, env=None):
+    runner = CliRunner(env={**BASE_ENV, "IPCLI_DB": None, "XDG_CONFIG_HOME": str(directory / "config"),
+                            "HOME": str(directory / "home"), **(env or {})})
+    return runner.invoke(cli, [str(a) for a in args], catch_exceptions=False, prog_name="ipcli")
+
+
+@pytest.mark.parametrize("name", sorted(READ_ARGS))
+@pytest.mark.parametrize("where", ["missing", "under a missing directory", "empty file"])
+def test_a_read_command_on_a_missing_register_exits_78_and_creates_nothing(tmp_path, name, where):
+    TRIED["read commands without a register"] += 1
+    root = tmp_path / "root"
+    root.mkdir()
+    register = {"missing": root / "r.db", "under a missing directory": root / "new" / "dir" / "r.db",
+                "empty file": root / "r.db"}[where]
+    if where == "empty file":
+        register.touch()
+    args = [arg.replace("{tmp}", str(root)) for arg in READ_ARGS[name]]
+    line = one_error_line(run_in(tmp_path, "--db", register, *name.split(), *args), 78)
+    assert f"no register at {shortened(str(register.absolute()))}: create one with `ipcli init`" in line
+    assert "`ipcli sample load`" in line and "`ipcli mark import FILE`" in line and "`ipcli db restore BACKUP`" in line
+    left = sorted(p.name for p in root.iterdir())
+    assert left == (["r.db"] if where == "empty file" else [])
+    assert not (tmp_path / "config").exists() and not (tmp_path / "home").exists()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_plain_deadlines_without_a_register_points_to_the_quick_start(tmp_path, lang):
+    TRIED["read commands without a register"] += 1
+    line = one_error_line(run_in(tmp_path, "--lang", lang, "deadlines"), 78)
+    default = tmp_path / "config" / "ipcli" / "ipcli.db"
+    assert shortened(str(default)) in line and "Quick start" in line and "ipcli init" in line
+    assert ("默认位置" in line) == (lang == "zh")
+    assert sorted(tmp_path.iterdir()) == []
+
+
+def test_a_write_command_creates_the_register_as_before(tmp_path):
+    register = tmp_path / "new" / "r.db"
+    result = run_in(tmp_path, "--db", register, "-q", "mark", "add", "12345678", "--registered", "2016-12-10",
+                    "--classes", "9")
+    assert result.exit_code == 0, result.stderr
+    assert stat.S_IMODE(register.stat().st_mode) == 0o600
+
+
+def test_a_read_command_on_an_existing_register_still_works(tmp_path):
+    register = tmp_path / "r.db"
+    assert run_in(tmp_path, "--db", register, "-q", "init").exit_code == 0
+    result = run_in(tmp_path, "--db", register, "mark", "list", "--format", "json")
+    assert result.exit_code == 0 and json.loads(result.stdout) == []
+
+
+def test_init_creates_a_private_register_once(tmp_path):
+    register = tmp_path / "dir" / "r.db"
+    first = run_in(tmp_path, "--db", register, "init", "--format", "json")
+    assert as_json(first) == {"path": str(register), "created": True} and first.stderr == ""
+    assert stat.S_IMODE(register.stat().st_mode) == 0o600
+    assert run_in(tmp_path, "--db", register, "-q", "mark", "add", "12345678", "--registered", "2016-12-10",
+                  "--classes", "9").exit_code == 0
+    again = run_in(tmp_path, "--db", register, "init", "--format", "json")
+    assert as_json(again) == {"path": str(register), "created": False}
+    assert again.stderr == f"a register already exists at {register}; left as it is\n"
+    marks = run_in(tmp_path, "--db", register, "mark", "list", "--format", "json")
+    assert [mark["reg_no"] for mark in as_json(marks)] == ["12345678"]
+    assert run_in(tmp_path, "--db", register, "-q", "init").stderr == ""
+
+
+def test_init_on_a_file_that_is_no_register_exits_74_and_keeps_it(tmp_path):
+    other = tmp_path / "notes.txt"
+    other.write_text("not a register\n", encoding="utf-8")
+    one_error_line(run_in(tmp_path, "--db", other, "init"), 74)
+    assert other.read_text(encoding="utf-8") == "not a register\n"
+
+
+CRON_ENV = {"PATH": os.environ["PATH"], "PYTHONUTF8": "1"}  # cron's environment: no LANG, no IPCLI_*
+
+
+def test_a_cron_job_with_a_wrong_path_exits_78_and_creates_nothing(tmp_path):
+    """As cron runs it: a real process, its minimal environment, the path typed wrong."""
+    if Path("/wrong").exists():
+        pytest.skip("/wrong exists on this machine")
+    for register in ("/wrong/path", str(tmp_path / "wrong" / "path")):
+        TRIED["cron runs"] += 1
+        result = subprocess.run([IPCLI, "--db", register, "deadlines", "--check"], capture_output=True, text=True,
+                                env={**CRON_ENV, "HOME": str(tmp_path)}, timeout=60)
+        assert result.returncode == 78, result.stderr
+        assert result.stdout == "" and result.stderr.count("\n") == 1
+        assert result.stderr.startswith(f"ipcli: error: no register at {register}: create one with `ipcli init`")
+    assert not Path("/wrong").exists() and sorted(tmp_path.iterdir()) == []
+
+
+# Every refusal (exit 65) ends with a rule id that the catalog knows
+
+
+def refusal_calls():
+    """(file, line, call) of every Rejected(...) and NotFound(...) made in ipcli."""
+    root = Path(ipcli.__file__).parent
+    for path in sorted(root.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("Rejected", "NotFound"):
+                yield path.relative_to(root.parent), node.lineno, node
+
+
+RULE_ID = re.compile(r"[A-Z]+(-[A-Z0-9]+)+")
+
+
+def rule_ids_in_code() -> set[str]:
+    """Every rule id given as a rule= argument, or in a value assigned to a name ending in RULE or RULES
+    (outside the catalog itself)."""
+    root, found = Path(ipcli.__file__).parent, set()
+    for path in set(root.rglob("*.py")) - {root / "rules" / "catalog.py"}:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            values = []
+            if isinstance(node, ast.keyword) and node.arg == "rule":
+                values = [node.value]
+            elif isinstance(node, ast.Assign) and any(getattr(target, "id", "").endswith(("_RULE", "_RULES"))
+                                                      for target in node.targets):
+                values = [node.value]
+            found |= {leaf.value for value in values for leaf in ast.walk(value)
+                      if isinstance(leaf, ast.Constant) and RULE_ID.fullmatch(str(leaf.value))}
+    return found
+
+
+def test_every_refusal_names_its_rule():
+    calls = list(refusal_calls())
+    TRIED["refusals checked for a rule id"] += len(calls)
+    missing = [f"{path}:{line}" for path, line, call in calls if not any(k.arg == "rule" for k in call.keywords)]
+    assert len(calls) > 90 and missing == []
+
+
+def test_every_rule_id_used_is_in_the_catalog():
+    used = rule_ids_in_code()
+    TRIED["rule ids checked in the catalog"] += len(used)
+    assert {"FILING-OPEN", "RIGHT-UNKNOWN", "FILING-OWNERS", "IMPORT-FORMAT", "R-TM-GRACE"} <= used
+    assert sorted(used - set(RULES)) == []
+
+
+@pytest.fixture
+def two_owners(invoke):
+    for reg_no, owner in (("12345678", "甲公司"), ("12345679", "乙公司")):
+        invoke("-q", "mark", "add", reg_no, "--registered", "2016-12-10", "--classes", "9", "--owner", owner)
+
+
+@pytest.mark.parametrize("args, rule", [
+    (["renew", "add", "555", "--filed", "2026-11-20"], "RIGHT-UNKNOWN"),
+    (["mark", "show", "555"], "RIGHT-UNKNOWN"),
+    (["patent", "show", "200910012345.8"], "RIGHT-UNKNOWN"),
+    (["transfer", "add", "12345678", "12345679", "--to", "丙公司", "--filed", "2026-11-20"], "FILING-OWNERS"),
+    (["transfer", "add", "12345678", "12345678", "--to", "丙公司", "--filed", "2026-11-20"], "FILING-RIGHT-TWICE"),
+    (["annuity", "pay", "12345678", "--year", "1", "--paid", "2026-11-20"], "FILING-RIGHT-TYPE"),
+    (["license", "add", "12345678", "--licensee", "丁", "--from", "2026-12-01", "--to", "2026-11-01", "--filed",
+      "2026-11-20"], "FILING-TERM"),
+    (["filing", "show", "99"], "FILING-UNKNOWN"),
+    (["filing", "set-status", "99", "ready"], "FILING-UNKNOWN"),
+    (["pledge", "release", "7", "--on", "2026-11-20"], "PLEDGE-UNKNOWN"),
+    (["notice", "done", "7"], "NOTICE-UNKNOWN"),
+    (["window", "set-default", "NOWHERE"], "WINDOW-UNKNOWN"),
+    (["window", "add", "a b", "--name", "x"], "WINDOW-CODE"),
+    (["batch", "show", "20261121-renewal-000000"], "BATCH-UNKNOWN"),
+    (["mark", "add", "12345678", "--registered", "2016-12-10", "--classes", "9"], "RIGHT-EXISTS"),
+    (["sample", "load"], "SAMPLE-NEW-REGISTER"),
+])
+def test_refusals_end_with_their_rule_id(invoke, two_owners, args, rule):
+    TRIED["refusals run"] += 1
+    line = one_error_line(invoke("-q", *args), 65)
+    assert line.rstrip().endswith(f"[{rule}]")
+
+
+def test_a_second_open_filing_of_the_same_type_names_filing_open(invoke, two_owners):
+    TRIED["refusals run"] += 1
+    transfer = ("-q", "transfer", "add", "12345678", "--to", "丙公司", "--filed", "2026-11-20")
+    assert invoke(*transfer).exit_code == 0
+    line = one_error_line(invoke(*transfer), 65)
+    assert line.rstrip().endswith("[FILING-OPEN]")
+
+
+def test_project_rules_are_explained_like_statutory_ones():
+    rule = RULES["FILING-OPEN"]
+    assert rule.confidence == "project decision" and "one open filing" in rule.citation
