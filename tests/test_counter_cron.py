@@ -255,3 +255,49 @@ def test_a_second_open_filing_of_the_same_type_names_filing_open(invoke, two_own
 def test_project_rules_are_explained_like_statutory_ones():
     rule = RULES["FILING-OPEN"]
     assert rule.confidence == "project decision" and "one open filing" in rule.citation
+
+
+# `ipcli ... | head` exits 141, as the README says: a real pipe, a real process
+
+
+@pytest.fixture(scope="module")
+def big_register(tmp_path_factory):
+    """A register of 3,000 marks: every listing of it is far longer than a pipe holds (64 KiB)."""
+    directory = tmp_path_factory.mktemp("big")
+    marks = directory / "marks.csv"
+    marks.write_text("reg_no,classes,registered_on,name,owner\n" + "".join(
+        f"{20000000 + i},9;35,2016-0{1 + i % 9}-1{i % 9},商标{i},权利人{i % 40}\n" for i in range(3000)),
+        encoding="utf-8")
+    register = directory / "big.db"
+    result = subprocess.run([IPCLI, "--db", register, "-q", "mark", "import", marks], capture_output=True, text=True,
+                            env={**CRON_ENV, "HOME": str(directory)}, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return register
+
+
+def piped(register, command: str, reader: str = "head -n 1", unbuffered: bool = False):
+    """Run `ipcli ... | reader` in bash with pipefail: (ipcli's exit code, its stderr)."""
+    env = {**CRON_ENV, "HOME": str(register.parent), "IPCLI_DB": str(register), "IPCLI_TODAY": "2026-11-21",
+           "IPCLI_LANG": "en", "ERR": str(register.parent / "stderr.txt")}
+    if unbuffered:
+        env["PYTHONUNBUFFERED"] = "1"
+    script = f'{IPCLI} {command} 2>"$ERR" | {reader} >/dev/null; echo "${{PIPESTATUS[0]}}"'
+    result = subprocess.run(["bash", "-c", script], capture_output=True, text=True, env=env, timeout=120)
+    return int(result.stdout), Path(env["ERR"]).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("unbuffered", [False, True], ids=["buffered", "PYTHONUNBUFFERED"])
+@pytest.mark.parametrize("command", ["mark list --format tsv", "mark list --format csv", "mark list --format json",
+                                     "mark list --format jsonl", "mark list --format table",
+                                     "--color always mark list", "-q deadlines --days 3650 --format ics",
+                                     "-q deadlines --days 3650 --format tsv"])
+def test_a_closed_pipe_exits_141_without_a_word(big_register, command, unbuffered):
+    TRIED["closed pipes"] += 1
+    code, stderr = piped(big_register, command, unbuffered=unbuffered)
+    assert (code, stderr) == (141, "")
+
+
+@pytest.mark.parametrize("unbuffered", [False, True], ids=["buffered", "PYTHONUNBUFFERED"])
+def test_a_reader_that_takes_everything_leaves_exit_0(big_register, unbuffered):
+    TRIED["closed pipes"] += 1
+    assert piped(big_register, "mark list --format tsv", reader="wc -l", unbuffered=unbuffered) == (0, "")
