@@ -8,9 +8,11 @@ import json
 import os
 import re
 import shutil
+import sqlite3
 import stat
 import subprocess
 from collections import Counter
+from datetime import date
 from pathlib import Path
 
 import click
@@ -20,6 +22,7 @@ from click.testing import CliRunner
 import ipcli
 from ipcli.access import ACCESS, NONE, READ, WRITE
 from ipcli.cli import cli
+from ipcli.i18n import set_language
 from ipcli.literal import shortened
 from ipcli.rules.catalog import RULES
 from tests.conftest import BASE_ENV, write_beside_results
@@ -301,3 +304,101 @@ def test_a_closed_pipe_exits_141_without_a_word(big_register, command, unbuffere
 def test_a_reader_that_takes_everything_leaves_exit_0(big_register, unbuffered):
     TRIED["closed pipes"] += 1
     assert piped(big_register, "mark list --format tsv", reader="wc -l", unbuffered=unbuffered) == (0, "")
+
+
+# The digest: looking uses up nothing; each clerk or client gets their part, most urgent first
+
+
+def digest_log(db_path) -> list[tuple]:
+    with sqlite3.connect(db_path) as connection:
+        return connection.execute("SELECT right_no, step, channel FROM digest_log ORDER BY id").fetchall()
+
+
+@pytest.fixture
+def clerk_marks(invoke):
+    """Marks of four owners at 2026-11-21: 丙's grace ended 52 days ago (its expiry 235 days ago), 乙's 12
+    days ago (its expiry 196 days ago), 甲's expired 10 days ago (in grace), 丁's expires in 5 days."""
+    for reg_no, registered, owner, window in (("30000001", "2016-04-01", "丙", "W1"),
+                                              ("30000002", "2016-05-10", "乙", "W1"),
+                                              ("30000003", "2016-11-12", "甲", "W2"),
+                                              ("30000004", "2016-11-27", "丁", "W2")):
+        assert invoke("-q", "mark", "add", reg_no, "--registered", registered, "--classes", "9", "--owner", owner,
+                      "--window", window).exit_code == 0
+    return invoke
+
+
+def owner_headings(text: str) -> list[str]:
+    return [line.split(" (")[0].removeprefix("== ") for line in text.splitlines() if line.startswith("== ")]
+
+
+def test_a_digest_to_stdout_records_nothing_unless_asked(clerk_marks, db_path):
+    TRIED["digest runs"] += 4
+    first = clerk_marks("digest")
+    assert first.exit_code == 0 and "30000004" in first.stdout
+    assert clerk_marks("digest").stdout == first.stdout and digest_log(db_path) == []
+    recorded = clerk_marks("digest", "--record")
+    assert recorded.stdout == first.stdout
+    assert ("30000004", "7", "stdout") in digest_log(db_path)
+    again = clerk_marks("digest", "--record")
+    assert (again.stdout, again.stderr) == ("", "nothing new to report\n")
+
+
+def test_record_and_dry_run_exclude_each_other(clerk_marks, db_path):
+    TRIED["digest runs"] += 1
+    line = one_error_line(clerk_marks("digest", "--dry-run", "--record"), 2)
+    assert "--record" in line and "--dry-run" in line and digest_log(db_path) == []
+
+
+def test_urgent_items_come_first_and_long_lost_ones_in_one_line(clerk_marks):
+    TRIED["digest runs"] += 1
+    text = clerk_marks("digest").stdout
+    assert owner_headings(text) == ["甲", "乙", "丁"]  # in grace, lost 12 days ago, due in 5 days; by name: 丁 乙 甲
+    assert "30000001" not in text  # lost more than 30 days ago
+    assert "Of the overdue, 3 were lost more than 30 days ago and are not listed" in text
+    assert text.index("-10 ") < text.index("-12 ") < text.index("2026-11-26")
+
+
+def test_long_lost_items_are_summarised_in_chinese_and_in_robot_markdown(clerk_marks):
+    from ipcli.register.digest import Digest, Item, render_html, render_markdown
+
+    TRIED["digest runs"] += 1
+    text = clerk_marks("--lang", "zh", "digest").stdout
+    assert "已逾期事项中有 3 项在 30 天前已经失效，此处不再列出" in text and "30000001" not in text
+    row = {"due_on": "2026-10-01", "days_left": -51, "kind": "mark_grace_ends", "right_type": "mark",
+           "right_no": "30000001", "owner": "丙", "title": None, "rule": "R-TM-GRACE", "provisional": False,
+           "filing_id": None, "window": None, "overdue_status": "lost", "late_fee_rate_pct": None, "late_fee": None}
+    digest = Digest(date(2026, 11, 21), 90, (90, 30, 7), [Item(row, "overdue", ("k",))])
+    set_language("en")
+    assert "were lost more than 30 days ago" in render_markdown(digest, 4096)
+    assert "30000001" not in render_markdown(digest, 4096) and "30000001" not in render_html(digest, "en")
+
+
+@pytest.mark.parametrize("args, owners", [
+    (["--owner", "甲"], ["甲"]),
+    (["--owner", "丁", "--owner", "乙"], ["乙", "丁"]),
+    (["--window", "W2"], ["甲", "丁"]),
+    (["--window", "W1", "--owner", "乙"], ["乙"]),
+    (["--window", "W1", "--owner", "甲"], []),
+])
+def test_each_clerk_or_client_gets_only_their_part(clerk_marks, db_path, args, owners):
+    TRIED["digest runs"] += 1
+    result = clerk_marks("digest", "--record", *args)
+    assert result.exit_code == 0 and owner_headings(result.stdout) == owners
+    sent = {right_no for right_no, _, _ in digest_log(db_path)}
+    mine = {"丙": "30000001", "乙": "30000002", "甲": "30000003", "丁": "30000004"}
+    assert sent == {mine[owner] for owner in owners} | ({"30000001"} if "丙" in owners else set())
+
+
+def test_deadlines_take_several_owners_too(clerk_marks):
+    rows = as_json(clerk_marks("deadlines", "--owner", "甲", "--owner", "丁", "--overdue", "--format", "json"))
+    assert {row["owner"] for row in rows} == {"甲", "丁"}
+
+
+def test_every_missing_smtp_setting_is_named_at_once(clerk_marks, db_path):
+    TRIED["digest runs"] += 2
+    bare = {"IPCLI_SMTP_HOST": None, "IPCLI_MAIL_FROM": None, "IPCLI_SMTP_USER": None, "IPCLI_SMTP_PASSWORD": None}
+    line = one_error_line(clerk_marks("digest", "--to", "clerk@example.cn", env=bare), 78)
+    assert line == "ipcli: error: e-mail delivery needs settings that are not set: IPCLI_SMTP_HOST, IPCLI_MAIL_FROM\n"
+    line = one_error_line(clerk_marks("digest", "--to", "clerk@example.cn",
+                                      env={**bare, "IPCLI_SMTP_USER": "clerk", "IPCLI_MAIL_FROM": "a@example.cn"}), 78)
+    assert line.endswith("not set: IPCLI_SMTP_HOST, IPCLI_SMTP_PASSWORD\n") and digest_log(db_path) == []

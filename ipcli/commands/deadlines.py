@@ -10,7 +10,7 @@ from ipcli.output import format_option
 from ipcli.register import deadlines as register
 
 days_option = option("--days", type=IntRange(0, 3660), default=30, show_default=True, help="opt.days_ahead")
-owner_option = option("--owner", help="opt.filter_owner")
+owner_option = option("--owner", "owners", multiple=True, help="opt.filter_owners")
 window_option = option("--window", help="opt.filter_window")
 
 
@@ -24,11 +24,11 @@ window_option = option("--window", help="opt.filter_window")
 @option("--check", is_flag=True, help="opt.check")
 @format_option(extra=("ics",))
 @click.pass_context
-def deadlines(ctx, days, kinds, owner, window, overdue, since, check, fmt):
+def deadlines(ctx, days, kinds, owners, window, overdue, since, check, fmt):
     app = get_app()
     store = app.store()
     since = since or register.default_overdue_since(app.today)
-    query = dict(days=days, kinds=kinds or DEADLINE_KINDS, owner=owner, window=window)
+    query = dict(days=days, kinds=kinds or DEADLINE_KINDS, owners=owners, window=window)
     rows = register.deadlines(store, app.today, overdue_since=since if overdue else None, **query)
     if fmt == "ics":
         from ipcli.ics import render_ics
@@ -50,6 +50,6 @@ def _has_overdue(store, today, since, query) -> bool:
 @owner_option
 @window_option
 @format_option
-def expiries(days, owner, window, fmt):
+def expiries(days, owners, window, fmt):
     app = get_app()
-    app.emit(register.expiries(app.store(), app.today, days=days, owner=owner, window=window), fmt)
+    app.emit(register.expiries(app.store(), app.today, days=days, owners=owners, window=window), fmt)
