@@ -102,7 +102,7 @@ def export_once(ipcli: str, template: Path, work: Path, round_: int) -> tuple[fl
     db, out = work / f"export-{round_}.db", work / f"out-{round_}"
     shutil.copyfile(template, db)
     seconds = run([ipcli, "--db", str(db), "--today", TODAY.isoformat(), "--quiet", "batch", "export", "--type",
-                   "renewal", "--out", str(out), "--format", "json"])
+                   "renewal", "--all-windows", "--out", str(out), "--format", "json"])
     return seconds, next(out.glob("*.json"))
 
 

@@ -402,3 +402,70 @@ def test_every_missing_smtp_setting_is_named_at_once(clerk_marks, db_path):
     line = one_error_line(clerk_marks("digest", "--to", "clerk@example.cn",
                                       env={**bare, "IPCLI_SMTP_USER": "clerk", "IPCLI_MAIL_FROM": "a@example.cn"}), 78)
     assert line.endswith("not set: IPCLI_SMTP_HOST, IPCLI_SMTP_PASSWORD\n") and digest_log(db_path) == []
+
+
+# batch export: the window of this machine, and one window per batch
+
+
+@pytest.fixture
+def two_windows(invoke):
+    """Ready renewals received at W1 (two) and at W2 (one), with W1 and W2 registered windows."""
+    for code in ("W1", "W2"):
+        assert invoke("-q", "window", "add", code, "--name", f"窗口{code}").exit_code == 0
+    for reg_no, window in (("12345671", "W1"), ("12345672", "W1"), ("12345673", "W2")):
+        assert invoke("-q", "mark", "add", reg_no, "--registered", "2016-12-10", "--classes", "9").exit_code == 0
+        filing = as_json(invoke("renew", "add", reg_no, "--filed", "2026-11-20", "--window", window, "--format",
+                                "json"))
+        assert invoke("-q", "filing", "set-status", filing["id"], "ready").exit_code == 0
+    return invoke
+
+
+def exported(invoke, out: Path, *args, env=None) -> tuple[str, list[str]]:
+    """(the manifest's window, the registration numbers of the items) of one export."""
+    summary = as_json(invoke("batch", "export", "--type", "renewal", "--out", out, *args, "--format", "json",
+                             env=env))
+    document = json.loads(Path(summary["file"]).read_text(encoding="utf-8"))
+    return document["manifest"]["window"], sorted(item["mark"]["reg_no"] for item in document["items"])
+
+
+def ready_renewals(invoke) -> int:
+    return len(as_json(invoke("filing", "list", "--type", "renewal", "--status", "ready", "--format", "json")))
+
+
+def test_filings_of_several_windows_are_not_mixed_without_a_window(two_windows, tmp_path):
+    TRIED["batch exports"] += 1
+    line = one_error_line(two_windows("batch", "export", "--type", "renewal", "--out", tmp_path / "out"), 65)
+    assert "several windows (W1, W2)" in line and "--all-windows" in line and line.rstrip().endswith("[BATCH-WINDOWS]")
+    assert not (tmp_path / "out").exists() and ready_renewals(two_windows) == 3
+
+
+@pytest.mark.parametrize("args, env, default, expected", [
+    (["--window", "W1"], {}, None, ("W1", ["12345671", "12345672"])),
+    ([], {"IPCLI_WINDOW": "W2"}, None, ("W2", ["12345673"])),
+    ([], {}, "W1", ("W1", ["12345671", "12345672"])),
+    ([], {"IPCLI_WINDOW": "W2"}, "W1", ("W2", ["12345673"])),
+    (["--window", "W1"], {"IPCLI_WINDOW": "W2"}, "W2", ("W1", ["12345671", "12345672"])),
+    (["--all-windows"], {}, None, (None, ["12345671", "12345672", "12345673"])),
+    (["--all-windows"], {}, "W2", ("W2", ["12345671", "12345672", "12345673"])),
+], ids=["--window", "IPCLI_WINDOW", "default", "IPCLI_WINDOW over default", "--window over both", "all",
+        "all from the default"])
+def test_the_window_comes_from_the_option_the_environment_or_the_default(two_windows, tmp_path, args, env, default,
+                                                                         expected):
+    TRIED["batch exports"] += 1
+    if default:
+        assert two_windows("-q", "window", "set-default", default).exit_code == 0
+    assert exported(two_windows, tmp_path / "out", *args, env=env) == expected
+    assert ready_renewals(two_windows) == 3 - len(expected[1])
+
+
+def test_the_filings_of_one_window_need_no_window(two_windows, tmp_path):
+    TRIED["batch exports"] += 2
+    exported(two_windows, tmp_path / "w2", "--window", "W2")
+    assert exported(two_windows, tmp_path / "out") == (None, ["12345671", "12345672"])
+
+
+def test_a_window_and_all_windows_exclude_each_other(two_windows, tmp_path):
+    TRIED["batch exports"] += 1
+    line = one_error_line(two_windows("batch", "export", "--type", "renewal", "--window", "W1", "--all-windows",
+                                      "--out", tmp_path / "out"), 2)
+    assert "--window" in line and "--all-windows" in line and ready_renewals(two_windows) == 3

@@ -42,20 +42,27 @@ def batch():
 @batch.command("export", help="help.batch_export")
 @option("--type", "filing_type", type=Choice(BATCH_TYPES), required=True, help="opt.batch_type")
 @option("--window", help="opt.batch_window")
+@option("--all-windows", is_flag=True, help="opt.batch_all_windows")
 @option("--until", type=DATE, help="opt.batch_until")
 @option("--out", "out_dir", metavar="DIR", required=True, help="opt.batch_out")
 @format_option
 @without_gc_pauses
-def export(filing_type, window, until, out_dir, fmt):
+@click.pass_context
+def export(ctx, filing_type, window, all_windows, until, out_dir, fmt):
+    from ipcli.db.stats import default_window
     from ipcli.register import batch_format, batches
 
+    if window is not None and all_windows:
+        raise click.UsageError(t("batch.window_and_all_windows"), ctx)
     app = get_app()
+    store = app.store()
+    sender = window or environment_text("IPCLI_WINDOW") or default_window(store.db)  # this machine's window
     request = batches.ExportRequest(
-        filing_type=filing_type, window=window, until=until, out_dir=Path(out_dir), today=app.today,
-        created_at=datetime.now(SHANGHAI), sender=window or environment_text("IPCLI_WINDOW"),
+        filing_type=filing_type, window=None if all_windows else sender, until=until, out_dir=Path(out_dir),
+        today=app.today, created_at=datetime.now(SHANGHAI), sender=sender,
         csv_header=[t(f"batch.column_{name}") for name, _ in batch_format.csv_columns(filing_type)],
-        yes_no=(t("value.yes"), t("value.no")))
-    result = batches.export_batch(app.store(), request)
+        yes_no=(t("value.yes"), t("value.no")), all_windows=all_windows)
+    result = batches.export_batch(store, request)
     if result is None:
         app.note("batch.nothing_to_export", type=filing_type)
         return

@@ -1,7 +1,7 @@
 """SQL of submission batches. Functions take a Store and run inside its transaction."""
 
-from ipcli.db.nice_classes import class_list
 from ipcli.clock import now_stamp
+from ipcli.db.nice_classes import class_list
 
 BATCH_COLUMNS = ("id", "filing_type", "origin", "window", "operator", "created_at", "item_count", "fee_total",
                  "items_sha256", "document", "file", "csv_file")
@@ -25,6 +25,13 @@ def ready_filings(store, filing_type: str, window: str | None, until: str | None
     where, params = _ready_filter(filing_type, window, until)
     return list(store.db.query("SELECT f.id, f.received_on, f.window, f.paper, f.fee_total, f.details FROM filings f "
                                f"WHERE {where} ORDER BY f.id", params))
+
+
+def ready_windows(store, filing_type: str, until: str | None) -> list[str | None]:
+    """The windows (None: none) that ready filings of this type were received at."""
+    where, params = _ready_filter(filing_type, None, until)
+    return [window for window, in store.db.execute(f"SELECT DISTINCT f.window FROM filings f WHERE {where} "
+                                                   "ORDER BY f.window", params)]
 
 
 def ready_filing_rights(store, filing_type: str, window: str | None, until: str | None) -> list[tuple]:

@@ -3,8 +3,8 @@ depend on the working-day calendar (R-WORKDAY, R-PROVISIONAL). Every function ta
 
 import json
 
-from ipcli.db import maintenance, shifted_dates
 from ipcli.clock import now_stamp
+from ipcli.db import maintenance, shifted_dates
 
 # The stored key dates moved to a working day (R-PERIOD, R-WORKDAY); the others are never shifted.
 MARK_SHIFTED = "grace_ends_on"

@@ -2,8 +2,8 @@
 
 import json
 
-from ipcli.db.nice_classes import class_list
 from ipcli.clock import now_stamp
+from ipcli.db.nice_classes import class_list
 
 
 def _rights_of(store, filing_id: int) -> list[dict]:

@@ -34,7 +34,7 @@ BACKOFF_SECONDS = 0.5  # before the first retry; doubled before each next one
 @dataclass(frozen=True)
 class ExportRequest:
     filing_type: str
-    window: str | None  # only filings received at this window
+    window: str | None  # only filings received at this window; None: all windows (see all_windows)
     until: date | None  # only filings received on or before this day
     out_dir: Path
     today: date
@@ -42,6 +42,7 @@ class ExportRequest:
     sender: str | None  # the exporting window, named in the manifest
     csv_header: list[str]
     yes_no: tuple[str, str]
+    all_windows: bool = False  # without a window: the filings of every window, rather than of one only
 
 
 class Staging:
@@ -96,6 +97,7 @@ def export_batch(store, request: ExportRequest) -> dict | None:
     staging, intent = Staging(request.out_dir), None
     try:
         with store.transaction():
+            _refuse_mixed_windows(store, request)
             items = _ready_items(store, request)
             if not items:
                 return None
@@ -120,6 +122,17 @@ def export_batch(store, request: ExportRequest) -> dict | None:
         raise
     intent.remove()
     return export_view(manifest, staging)
+
+
+def _refuse_mixed_windows(store, request: ExportRequest) -> None:
+    """A batch holds the filings of one window: without a window to export, filings received at several
+    are refused unless --all-windows (BATCH-WINDOWS)."""
+    if request.window is not None or request.all_windows:
+        return
+    windows = db.ready_windows(store, request.filing_type, request.until.isoformat() if request.until else None)
+    if len(windows) > 1:
+        raise Rejected("batch.windows_mixed", rule="BATCH-WINDOWS", type=request.filing_type,
+                       windows=", ".join(window or "—" for window in windows))
 
 
 def _record_intent(intent: publication.Intent, publishing: bool) -> None:
