@@ -469,3 +469,58 @@ def test_a_window_and_all_windows_exclude_each_other(two_windows, tmp_path):
     line = one_error_line(two_windows("batch", "export", "--type", "renewal", "--window", "W1", "--all-windows",
                                       "--out", tmp_path / "out"), 2)
     assert "--window" in line and "--all-windows" in line and ready_renewals(two_windows) == 3
+
+
+# stats and report: a pledge, licence, transfer or renewal is done once accepted
+
+
+def accept(invoke, filing_id: int) -> None:
+    for status in ("ready", "exported", "submitted", "accepted"):
+        assert invoke("-q", "filing", "set-status", filing_id, status).exit_code == 0
+
+
+@pytest.fixture
+def financings(invoke):
+    """Two pledges received in 2026, one accepted (3,000,000 CNY), one not (2,000,000); one licence, accepted."""
+    for reg_no in ("20000001", "20000002"):
+        assert invoke("-q", "mark", "add", reg_no, "--registered", "2020-01-01", "--classes", "9",
+                      "--owner", "甲公司").exit_code == 0
+    pledged = [as_json(invoke("pledge", "add", reg_no, "--pledgee", "某银行", "--amount", amount, "--from", "2026-11-01",
+                              "--to", "2027-10-31", "--filed", "2026-11-20", "--format", "json"))["id"]
+               for reg_no, amount in (("20000001", "3000000"), ("20000002", "2000000"))]
+    accept(invoke, pledged[0])
+    licence = as_json(invoke("license", "add", "20000001", "--licensee", "乙公司", "--from", "2026-11-01", "--to",
+                             "2027-10-31", "--filed", "2026-11-20", "--amount", "500000", "--pledgee-consent",
+                             "--format", "json"))
+    accept(invoke, licence["id"])
+    return invoke
+
+
+def test_the_sentence_counts_as_done_only_what_was_registered(financings):
+    TRIED["statistics"] += 2
+    text = financings("stats", "--summary").stdout
+    assert ("Pledge financings: 2 received, 1 of them registered, 3 million CNY secured "
+            "(trademark pledge registrations 1, worth 3 million CNY).") in text
+    assert "Licence recordals: 1, 500,000 CNY in contract amounts (trademark licence recordals 1" in text
+    zh = financings("--lang", "zh", "stats", "--summary").stdout
+    assert "质押融资受理2件，其中已登记1件，担保金额300万元（商标质押登记1笔，金额300万元）" in zh
+    assert "许可备案1件，合同金额50万元" in zh
+
+
+def test_the_figures_and_rows_count_the_registered(financings):
+    TRIED["statistics"] += 2
+    figures = as_json(financings("stats", "--summary", "--format", "json"))
+    assert (figures["pledges"], figures["pledges_registered"], figures["pledge_amount"]) == (2, 1, 3000000)
+    assert (figures["mark_pledges"], figures["mark_pledge_amount"]) == (1, 3000000)
+    assert (figures["licenses"], figures["licenses_registered"], figures["license_amount"]) == (1, 1, 500000)
+    rows = {row["type"]: row for row in as_json(financings("stats", "--by", "type", "--format", "json"))}
+    assert (rows["pledge"]["filings"], rows["pledge"]["accepted"], rows["pledge"]["amount"]) == (2, 1, 3000000)
+
+
+def test_the_report_says_it_too(financings, tmp_path):
+    TRIED["statistics"] += 1
+    out = tmp_path / "report.html"
+    assert financings("--lang", "zh", "-q", "report", "--from", "2026-01-01", "--to", "2026-11-21", "--out",
+                      out).exit_code == 0
+    html = out.read_text(encoding="utf-8")
+    assert "质押融资受理2件，其中已登记1件，担保金额300万元" in html and "质押融资担保金额（已登记1笔）" in html
