@@ -22,6 +22,7 @@ from click.testing import CliRunner
 import ipcli
 from ipcli.access import ACCESS, NONE, READ, WRITE
 from ipcli.cli import cli
+from ipcli.clock import in_shanghai
 from ipcli.i18n import set_language
 from ipcli.literal import shortened
 from ipcli.rules.catalog import RULES
@@ -524,3 +525,73 @@ def test_the_report_says_it_too(financings, tmp_path):
                       out).exit_code == 0
     html = out.read_text(encoding="utf-8")
     assert "质押融资受理2件，其中已登记1件，担保金额300万元" in html and "质押融资担保金额（已登记1笔）" in html
+
+
+# Every timestamp with the Asia/Shanghai offset; those stored in UTC before stay valid instants
+
+STAMPED = {"journal": "at", "marks": "created_at", "filings": "created_at", "windows": "created_at",
+           "digest_log": "sent_at", "batches": "recorded_at", "calendar_years": "imported_at", "notices": "created_at"}
+HOLIDAYS_2027 = {"year": 2027, "papers": [], "days": [{"name": "元旦", "date": "2027-01-01", "isOffDay": True}]}
+
+
+def test_every_stored_timestamp_has_the_shanghai_offset(two_windows, db_path, tmp_path):
+    two_windows("-q", "notice", "add", "12345671", "--kind", "correction", "--dispatched", "2026-11-01", "--served",
+                "electronic")
+    exported(two_windows, tmp_path / "out", "--window", "W1")
+    assert two_windows("-q", "digest", "--record").exit_code == 0
+    holidays = tmp_path / "2027.json"
+    holidays.write_text(json.dumps(HOLIDAYS_2027), encoding="utf-8")
+    assert two_windows("-q", "calendar", "import", holidays).exit_code == 0
+    with sqlite3.connect(db_path) as connection:
+        for table, column in STAMPED.items():
+            stamps = [stamp for stamp, in connection.execute(f"SELECT {column} FROM {table}")]
+            TRIED["timestamps stored"] += len(stamps)
+            assert stamps and all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00", s) for s in stamps), table
+        assert {updated for updated, in connection.execute("SELECT updated_at FROM marks")} != set()
+    shown = [entry["at"] for entry in as_json(two_windows("log", "--limit", "1000", "--format", "json"))]
+    shown += [batch["created_at"] for batch in as_json(two_windows("batch", "list", "--format", "json"))]
+    status = as_json(two_windows("calendar", "status", "--format", "json"))
+    shown += [year["imported_at"] for year in status["imported"]]
+    TRIED["timestamps shown"] += len(shown)
+    assert all(stamp.endswith("+08:00") for stamp in shown)
+
+
+def test_a_timestamp_stored_in_utc_is_shown_as_the_same_instant_in_shanghai(invoke, db_path):
+    invoke("-q", "mark", "add", "12345678", "--registered", "2016-12-10", "--classes", "9")
+    with sqlite3.connect(db_path) as connection:
+        connection.execute("UPDATE journal SET at = '2026-11-20T23:30:00+00:00'")
+    (entry,) = as_json(invoke("log", "--format", "json"))
+    assert entry["at"] == "2026-11-21T07:30:00+08:00"
+
+
+@pytest.mark.parametrize("stored, shown", [
+    ("2026-11-20T23:30:00+00:00", "2026-11-21T07:30:00+08:00"),
+    ("2026-11-20T23:30:00Z", "2026-11-21T07:30:00+08:00"),
+    ("2026-11-21T07:30:00+08:00", "2026-11-21T07:30:00+08:00"),
+    ("2026-11-21T00:30:00-05:00", "2026-11-21T13:30:00+08:00"),
+    ("2026-11-21T07:30:00", "2026-11-21T07:30:00"), ("not a time", "not a time"), (None, None),
+])
+def test_stored_timestamps_are_shown_in_shanghai_time(stored, shown):
+    TRIED["timestamps shown"] += 1
+    assert in_shanghai(stored) == shown
+
+
+def test_batches_recorded_in_utc_and_in_shanghai_time_are_listed_in_order(two_windows, db_path, tmp_path):
+    first = as_json(two_windows("batch", "export", "--type", "renewal", "--window", "W1", "--out", tmp_path,
+                                "--format", "json"))["batch_id"]
+    second = as_json(two_windows("batch", "export", "--type", "renewal", "--window", "W2", "--out", tmp_path,
+                                 "--format", "json"))["batch_id"]
+    with sqlite3.connect(db_path) as connection:  # 10:00 in Shanghai is 02:00 UTC, before 03:00 UTC
+        connection.execute("UPDATE batches SET recorded_at = '2026-11-21T03:00:00+00:00' WHERE id = ?", [first])
+        connection.execute("UPDATE batches SET recorded_at = '2026-11-21T10:00:00+08:00' WHERE id = ?", [second])
+    listed = as_json(two_windows("batch", "list", "--format", "json"))
+    assert [batch["batch_id"] for batch in listed] == [second, first]
+    shown = as_json(two_windows("batch", "show", first, "--format", "json"))["recorded_at"]
+    assert shown == "2026-11-21T11:00:00+08:00"
+
+
+def test_the_safety_copy_of_a_restore_is_named_in_shanghai_time(invoke, db_path, tmp_path):
+    invoke("-q", "mark", "add", "12345678", "--registered", "2016-12-10", "--classes", "9")
+    assert invoke("-q", "db", "backup", tmp_path / "copy.db").exit_code == 0
+    restored = as_json(invoke("db", "restore", tmp_path / "copy.db", "--format", "json"))
+    assert re.fullmatch(r"ipcli\.db\.before-restore-\d{8}T\d{6}\+0800", Path(restored["safety_copy"]).name)
