@@ -99,7 +99,7 @@ def hostile(tmp_path_factory):
     filing = json.loads(ok(db, "-q", "transfer", "add", "70000000", "--to", ASSIGNEE, "--filed", "2026-11-20",
                            "--format", "json", env=env).stdout)
     ok(db, "filing", "set-status", filing["id"], "ready", "--reason", "@SUM(1)", env=env)
-    ok(db, "-q", "batch", "export", "--type", "transfer", "--out", db.parent / "=out", env=env)
+    ok(db, "-q", "batch", "export", "--type", "transfer", "--all-windows", "--out", db.parent / "=out", env=env)
     return db
 
 
