@@ -112,8 +112,8 @@ def test_a_plain_deadlines_without_a_register_points_to_the_quick_start(tmp_path
     TRIED["read commands without a register"] += 1
     line = one_error_line(run_in(tmp_path, "--lang", lang, "deadlines"), 78)
     default = tmp_path / "config" / "ipcli" / "ipcli.db"
-    assert shortened(str(default)) in line and "Quick start" in line and "ipcli init" in line
-    assert ("默认位置" in line) == (lang == "zh")
+    assert shortened(str(default)) in line and "ipcli --db demo.db sample load" in line and "ipcli init" in line
+    assert ("Quick start" in line) == (lang == "en") and ("快速上手" in line) == (lang == "zh")
     assert sorted(tmp_path.iterdir()) == []
 
 

@@ -107,7 +107,7 @@ def report(name: str, outcomes: Counter, duration: float, kills: int = KILLS) ->
 
 def empty_register(tmp_path) -> Path:
     template = tmp_path / "empty.db"
-    assert run(template, "mark", "list", "--format", "json").returncode == 0  # creates and migrates it
+    assert run(template, "init", "--format", "json").returncode == 0  # creates and migrates it
     with closing(sqlite3.connect(template)) as db:
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return template

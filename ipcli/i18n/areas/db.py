@@ -57,8 +57,8 @@ ZH = {
     "help.init": "在 --db 处新建空的登记簿（权限 0600）；已有的登记簿保持不变。",
     "register.none": "{path} 处没有登记簿：可用 `ipcli init` 新建，或用 `ipcli sample load`、`ipcli mark import 文件`、"
                      "`ipcli db restore 备份文件` 建立并载入",
-    "register.none_default": "默认位置 {path} 处没有登记簿（其他位置请用 --db PATH 指定或设置 IPCLI_DB）：初次使用请看 "
-                             "README 的“Quick start”一节（`ipcli --db demo.db sample load`），或用 `ipcli init` 新建",
+    "register.none_default": "默认位置 {path} 处没有登记簿（其他位置请用 --db 指定或设置 IPCLI_DB）：初次使用请看 "
+                             "README.md 开头的快速上手（`ipcli --db demo.db sample load`），或用 `ipcli init` 新建",
     "register.exists": "{path} 处已有登记簿，保持不变",
     "field.created": "新建",
     "db.not_database": "{path} 不是 SQLite 数据库",
