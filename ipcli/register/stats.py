@@ -165,12 +165,11 @@ class Tally:
         self.marks += count if group["right_type"] == MARK else 0
         self.patents += count if group["right_type"] == PATENT else 0
         self.fees += group["fees"] or 0
+        self.accepted += group["accepted"]
+        self.amount += group["amount"] or 0
         self.amounts += group["amounts"]
         self.in_window += count if group["renewal_status"] == IN_WINDOW else 0
         self.in_grace += count if group["renewal_status"] == IN_GRACE else 0
-        if group["accepted"]:
-            self.accepted += count
-            self.amount += group["amount"] or 0
 
     def view(self, filing_type: str | None) -> dict:
         """The figures of one row: official fees (FEE-TM, FEE-PAT-RECORDAL, annual fees) of every filing,
