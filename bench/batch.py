@@ -66,12 +66,13 @@ def renewal_rows(count: int, seed: int = 20261121):
 
 def build_register(path: Path, count: int) -> None:
     """A register holding `count` marks, each with one renewal filing in status `ready`."""
+    from ipcli.clock import now_stamp
     from ipcli.db.connection import open_db
     from ipcli.db.nice_classes import classes_text
-    from ipcli.db.store import MARK_COLUMNS, now_utc
+    from ipcli.db.store import MARK_COLUMNS
 
     db = open_db(path)
-    connection, stamp = db.conn, now_utc()
+    connection, stamp = db.conn, now_stamp()
     marks, filings, rights = [], [], []
     for filing_id, (row, classes, details, fee, filed) in enumerate(renewal_rows(count), start=1):
         marks.append([row[c] for c in MARK_COLUMNS if c != "classes"] + [classes_text(classes), stamp, stamp])
@@ -101,7 +102,7 @@ def export_once(ipcli: str, template: Path, work: Path, round_: int) -> tuple[fl
     db, out = work / f"export-{round_}.db", work / f"out-{round_}"
     shutil.copyfile(template, db)
     seconds = run([ipcli, "--db", str(db), "--today", TODAY.isoformat(), "--quiet", "batch", "export", "--type",
-                   "renewal", "--out", str(out), "--format", "json"])
+                   "renewal", "--all-windows", "--out", str(out), "--format", "json"])
     return seconds, next(out.glob("*.json"))
 
 

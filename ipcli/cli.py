@@ -1,9 +1,11 @@
 """The `ipcli` root command: global options, lazily loaded command groups, and the mapping of
 every error to one line on stderr and a documented exit code (CLI.md)."""
 
+import io
 import os
 import re
 import sys
+from contextlib import contextmanager
 from importlib import import_module
 
 import click
@@ -27,6 +29,7 @@ COMMANDS = {
     "digest": ("ipcli.commands.digest", "digest", "help.digest"),
     "expiries": ("ipcli.commands.deadlines", "expiries", "help.expiries"),
     "filing": ("ipcli.commands.filing", "filing", "help.filing"),
+    "init": ("ipcli.commands.init", "init", "help.init"),
     "license": ("ipcli.commands.license", "license", "help.license"),
     "log": ("ipcli.commands.log", "log", "help.log"),
     "mark": ("ipcli.commands.mark", "mark", "help.mark"),
@@ -69,6 +72,8 @@ class RootGroup(Group):
         """Run the command; an SQLite error about the register file itself becomes one line naming it."""
         try:
             return super().invoke(ctx)
+        except BrokenPipeError:
+            raise StdoutClosed() from None  # click would make it exit 1
         except Exception as error:
             failure = _register_failure(error, ctx.obj)
             if failure is None:
@@ -90,12 +95,22 @@ def _register_failure(error: Exception, app) -> IpcliError | None:
     return register_failure(error, app.db_path)
 
 
+class StdoutClosed(Exception):
+    """The reader of stdout went away (`ipcli ... | head`): exit 141, as other Unix tools report it."""
+
+
 def run(command, args, prog_name, **extra) -> int:
     """Run the command; turn every outcome into an exit code and at most one line on stderr."""
     args = sys.argv[1:] if args is None else list(args)
     set_language(_language_asked(args) or default_language())
+    with whole_writes_to_stdout():
+        return _run(command, args, prog_name, **extra)
+
+
+def _run(command, args, prog_name, **extra) -> int:
     try:
         result = click.Group.main(command, args, prog_name, standalone_mode=False, **extra)
+        sys.stdout.flush()
     except click.exceptions.NoArgsIsHelpError as error:
         error.show()
         return ExitCode.USAGE
@@ -105,7 +120,7 @@ def run(command, args, prog_name, **extra) -> int:
         return fail(error_message(error), error.exit_code)
     except (click.Abort, KeyboardInterrupt):
         return fail(t("err.interrupted"), ExitCode.INTERRUPTED)
-    except BrokenPipeError:
+    except (StdoutClosed, BrokenPipeError):
         _silence_stdout()
         return ExitCode.BROKEN_PIPE
     except Exception as error:  # noqa: BLE001 - the last resort: one line, no traceback
@@ -127,6 +142,53 @@ def _language_asked(args: list) -> str | None:
         elif word.startswith("--lang=") and word.removeprefix("--lang=") in LANGUAGES:
             asked = word.removeprefix("--lang=")
     return asked
+
+
+class _WholeWrites(io.BufferedIOBase):
+    """A writer of stdout whose every write is written whole. Python's own (buffered, or unbuffered under
+    PYTHONUNBUFFERED) may report a long write done when the reader went away in the middle of it: the
+    rest is dropped without an error, and a command whose output is one long write (a table, a csv)
+    would exit 0 under `| head`. Here the rest is written again, and that write raises BrokenPipeError."""
+
+    def __init__(self, writer):
+        super().__init__()
+        self._writer = writer
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        rest = memoryview(data).cast("B")
+        while rest:
+            rest = rest[self._writer.write(rest):]
+        return len(data)
+
+    def flush(self) -> None:
+        self._writer.flush()
+
+    def fileno(self) -> int:
+        return self._writer.fileno()
+
+    def isatty(self) -> bool:
+        return self._writer.isatty()
+
+
+@contextmanager
+def whole_writes_to_stdout():
+    """sys.stdout, while a command runs, writes through _WholeWrites when it is a file (click's test runner
+    gives a stream in memory, whose writes are whole)."""
+    stream = sys.stdout
+    if not isinstance(getattr(stream, "buffer", None), (io.BufferedWriter, io.FileIO)):
+        yield
+        return
+    stream.flush()
+    sys.stdout = io.TextIOWrapper(_WholeWrites(stream.buffer), encoding=stream.encoding, errors=stream.errors,
+                                  line_buffering=stream.line_buffering, write_through=stream.write_through)
+    try:
+        yield
+    finally:
+        wrapper, sys.stdout = sys.stdout, stream
+        wrapper.detach()
 
 
 def _silence_stdout() -> None:

@@ -2,25 +2,29 @@
 
 import os
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 from pathlib import Path
 
 import click
 
+from ipcli.clock import today_in_shanghai
 from ipcli.errors import CalendarMissing, ConfigError
 from ipcli.i18n import t
 from ipcli.literal import unencodable
 
-# Asia/Shanghai has kept UTC+8 without daylight saving since 1991; a fixed offset needs no tz database.
-SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
-
-
-def today_in_shanghai() -> date:
-    return datetime.now(SHANGHAI).date()
-
 
 def default_db_path() -> Path:
     return Path(click.get_app_dir("ipcli")) / "ipcli.db"
+
+
+def require_register(path) -> None:
+    """A command that only reads the register: none at `path` is a configuration error (exit 78) naming
+    the path and how to make one, and nothing is created there."""
+    from ipcli.db.connection import register_exists
+
+    if not register_exists(path):
+        key = "register.none_default" if Path(path) == default_db_path() else "register.none"
+        raise ConfigError(key, path=str(path))
 
 
 @dataclass
@@ -47,11 +51,15 @@ class App:
         return environment_text("IPCLI_OPERATOR") or getpass.getuser()
 
     def store(self):
-        """The register database, opened (and created, migrated) on first use."""
+        """The register database, opened (and created, migrated) on first use; a command that only reads
+        it (ipcli.access) creates nothing."""
         if self._store is None:
+            from ipcli.access import READ, access_of
             from ipcli.db.store import Store
 
             ctx = click.get_current_context()
+            if access_of(ctx) == READ:
+                require_register(self.db_path)
             self._store = Store(self.db_path, operator=self.operator, command=ctx.command_path)
             ctx.call_on_close(self._store.close)
             self._settle_interrupted_exports()

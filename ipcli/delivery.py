@@ -12,10 +12,12 @@ import os
 import re
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import parse_qs, quote_plus, urlsplit
 
 from ipcli import jsontext
+from ipcli.clock import SHANGHAI
 from ipcli.errors import ConfigError, IpcliError, Unavailable
 from ipcli.i18n import t
 from ipcli.net import (RequestFailed, Redactor, is_http_url, reason_text, redacted_url, request, server_text,
@@ -124,25 +126,29 @@ class SmtpSettings:
 
 
 def smtp_settings(environ=os.environ) -> SmtpSettings:
-    """IPCLI_SMTP_* and IPCLI_MAIL_FROM; ConfigError (exit 78) naming the setting that is missing or
-    invalid. Values are never part of a message, except a port, a TLS mode or a CA file path."""
-    host, sender = _required(environ, "IPCLI_SMTP_HOST"), _sender(_required(environ, "IPCLI_MAIL_FROM"))
+    """IPCLI_SMTP_* and IPCLI_MAIL_FROM; ConfigError (exit 78) naming every setting that is missing, or the
+    one that is invalid. Values are never part of a message, except a port, a TLS mode or a CA file path."""
+    missing = _missing_settings(environ)
+    if missing:
+        raise ConfigError("digest.settings_missing", names=", ".join(missing))
+    host, sender = environ["IPCLI_SMTP_HOST"].strip(), _sender(environ["IPCLI_MAIL_FROM"].strip())
     tls = (environ.get("IPCLI_SMTP_TLS") or "starttls").lower()
     if tls not in TLS_MODES:
         raise ConfigError("digest.setting_invalid", name="IPCLI_SMTP_TLS", value=tls)
     user, password = environ.get("IPCLI_SMTP_USER") or None, environ.get("IPCLI_SMTP_PASSWORD") or None
-    if bool(user) != bool(password):
-        raise ConfigError("digest.setting_missing", name="IPCLI_SMTP_PASSWORD" if user else "IPCLI_SMTP_USER")
     if password and tls == "none":
         raise ConfigError("digest.password_in_clear")
     return SmtpSettings(host, _port(environ, tls), tls, sender, user, password, _cafile(environ))
 
 
-def _required(environ, name: str) -> str:
-    value = (environ.get(name) or "").strip()
-    if not value:
-        raise ConfigError("digest.setting_missing", name=name)
-    return value
+def _missing_settings(environ) -> list[str]:
+    """The settings e-mail needs that are not set: the server, the sender, and the user or the password
+    when only the other is set."""
+    missing = [name for name in ("IPCLI_SMTP_HOST", "IPCLI_MAIL_FROM") if not (environ.get(name) or "").strip()]
+    user, password = environ.get("IPCLI_SMTP_USER"), environ.get("IPCLI_SMTP_PASSWORD")
+    if bool(user) != bool(password):
+        missing.append("IPCLI_SMTP_PASSWORD" if user else "IPCLI_SMTP_USER")
+    return missing
 
 
 def _sender(value: str) -> str:
@@ -172,13 +178,13 @@ def _cafile(environ) -> str | None:
 def mail_message(settings: SmtpSettings, to: str, subject: str, text: str, html: str):
     """A UTF-8 text message with an HTML alternative."""
     from email.message import EmailMessage
-    from email.utils import formatdate, make_msgid
+    from email.utils import format_datetime, make_msgid
 
     message = EmailMessage()
     message["Subject"] = subject
     message["From"] = settings.sender
     message["To"] = to
-    message["Date"] = formatdate(localtime=True)
+    message["Date"] = format_datetime(datetime.now(SHANGHAI))
     message["Message-ID"] = make_msgid(domain=settings.sender.rpartition("@")[2].rstrip(">"))
     message.set_content(text, charset="utf-8")
     message.add_alternative(html, subtype="html", charset="utf-8")

@@ -78,9 +78,9 @@ BATCHES = View(("batch_id", "filing_type", "origin", "status", "window", "count"
 JOURNAL = View(("id", "at", "operator", "command", "record_type", "record_id", "before", "after", "invocation",
                 "revertible", "reverts"),
                ("id", "at", "record_type", "record_id", "operator", "command"), "view.no_journal")
-STATS = View(("window", "window_name", "month", "owner", "level", "parent", "type", "filings", "marks", "patents",
-              "fees", "amount", "in_window", "in_grace"),
-             ("window", "month", "owner", "type", "filings", "marks", "patents", "fees", "amount", "in_window",
-              "in_grace", "window_name"), "view.no_stats", frozenset({"amount"}))
+STATS = View(("window", "window_name", "month", "owner", "level", "parent", "type", "filings", "accepted", "marks",
+              "patents", "fees", "amount", "in_window", "in_grace"),
+             ("window", "month", "owner", "type", "filings", "accepted", "marks", "patents", "fees", "amount",
+              "in_window", "in_grace", "window_name"), "view.no_stats", frozenset({"amount"}))
 WINDOWS = View(("code", "name", "level", "parent", "default"), ("code", "name", "level", "default"),
                "view.no_windows")

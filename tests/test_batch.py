@@ -59,7 +59,10 @@ def filings(run, **filters) -> list[dict]:
 
 
 def export(run, out: Path, filing_type: str = "renewal", *extra) -> dict:
-    return ok(run("batch", "export", "--type", filing_type, "--out", str(out), *extra, "--format", "json"))
+    """The export of the ready filings of every window (the sample's are received at several), or of the
+    window given in `extra`."""
+    windows = () if "--window" in extra else ("--all-windows",)
+    return ok(run("batch", "export", "--type", filing_type, "--out", str(out), *windows, *extra, "--format", "json"))
 
 
 def rewrite(path: Path, change) -> Path:
@@ -229,8 +232,8 @@ def test_an_export_killed_after_its_commit_keeps_its_files(clerk, tmp_path):
 def test_export_into_a_file_is_a_usage_error_and_writes_nothing(clerk, tmp_path):
     (tmp_path / "taken").write_text("x")
     ready = filings(clerk, type="renewal", status="ready")
-    assert "cannot write to" in refused(clerk("batch", "export", "--type", "renewal", "--out", str(tmp_path / "taken")),
-                                        code=2)
+    assert "cannot write to" in refused(clerk("batch", "export", "--type", "renewal", "--all-windows", "--out",
+                                              str(tmp_path / "taken")), code=2)
     assert filings(clerk, type="renewal", status="ready") == ready
     assert ok(clerk("batch", "list", "--format", "json")) == [] and list(tmp_path.glob("*.tmp")) == []
 

@@ -93,6 +93,7 @@ def test_status_before_import_names_missing_years_and_provisional_rights(registe
 
 
 def test_status_on_an_empty_register_still_wants_next_year(invoke):
+    invoke("init")
     status = as_json(invoke("calendar", "status", "--format", "json"))
     assert status["missing_years"] == [2027]  # today is 2026-11-21 (conftest)
     assert "provisional_rights" not in status

@@ -99,13 +99,13 @@ def test_set_status_moves_one_step_and_skips_only_with_skip(portfolio, invoke, d
     before = everything(db_path)
     result = invoke("filing", "set-status", filing_id, target, "--format", "json")
     if backwards:
-        refused(result, rule="FILING-STEP")
+        refused(result, rule="FILING-LIFECYCLE")
         assert everything(db_path) == before
         return
     if one_step:
         assert ok(result)["status"] == target
         return
-    assert "--skip" in refused(result, rule="FILING-STEP")
+    assert "--skip" in refused(result, rule="FILING-LIFECYCLE")
     assert everything(db_path) == before
     skipped = STEPS[STEPS.index(current) + 1:STEPS.index(target) if target in STEPS else len(STEPS)]
     result = invoke("filing", "set-status", filing_id, target, "--skip", "--format", "json")
@@ -116,7 +116,7 @@ def test_set_status_moves_one_step_and_skips_only_with_skip(portfolio, invoke, d
 def test_skipping_is_named_in_chinese(portfolio, invoke):
     filing_id = ok(portfolio("renew", "add", "100001", "--filed", "2026-11-20"))["id"]
     result = invoke("--lang", "zh", "filing", "set-status", filing_id, "accepted")
-    assert "需跳过办理流程中的 3 个步骤" in refused(result, rule="FILING-STEP")
+    assert "需跳过办理流程中的 3 个步骤" in refused(result, rule="FILING-LIFECYCLE")
     result = invoke("--lang", "zh", "filing", "set-status", filing_id, "accepted", "--skip")
     assert "已跳过 待报送, 已导出, 已报送" in result.stderr
 

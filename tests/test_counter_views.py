@@ -409,6 +409,8 @@ EMPTY = [
 def test_an_empty_listing_says_so_on_stderr(invoke, command, en, zh, tmp_path):
     if command[0] in ("deadlines", "expiries", "mark", "patent", "filing", "stats", "log"):
         assert invoke("sample", "load").exit_code == 0
+    else:  # a read command needs a register (exit 78 without one)
+        assert invoke("init").exit_code == 0
     for lang, message in (("en", en), ("zh", zh)):
         for fmt in ("table", "tsv", "csv", "jsonl"):
             TRIED["empty listings"] += 1

@@ -198,7 +198,8 @@ def sample(tmp_path_factory):
     for code, name, parent in (("ZJ", "浙江省知识产权局", ()), ("ZJ-HZ", "杭州市知识产权服务中心", ("--parent", "ZJ")),
                                ("ZJ-HZ-XH", "西湖区知识产权服务站", ("--parent", "ZJ-HZ"))):
         assert run(db, "window", "add", code, "--name", name, *parent).exit_code == 0
-    assert run(db, "batch", "export", "--type", "renewal", "--out", db.parent / "batches").exit_code == 0
+    exported = run(db, "batch", "export", "--type", "renewal", "--all-windows", "--out", db.parent / "batches")
+    assert exported.exit_code == 0
     filings = json.loads(run(db, "filing", "list", "--format", "json").stdout)
     first = {}
     for filing in filings:
@@ -275,7 +276,7 @@ def test_refusals_show_codes_by_their_labels(sample):
     accepted = run(db, "filing", "list", "--status", "accepted", "--format", "json")
     number = json.loads(accepted.stdout)[0]["id"]
     assert run(db, "filing", "set-status", number, "ready").stderr == \
-        f"ipcli：错误：收件 #{number} 已处于“已核准”状态：不能再改为“待报送” [FILING-STEP]\n"
+        f"ipcli：错误：收件 #{number} 已处于“已核准”状态：不能再改为“待报送” [FILING-LIFECYCLE]\n"
     assert run(db, "notice", "add", "30000037", "--kind", "reexamination", "--from", "2026-11-01").stderr == \
         "ipcli：错误：复审是另一局的期限，不适用于 30000037 [R-PAT-LIMITS]\n"
     assert run(db, "mark", "add").stderr == "ipcli：错误：缺少参数 REG_NO\n"
@@ -287,7 +288,7 @@ def test_refusals_show_codes_by_their_labels(sample):
     assert run(db, "db", "restore", db.parent / "missing.db").stderr == \
         f"ipcli：错误：无法读取 {db.parent / 'missing.db'}：没有该文件或目录\n"
     assert run(db, "filing", "set-status", number, "ready", lang="en").stderr == \
-        f"ipcli: error: filing #{number} is already accepted: it cannot become ready [FILING-STEP]\n"
+        f"ipcli: error: filing #{number} is already accepted: it cannot become ready [FILING-LIFECYCLE]\n"
 
 
 @pytest.mark.parametrize("listing", [["deadlines", "--days", "60"], ["deadlines", "--overdue"], ["expiries"],
@@ -332,7 +333,9 @@ def test_staff_csv_gives_codes_and_yes_no_in_words(tmp_path):
         db = tmp_path / f"{lang}.db"
         run(db, "sample", "load")
         for filing_type in ("renewal", "transfer", "license"):
-            assert run(db, "batch", "export", "--type", filing_type, "--out", tmp_path / lang, lang=lang).exit_code == 0
+            exported = run(db, "batch", "export", "--type", filing_type, "--all-windows", "--out", tmp_path / lang,
+                           lang=lang)
+            assert exported.exit_code == 0
         sheets[lang] = {path.name.split("-")[1]: path.read_text(encoding="utf-8-sig").splitlines()[1]
                         for path in (tmp_path / lang).glob("*.csv")}
         words = catalog(lang)

@@ -107,7 +107,7 @@ def report(name: str, outcomes: Counter, duration: float, kills: int = KILLS) ->
 
 def empty_register(tmp_path) -> Path:
     template = tmp_path / "empty.db"
-    assert run(template, "mark", "list", "--format", "json").returncode == 0  # creates and migrates it
+    assert run(template, "init", "--format", "json").returncode == 0  # creates and migrates it
     with closing(sqlite3.connect(template)) as db:
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return template
@@ -176,7 +176,7 @@ def kill_exports(tmp_path, delays_or_none: list, duration: float, template: Path
     """Kill one export per entry: after that many seconds, or (None) the instant both files carry their
     final names. The outcome of each, checked against the register once the next command (`batch list`)
     has settled what the killed export left (ipcli/register/publication.py)."""
-    export = ("batch", "export", "--type", "renewal", "--format", "json")
+    export = ("batch", "export", "--type", "renewal", "--all-windows", "--format", "json")
     outcomes = Counter()
     for kill, delay in enumerate(delays_or_none):
         fresh_copy(template, db_path)
@@ -217,7 +217,7 @@ def ready_register(tmp_path) -> tuple[Path, Path, float]:
     template, db_path = tmp_path / "ready.db", tmp_path / "export.db"
     ready_renewals(template, BATCH_ITEMS)
     fresh_copy(template, db_path)
-    duration = timed_run(db_path, "batch", "export", "--type", "renewal", "--format", "json",
+    duration = timed_run(db_path, "batch", "export", "--type", "renewal", "--all-windows", "--format", "json",
                          "--out", str(tmp_path / "measure"))
     return template, db_path, duration
 

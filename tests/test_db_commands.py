@@ -110,8 +110,8 @@ def test_backup_refuses_the_register_itself(invoke, sample):
 
 
 def test_backup_and_check_need_an_existing_register(invoke, db_path, tmp_path):
-    one_error_line(invoke("db", "check"), 78, "set IPCLI_DB")
-    one_error_line(invoke("db", "backup", tmp_path / "copy.db"), 78, "set IPCLI_DB")
+    one_error_line(invoke("db", "check"), 78, "`ipcli db restore BACKUP`")
+    one_error_line(invoke("db", "backup", tmp_path / "copy.db"), 78, "`ipcli db restore BACKUP`")
     assert not db_path.exists() and not (tmp_path / "copy.db").exists()
 
 

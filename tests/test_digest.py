@@ -280,7 +280,7 @@ def test_each_step_is_reported_once_and_skipped_days_are_caught_up(invoke, db_pa
     add_mark(invoke, 95)
     printed = {}
     for offset in (0, 5, 6, 70, 71, 90, 96, 97):
-        result = invoke("--today", TODAY + timedelta(days=offset), "digest")
+        result = invoke("--today", TODAY + timedelta(days=offset), "digest", "--record")
         assert result.exit_code == 0, result.stderr
         printed[offset] = result.stdout
     steps = [row[5] for row in log_rows(db_path) if row[0] == "mark_expires"]
@@ -300,7 +300,7 @@ def test_quiet_prints_nothing_when_nothing_is_new(invoke):
 
 def test_journal_records_each_delivery(invoke):
     add_mark(invoke, 30)
-    invoke("digest")
+    invoke("digest", "--record")
     entries = [e for e in json.loads(invoke("log", "--format", "json").stdout) if e["record_type"] == "digest"]
     assert [(e["record_id"], e["after"]) for e in entries] == \
         [("stdout", {"channel": "stdout", "items": 1, "steps": {"30": 1}})]
@@ -376,7 +376,7 @@ def test_missing_settings_exit_78_before_sending_anything(sample, smtp, robots, 
     result = sample("digest", "--to", "clerk@example.cn", "--webhook", robots.wecom(),
                     env={**env, **NO_PROXY, unset: None})
     assert result.exit_code == 78
-    assert result.stderr == f"ipcli: error: {unset} is not set: e-mail delivery needs it\n"
+    assert result.stderr == f"ipcli: error: e-mail delivery needs settings that are not set: {unset}\n"
     assert mailbox.messages == [] and robots.requests == [] and log_rows(db_path) == []
 
 

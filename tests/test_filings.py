@@ -216,7 +216,7 @@ def test_filing_list_filters_and_show(invoke, portfolio):
 
 def test_unknown_right_is_refused(invoke, portfolio):
     assert refused(invoke, "renew", "add", "555", "--filed", "2026-11-21") == \
-        "ipcli: error: no mark or patent 555 in the register\n"
+        "ipcli: error: no mark or patent 555 in the register [RIGHT-UNKNOWN]\n"
 
 
 def test_an_accepted_renewal_or_transfer_does_not_block_the_next_one(invoke, portfolio):

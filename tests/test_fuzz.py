@@ -84,8 +84,8 @@ def registers(tmp_path_factory):
         assert run_cli(db, ["sample", "load"]).exit_code == 0
     batches = {}
     for filing_type in ("renewal", "transfer", "license", "pledge"):
-        result = run_cli(county, ["batch", "export", "--type", filing_type, "--out", folder / "out", "--format",
-                                  "json"])
+        result = run_cli(county, ["batch", "export", "--type", filing_type, "--all-windows", "--out", folder / "out",
+                                  "--format", "json"])
         assert result.exit_code == 0, result.stderr
         batches[filing_type] = json.loads(Path(json.loads(result.stdout)["file"]).read_text(encoding="utf-8"))
     return target, batches

@@ -43,7 +43,7 @@ WRITERS = {
 PATH_USES = {
     **{f"{name} FILE": (lambda args: lambda path: (*args, path))(args) for name, args in READERS.items()},
     **WRITERS,
-    "batch export --out": lambda path: ("batch", "export", "--type", "renewal", "--out", path),
+    "batch export --out": lambda path: ("batch", "export", "--type", "renewal", "--all-windows", "--out", path),
 }
 KIND_CODES = {"fifo": stat.S_IFIFO, "directory": stat.S_IFDIR, "socket": stat.S_IFSOCK}
 KIND_WORDS = {"char_device": "is a character device", "block_device": "is a block device",
@@ -402,7 +402,7 @@ def test_an_export_never_replaces_what_stands_at_its_file_names(invoke, sample, 
     else:
         name.symlink_to(special(kind))
     ready, before = ready_renewals(invoke), kind_of(name)
-    one_line(invoke("batch", "export", "--type", "renewal", "--out", out), 2)
+    one_line(invoke("batch", "export", "--type", "renewal", "--all-windows", "--out", out), 2)
     assert ready_renewals(invoke) == ready and kind_of(name) == before
     assert sorted(os.listdir(out)) == [name.name]
 
@@ -412,7 +412,7 @@ def test_an_export_never_writes_the_register(invoke, tmp_path, fixed_batch_id):
     run = lambda *args: invoke(*args, env={"IPCLI_DB": str(register)})  # noqa: E731
     assert run("sample", "load").exit_code == 0
     before = state(register)
-    one_line(run("batch", "export", "--type", "renewal", "--out", tmp_path), 2)
+    one_line(run("batch", "export", "--type", "renewal", "--all-windows", "--out", tmp_path), 2)
     assert state(register) == before
 
 
@@ -426,7 +426,7 @@ def test_a_restore_names_its_safety_copy_past_whatever_stands_there(invoke, samp
 
     monkeypatch.setattr(db, "datetime", Frozen)
     assert invoke("db", "backup", tmp_path / "copy.db").exit_code == 0
-    taken = tmp_path / f"{sample.name}.before-restore-20261121T080000Z"
+    taken = tmp_path / f"{sample.name}.before-restore-20261121T080000+0000"
     taken.symlink_to(tmp_path / "elsewhere")
     result = invoke("db", "restore", tmp_path / "copy.db", "--format", "json")
     assert result.exit_code == 0, result.stderr

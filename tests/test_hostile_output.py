@@ -97,7 +97,7 @@ def hostile(tmp_path_factory):
     filing = json.loads(ok(db, "-q", "transfer", "add", "70000000", "--to", ASSIGNEE, "--filed", "2026-11-20",
                            "--format", "json", env=env).stdout)
     ok(db, "filing", "set-status", filing["id"], "ready", "--reason", "@SUM(1)", env=env)
-    ok(db, "-q", "batch", "export", "--type", "transfer", "--out", db.parent / "=out", env=env)
+    ok(db, "-q", "batch", "export", "--type", "transfer", "--all-windows", "--out", db.parent / "=out", env=env)
     return db
 
 
@@ -257,6 +257,7 @@ def test_each_control_character_is_escaped_in_tables_and_kept_in_json(capsys, ch
 # messages and warnings
 
 def test_a_value_in_an_error_line_is_escaped(tmp_path):
+    ok(tmp_path / "r.db", "init")
     result = run_cli(tmp_path / "r.db", "mark", "show", TERMINAL_HOSTILE)
     assert result.exit_code == 65
     assert_one_short_line(result.stderr)
@@ -266,6 +267,7 @@ def test_a_value_in_an_error_line_is_escaped(tmp_path):
 @pytest.mark.parametrize("char", list(CONTROLS))
 def test_each_control_character_in_a_message_is_escaped(tmp_path, char):
     TRIED["controls in messages"] += 3
+    ok(tmp_path / "r.db", "init")
     for args, code in ((["mark", "show", f"x{char}y"], 65), ([f"x{char}y"], 2), (["mark", "list", f"--x{char}y"], 2)):
         result = run_cli(tmp_path / "r.db", *args)
         assert result.exit_code == code

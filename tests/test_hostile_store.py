@@ -236,11 +236,11 @@ def test_a_dangling_symlink_is_not_followed_to_create_a_register(invoke, tmp_pat
 
 
 @pytest.mark.parametrize("args", [("mark", "list"), NEW_MARK, ("db", "check")], ids=" ".join)
-def test_a_register_under_a_regular_file_exits_74(invoke, tmp_path, args):
+def test_a_register_under_a_regular_file_is_refused(invoke, tmp_path, args):
     plain = tmp_path / "somefile"
     plain.write_text("keep me\n", encoding="utf-8")
     register = plain / "ipcli.db"
-    message = one_error_line(invoke("--db", register, *args), 78 if args[0] == "db" else 74)
+    message = one_error_line(invoke("--db", register, *args), 74 if args == NEW_MARK else 78)  # reads: none there
     assert str(register) in message
     assert plain.read_text(encoding="utf-8") == "keep me\n"
 
@@ -321,7 +321,9 @@ def test_a_read_only_register_can_be_read_and_refuses_writes_with_74(invoke, sam
         assert (result.returncode, result.stdout) == (0, stdout), result.stderr
     checked = run_ipcli("db", "check", "--format", "json", env=env, prefix=prefix)
     assert checked.returncode == 0 and json.loads(checked.stdout)["ok"] is True, checked.stderr
-    for args in (NEW_MARK, ("window", "add", "SH-TEST", "--name", "Test"), ("digest",)):
+    looked = run_ipcli("digest", env=env, prefix=prefix)  # looking records nothing, so it needs no write
+    assert (looked.returncode, looked.stdout.startswith("ipcli deadlines ")) == (0, True), looked.stderr
+    for args in (NEW_MARK, ("window", "add", "SH-TEST", "--name", "Test"), ("digest", "--record")):
         message = one_error_line(run_ipcli(*args, env=env, prefix=prefix), 74)  # digest: nothing sent to stdout
         assert str(register) in message and "readonly" in message, message
     assert files_in(register.parent) == before
@@ -349,7 +351,7 @@ def test_a_full_register_exits_74_and_keeps_what_it_held(invoke, db_path, monkey
         db.execute(f"PRAGMA max_page_count = {pages}")
         return db
 
-    assert invoke("mark", "list").exit_code == 0  # a new, empty register
+    assert invoke("init").exit_code == 0  # a new, empty register
     before = dump(db_path)
     monkeypatch.setattr(store_module, "open_db", at_its_limit)
     message = one_error_line(invoke("sample", "load", "--format", "json"), 74)
@@ -447,11 +449,12 @@ def test_a_register_of_a_newer_ipcli_refuses_an_import_with_78(invoke, sample, t
 def test_a_register_of_a_newer_ipcli_sends_no_digest_it_could_not_record(invoke, sample):
     newer_register(sample)
     assert invoke("digest", "--dry-run").stdout  # there is something to send
-    assert "m999_from_a_newer_ipcli" in one_error_line(invoke("digest"), 78)
+    assert "m999_from_a_newer_ipcli" in one_error_line(invoke("digest", "--record"), 78)
 
 
 def test_a_register_of_a_newer_ipcli_submits_no_batch_it_could_not_record(invoke, sample, tmp_path):
-    exported = invoke("batch", "export", "--type", "renewal", "--out", tmp_path / "out", "--format", "json")
+    exported = invoke("batch", "export", "--type", "renewal", "--all-windows", "--out", tmp_path / "out", "--format",
+                      "json")
     batch_id = json.loads(exported.stdout)["batch_id"]
     newer_register(sample)
     received = []

@@ -103,7 +103,7 @@ def test_bytes_of_neither_encoding_are_refused_at_their_line(invoke, tmp_path, d
     result = invoke("mark", "import", path)
     assert result.exit_code == 65
     assert error_lines(result) == [f"{path}:3: the bytes are neither UTF-8 nor GB18030 text [IMPORT-ENCODING]",
-                                   f"ipcli: error: {path} rejected; nothing was written"]
+                                   f"ipcli: error: {path} rejected; nothing was written [IMPORT-CHECK]"]
     assert marks_in(db_path) == 0
 
 
@@ -170,7 +170,7 @@ def test_each_bad_mark_row_is_refused_with_its_line_and_rule(invoke, tmp_path, d
     result = invoke("mark", "import", path)
     assert result.exit_code == 65
     assert error_lines(result) == [f"{path}:3: {message}",
-                                   f"ipcli: error: {path}: 1 of 3 rows rejected; nothing was written"]
+                                   f"ipcli: error: {path}: 1 of 3 rows rejected; nothing was written [IMPORT-CHECK]"]
     assert marks_in(db_path) == 0
 
 
@@ -202,7 +202,7 @@ def test_repeated_keys_across_chunks_name_the_first_valid_row(invoke, tmp_path, 
         f"{path}:2: registered_on: 2020-02-30 is not a calendar date [IMPORT-DATE]",
         f"{path}:7: 6 appears again in this input (first on line 3) [IMPORT-DUPLICATE]",
         f"{path}:8: 5 appears again in this input (first on line 4) [IMPORT-DUPLICATE]",
-        f"ipcli: error: {path}: 3 of 7 rows rejected; nothing was written"]
+        f"ipcli: error: {path}: 3 of 7 rows rejected; nothing was written [IMPORT-CHECK]"]
 
 
 def test_the_write_restores_the_connection_settings(tmp_path):
@@ -227,7 +227,7 @@ def test_a_row_conflicting_with_the_stored_mark_is_refused(invoke, tmp_path, mar
     assert error_lines(result) == [
         f"{changed}:3: 2501449 is already in the register with different data; --update replaces it "
         "[IMPORT-CONFLICT]",
-        f"ipcli: error: {changed}: 1 of 3 rows rejected; nothing was written"]
+        f"ipcli: error: {changed}: 1 of 3 rows rejected; nothing was written [IMPORT-CHECK]"]
     assert as_json(invoke("mark", "show", "2501449", "--format", "json"))["name"] == "Bright"
 
 
@@ -241,7 +241,7 @@ def test_missing_column_is_refused_at_the_header(invoke, tmp_path):
     path = write(tmp_path, "marks.csv", "\nreg_no,classes\n1,9\n")
     result = invoke("mark", "import", path)
     assert error_lines(result) == [f"{path}:2: the header has no column registered_on [IMPORT-FORMAT]",
-                                   f"ipcli: error: {path} rejected; nothing was written"]
+                                   f"ipcli: error: {path} rejected; nothing was written [IMPORT-CHECK]"]
 
 
 MARK_JSON = '"classes": [9], "registered_on": "2020-01-01"'
@@ -268,7 +268,7 @@ def test_bad_jsonl_lines(invoke, tmp_path, lines, messages, rows):
     result = invoke("mark", "import", path)
     assert result.exit_code == 65
     assert error_lines(result) == [f"{path}:{message}" for message in messages] + \
-        [f"ipcli: error: {path}: 4 of {rows} rows rejected; nothing was written"]
+        [f"ipcli: error: {path}: 4 of {rows} rows rejected; nothing was written [IMPORT-CHECK]"]
 
 
 def test_line_numbers_count_physical_lines(invoke, tmp_path):
@@ -286,7 +286,7 @@ def test_one_bad_row_among_good_ones_writes_nothing(invoke, tmp_path, db_path):
     rows.insert(3, "999,9,,,,,2020-02-30,\n")
     result = invoke("mark", "import", write(tmp_path, "marks.csv", HEADER + "".join(rows)))
     assert result.exit_code == 65
-    assert result.stderr.splitlines()[-1].endswith("1 of 6 rows rejected; nothing was written")
+    assert result.stderr.splitlines()[-1].endswith("1 of 6 rows rejected; nothing was written [IMPORT-CHECK]")
     assert json.loads(invoke("mark", "list", "--format", "json").stdout) == []
     assert journal(invoke) == []
     assert marks_in(db_path) == 0
@@ -373,7 +373,7 @@ def test_errors_are_translated(invoke, tmp_path):
     path = write(tmp_path, "marks.csv", HEADER + GOOD[0].replace("2016-02-29", "2025-02-30"))
     result = invoke("--lang", "zh", "mark", "import", path)
     assert error_lines(result) == [f"{path}:2: registered_on：2025-02-30 不是有效的日历日期 [IMPORT-DATE]",
-                                   f"ipcli：错误：{path}：1 行中有 1 行被拒绝；未写入任何内容"]
+                                   f"ipcli：错误：{path}：1 行中有 1 行被拒绝；未写入任何内容 [IMPORT-CHECK]"]
 
 
 WRONG_CHECK = "201910123456." + ("1" if app_no("201910123456").endswith("0") else "0")

@@ -220,7 +220,7 @@ def test_a_large_import_into_a_register_nobody_else_has_open_leaves_it_in_wal(tm
 def test_a_large_import_with_a_reader_open_keeps_the_wal(tmp_path, monkeypatch):
     monkeypatch.setattr(importing, "REBUILD_MIN_ROWS", 100)
     db_path = tmp_path / "ipcli.db"
-    assert run(db_path, "mark", "list").exit_code == 0
+    assert run(db_path, "init").exit_code == 0
     reader = sqlite3.connect(db_path)
     assert reader.execute("SELECT count(*) FROM marks").fetchone()[0] == 0
     modes = []

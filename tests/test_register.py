@@ -72,8 +72,10 @@ def test_duplicates_are_refused(invoke):
 
 
 def test_unknown_right_is_refused(invoke):
+    invoke("init")
     result = invoke("mark", "show", "999")
-    assert result.exit_code == 65 and result.stderr == "ipcli: error: no trademark 999 in the register\n"
+    assert result.exit_code == 65
+    assert result.stderr == "ipcli: error: no trademark 999 in the register [RIGHT-UNKNOWN]\n"
 
 
 def test_journal_records_operator_command_and_after(invoke):

@@ -66,19 +66,23 @@ def wan_yuan(amount: float) -> str:
 
 
 def figures_by_hand(filings: list[dict]) -> dict:
+    """Counts of the filings received; `registered`, `amount` and `count` of those accepted (done)."""
     by_type = Counter(f["type"] for f in filings)
+    registered = Counter(f["type"] for f in filings if f["status"] == "accepted")
     renewals = Counter(f["details"]["renewal_status"] for f in filings if f["type"] == "renewal")
 
     def amount(kind, right_type=None):
         return sum(f["details"]["amount"] or 0 for f in filings
-                   if f["type"] == kind and right_type in (None, f["right_type"]))
+                   if f["type"] == kind and f["status"] == "accepted" and right_type in (None, f["right_type"]))
 
     def count(kind, right_type):
-        return sum(1 for f in filings if f["type"] == kind and f["right_type"] == right_type)
+        return sum(1 for f in filings if f["type"] == kind and f["status"] == "accepted"
+                   and f["right_type"] == right_type)
 
     counties = Counter(f["counted_at"] for f in filings if f["counted_at"] in ("ZJ-HZ-XH", "ZJ-HZ-BJ"))
     return {"total": len(filings), "marks": sum(f["right_type"] == "mark" for f in filings),
             "patents": sum(f["right_type"] == "patent" for f in filings), "by_type": by_type,
+            "registered": registered,
             "renewals": renewals, "counties": counties, "amount": amount, "count": count,
             "since": sum(f["received_on"] >= "2026-11-10" for f in filings)}
 
@@ -88,35 +92,42 @@ def test_summary_sentence_in_english_agrees_with_filing_list(sample):
     text = ok(sample("stats", *PERIOD, "--since", "2026-11-10", "--summary"))
     xh, bj = hand["counties"]["ZJ-HZ-XH"], hand["counties"]["ZJ-HZ-BJ"]
     counties = ", ".join(f"{name} {count}" for count, name in sorted([(bj, "滨江区"), (xh, "西湖区")], reverse=True))
-    amount, count, kinds = hand["amount"], hand["count"], hand["by_type"]
+    amount, count, kinds, done = hand["amount"], hand["count"], hand["by_type"], hand["registered"]
+    licences = "; ".join(
+        f"{name} licence recordals {count('license', kind)}, worth {million_cny(amount('license', kind))}"
+        for name, kind in (("trademark", "mark"), ("patent", "patent")) if count("license", kind))
     expected = (
         f"From 1 January to 21 November 2026, all windows handled {hand['total']} filings "
         f"({hand['marks']} on trademarks, {hand['patents']} on patents), {hand['since']} of them since 10 November; "
         f"{xh + bj} at county windows: {counties}. "
-        f"Pledge financings: {kinds['pledge']}, {million_cny(amount('pledge'))} secured "
+        f"Pledge financings: {kinds['pledge']} received, {done['pledge']} of them registered, "
+        f"{million_cny(amount('pledge'))} secured "
         f"(trademark pledge registrations {count('pledge', 'mark')}, worth {million_cny(amount('pledge', 'mark'))}). "
-        f"Licence recordals: {kinds['license']}, {million_cny(amount('license'))} in contract amounts "
-        f"(trademark licence recordals {count('license', 'mark')}, worth {million_cny(amount('license', 'mark'))}; "
-        f"patent licence recordals {count('license', 'patent')}, worth {million_cny(amount('license', 'patent'))}). "
-        f"Renewals: {kinds['renewal']} ({hand['renewals']['in_window']} in the renewal window, "
-        f"{hand['renewals']['in_grace']} in the grace period); transfers: {kinds['transfer']}; "
+        f"Licence recordals: {kinds['license']} received, {done['license']} of them registered, "
+        f"{million_cny(amount('license'))} in contract amounts ({licences}). "
+        f"Renewals: {kinds['renewal']} received ({hand['renewals']['in_window']} in the renewal window, "
+        f"{hand['renewals']['in_grace']} in the grace period), {done['renewal']} of them registered; "
+        f"transfers: {kinds['transfer']} received, {done['transfer']} of them registered; "
         f"annual fee payments: {kinds['annuity']}.\n")
     assert count("pledge", "patent") == 0 and hand["total"] == 49  # the sample, at the conftest's today
+    assert all(0 < done[kind] < kinds[kind] for kind in ("pledge", "license", "renewal", "transfer"))
     assert text == expected
 
 
 def test_summary_sentence_in_chinese(sample):
     hand = figures_by_hand(filings_counted_by_hand(sample))
     text = ok(sample("--lang", "zh", "stats", *PERIOD, "--since", "2026-11-10", "--summary"))
-    kinds, amount = hand["by_type"], hand["amount"]
+    kinds, amount, done = hand["by_type"], hand["amount"], hand["registered"]
     assert text.startswith(f"2026年1月1日至11月21日，全部窗口共受理业务{hand['total']}件"
                            f"（商标{hand['marks']}件、专利{hand['patents']}件），其中11月10日以来{hand['since']}件；"
                            f"县区窗口受理{sum(hand['counties'].values())}件：")
-    assert f"质押融资{kinds['pledge']}笔，担保金额{wan_yuan(amount('pledge'))}（商标质押登记" in text
-    assert f"许可备案{kinds['license']}件，合同金额{wan_yuan(amount('license'))}（" in text
-    assert (f"续展{kinds['renewal']}件（续展期内{hand['renewals']['in_window']}件、"
-            f"宽展期内{hand['renewals']['in_grace']}件）；转让{kinds['transfer']}件；专利年费缴纳{kinds['annuity']}件。\n"
+    assert (f"质押融资受理{kinds['pledge']}件，其中已登记{done['pledge']}件，担保金额{wan_yuan(amount('pledge'))}"
+            "（商标质押登记") in text
+    assert (f"许可备案受理{kinds['license']}件，其中已登记{done['license']}件，合同金额{wan_yuan(amount('license'))}（"
             ) in text
+    assert (f"续展受理{kinds['renewal']}件（续展期内{hand['renewals']['in_window']}件、"
+            f"宽展期内{hand['renewals']['in_grace']}件），其中已登记{done['renewal']}件；"
+            f"转让受理{kinds['transfer']}件，其中已登记{done['transfer']}件；专利年费缴纳{kinds['annuity']}件。\n") in text
     assert text.count("\n") == 1
 
 
@@ -179,8 +190,8 @@ def test_period_and_status_limit_the_count(sample):
 def test_every_format(sample, fmt):
     out = ok(sample("stats", *PERIOD, "--rollup", "--format", fmt))
     rows = as_json(sample("stats", *PERIOD, "--rollup", "--format", "json"))
-    keys = ["window", "window_name", "level", "parent", "type", "filings", "marks", "patents", "fees", "amount",
-            "in_window", "in_grace"]
+    keys = ["window", "window_name", "level", "parent", "type", "filings", "accepted", "marks", "patents", "fees",
+            "amount", "in_window", "in_grace"]
     if fmt == "jsonl":
         assert [json.loads(line) for line in out.splitlines()] == rows
     elif fmt in ("csv", "tsv"):
@@ -269,6 +280,7 @@ def test_stats_usage_errors(invoke, args, message):
 
 
 def test_stats_of_an_empty_register(invoke):
+    invoke("init")
     assert as_json(invoke("stats", "--format", "json")) == []
     text = ok(invoke("stats", "--summary"))
     assert text.startswith("From 1 January to 21 November 2026, all windows handled 0 filings (0 on trademarks")

@@ -11,7 +11,8 @@ from click.core import ParameterSource
 
 from ipcli import files
 from ipcli.clickext import DATE, PATH, TODAY, Choice, Group, IntRange, argument, option
-from ipcli.context import SHANGHAI, environment_text, get_app
+from ipcli.clock import SHANGHAI
+from ipcli.context import environment_text, get_app
 from ipcli.errors import ConfigError, Rejected, UsageProblem
 from ipcli.i18n import localize_codes, t
 from ipcli.memory import without_cyclic_gc
@@ -41,20 +42,27 @@ def batch():
 @batch.command("export", help="help.batch_export")
 @option("--type", "filing_type", type=Choice(BATCH_TYPES), required=True, help="opt.batch_type")
 @option("--window", help="opt.batch_window")
+@option("--all-windows", is_flag=True, help="opt.batch_all_windows")
 @option("--until", type=DATE, help="opt.batch_until")
 @option("--out", "out_dir", type=PATH, metavar="DIR", required=True, help="opt.batch_out")
 @format_option
 @without_gc_pauses
-def export(filing_type, window, until, out_dir, fmt):
+@click.pass_context
+def export(ctx, filing_type, window, all_windows, until, out_dir, fmt):
+    from ipcli.db.stats import default_window
     from ipcli.register import batch_format, batches
 
+    if window is not None and all_windows:
+        raise click.UsageError(t("batch.window_and_all_windows"), ctx)
     app = get_app()
+    store = app.store()
+    sender = window or environment_text("IPCLI_WINDOW") or default_window(store.db)  # this machine's window
     request = batches.ExportRequest(
-        filing_type=filing_type, window=window, until=until, out_dir=Path(out_dir), today=app.today,
-        created_at=datetime.now(SHANGHAI), sender=window or environment_text("IPCLI_WINDOW"),
+        filing_type=filing_type, window=None if all_windows else sender, until=until, out_dir=Path(out_dir),
+        today=app.today, created_at=datetime.now(SHANGHAI), sender=sender,
         csv_header=[t(f"batch.column_{name}") for name, _ in batch_format.csv_columns(filing_type)],
-        shown=display)
-    result = batches.export_batch(app.store(), request)
+        shown=display, all_windows=all_windows)
+    result = batches.export_batch(store, request)
     if result is None:
         app.note("batch.nothing_to_export", type=filing_type)
         return
@@ -74,7 +82,7 @@ def validate(file, fmt):
     if checked.problems:
         for problem in checked.problems:
             stderr_line(f"{name}: {problem.path}: {problem_text(problem)}")
-        raise Rejected("batch.invalid", file=name, count=len(checked.problems))
+        raise Rejected("batch.invalid", rule="BATCH-CHECK", file=name, count=len(checked.problems))
     app.check_calendar(checked.missing_years)
     app.emit(batches.validation_view(name, checked.doc), fmt)
 

@@ -5,18 +5,19 @@ renamed into place or copied into the live register."""
 import os
 import sqlite3
 from contextlib import closing, contextmanager
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 
 import click
 
 from ipcli import files
 from ipcli.clickext import PATH, Group, argument, option
-from ipcli.context import get_app
+from ipcli.clock import SHANGHAI
+from ipcli.context import get_app, require_register
 from ipcli.db import maintenance
 from ipcli.db.connection import applied_migrations, known_migrations, unknown_migrations
 from ipcli.db.sqlite_file import SIDE_FILES, storage_failures_as
-from ipcli.errors import ConfigError, ExitCode, Rejected, UsageProblem, os_errors_as
+from ipcli.errors import ExitCode, Rejected, RegisterUnusable, UsageProblem, os_errors_as
 from ipcli.i18n import t
 from ipcli.output import format_option, stderr_line
 
@@ -88,8 +89,9 @@ def restore(ctx, path, fmt):
 def existing_register(path) -> Path:
     """The live register; `backup` and `check` never create it."""
     path = Path(path).absolute()
-    if not path.is_file() or path.stat().st_size == 0:
-        raise ConfigError("db.missing", path=str(path))
+    require_register(path)
+    if not path.is_file():
+        raise RegisterUnusable("err.register_not_file", path=str(path))
     if not maintenance.is_sqlite_file(path):
         raise Rejected("db.not_database", rule="DB-NOT-IPCLI", path=str(path))
     return path
@@ -223,8 +225,8 @@ def copy_privately(origin: Path, copy: Path) -> None:
 
 
 def safety_copy(live: Path) -> Path | None:
-    """The current register, copied to `<db>.before-restore-<UTC time>` before it is replaced. It is not
-    required to pass the checks: a damaged register is what one restores over."""
+    """The current register, copied to `<db>.before-restore-<time>` (Shanghai time, +0800) before it is
+    replaced. It is not required to pass the checks: a damaged register is what one restores over."""
     if not live.is_file() or live.stat().st_size == 0:
         return None
     if not maintenance.is_sqlite_file(live):
@@ -248,7 +250,7 @@ def dropped_on_failure(safety: Path | None):
 
 def safety_copy_name(live: Path) -> Path:
     """A name nothing stands at, not even a link to nothing (renaming over it would replace the link)."""
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.now(SHANGHAI).strftime("%Y%m%dT%H%M%S%z")
     target, number = live.with_name(f"{live.name}.before-restore-{stamp}"), 1
     while os.path.lexists(target):
         number += 1

@@ -11,7 +11,7 @@ from ipcli.register import deadlines as register
 from ipcli.views import EXPIRIES, deadlines_view
 
 days_option = option("--days", type=IntRange(0, 3660), default=30, show_default=True, help="opt.days_ahead")
-owner_option = option("--owner", help="opt.filter_owner")
+owner_option = option("--owner", "owners", multiple=True, help="opt.filter_owners")
 window_option = option("--window", help="opt.filter_window")
 
 
@@ -27,11 +27,11 @@ window_option = option("--window", help="opt.filter_window")
 @format_option(extra=("ics",))
 @view_options
 @click.pass_context
-def deadlines(ctx, days, kinds, owner, window, overdue, since, check, explain, fmt):
+def deadlines(ctx, days, kinds, owners, window, overdue, since, check, explain, fmt):
     app = get_app()
     store = app.store()
     since = since or register.default_overdue_since(app.today)
-    query = dict(days=days, kinds=kinds or DEADLINE_KINDS, owner=owner, window=window)
+    query = dict(days=days, kinds=kinds or DEADLINE_KINDS, owners=owners, window=window)
     rows = register.deadlines(store, app.today, overdue_since=since if overdue else None, **query)
     if fmt == "ics":
         from ipcli.ics import render_ics
@@ -54,7 +54,7 @@ def _has_overdue(store, today, since, query) -> bool:
 @window_option
 @format_option
 @view_options
-def expiries(days, owner, window, fmt):
+def expiries(days, owners, window, fmt):
     app = get_app()
-    app.emit(register.expiries(app.store(), app.today, days=days, owner=owner, window=window), fmt, EXPIRIES,
+    app.emit(register.expiries(app.store(), app.today, days=days, owners=owners, window=window), fmt, EXPIRIES,
              days=days)

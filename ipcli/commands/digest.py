@@ -10,6 +10,7 @@ import click
 
 from ipcli import delivery
 from ipcli.clickext import Command, IntRange, Refusing, option
+from ipcli.commands.deadlines import owner_option, window_option
 from ipcli.context import get_app
 from ipcli.db.digest_log import record_sent, sent_keys
 from ipcli.delivery import EMAIL, STDOUT, DeliveryFailed, Destination
@@ -18,8 +19,8 @@ from ipcli.i18n import get_language, t
 from ipcli.memory import without_cyclic_gc
 from ipcli.output import stderr_line
 from ipcli.register import deadlines
-from ipcli.register.digest import (DEFAULT_LADDER, Digest, reminders, render_html, render_markdown, render_text,
-                                   unsent)
+from ipcli.register.digest import (DEFAULT_LADDER, Digest, by_urgency, reminders, render_html, render_markdown,
+                                   render_text, unsent)
 
 LADDER_MAX_DAYS = 3660
 
@@ -66,19 +67,25 @@ class Ladder(Refusing, click.ParamType):
 @option("--webhook", "webhooks", type=WebhookUrl(), multiple=True, metavar="URL", help="opt.digest_webhook")
 @option("--ladder", type=Ladder(), default=",".join(map(str, DEFAULT_LADDER)), show_default=True,
         help="opt.digest_ladder")
+@owner_option
+@window_option
 @option("--dry-run", is_flag=True, help="opt.digest_dry_run")
+@option("--record", is_flag=True, help="opt.digest_record")
 @click.pass_context
-def digest(ctx, days, addresses, webhooks, ladder, dry_run):
+def digest(ctx, days, addresses, webhooks, ladder, owners, window, dry_run, record):
+    if dry_run and record:
+        raise click.UsageError(t("digest.record_dry_run"), ctx)
     destinations = _destinations(addresses, webhooks)
     needs_mail = not dry_run and any(d.channel == EMAIL for d in destinations)
     settings = delivery.smtp_settings() if needs_mail else None  # missing settings: exit 78 before anything
     with without_cyclic_gc():
-        run = DigestRun(get_app(), ladder, max(ladder) if days is None else days)
+        run = DigestRun(get_app(), ladder, max(ladder) if days is None else days, owners, window, record)
         pending = {destination: run.unsent(destination) for destination in destinations}
         if dry_run:
             run.preview(pending)
             return
-        run.store.check_writable()  # what is sent must be recorded, or the next run sends it again
+        if any(map(run.records, destinations)):
+            run.store.check_writable()  # what is sent must be recorded, or the next run sends it again
         failures = run.deliver(pending, settings, delivery.redactor_for(destinations))
     for line in failures:
         stderr_line(t("err.prefix") + line)
@@ -93,16 +100,21 @@ def _destinations(addresses, webhooks) -> list[Destination]:
 
 
 class DigestRun:
-    """One run: the deadlines that reached a ladder step, and for each destination those it has not
-    been sent yet, rendered once per set of items and format."""
+    """One run: the deadlines (of the owners and window asked for) that reached a ladder step, most urgent
+    first, and for each destination those it has not been sent yet, rendered once per set of items and
+    format. What reaches stdout is recorded only when asked to: looking does not use up reminders."""
 
-    def __init__(self, app, ladder: tuple, days: int):
-        self.app, self.ladder, self.days = app, ladder, days
+    def __init__(self, app, ladder: tuple, days: int, owners=(), window=None, record_stdout: bool = False):
+        self.app, self.ladder, self.days, self.record_stdout = app, ladder, days, record_stdout
         self.store = app.store()
         self.since = deadlines.default_overdue_since(app.today)
-        rows = deadlines.deadlines(self.store, app.today, days=days, overdue_since=self.since)
-        self.items = reminders(rows, ladder)
+        rows = deadlines.deadlines(self.store, app.today, days=days, overdue_since=self.since, owners=owners,
+                                   window=window)
+        self.items = by_urgency(reminders(rows, ladder))
         self._digests = {}
+
+    def records(self, destination: Destination) -> bool:
+        return destination.channel != STDOUT or self.record_stdout
 
     def unsent(self, destination: Destination) -> list:
         sent = sent_keys(self.store, destination.channel, destination.recipient, self.since.isoformat())
@@ -132,7 +144,7 @@ class DigestRun:
         if items:
             click.echo(self.rendered(items, "text"), nl=False)
         else:
-            self.note("digest.nothing_new")
+            self.app.note("digest.nothing_new")
 
     def deliver(self, pending: dict, settings, redact) -> list[str]:
         """Send each destination its unsent items and record those that arrived; the failures as lines."""
@@ -146,7 +158,7 @@ class DigestRun:
             if mailer is not None:
                 mailer.close()
         if not any(pending.values()):
-            self.note("digest.nothing_new")
+            self.app.note("digest.nothing_new")
         return failures
 
     def _deliver_one(self, destination: Destination, items: list, mailer, redact) -> list[str]:
@@ -155,9 +167,10 @@ class DigestRun:
         except DeliveryFailed as error:
             reason = t(error.key, **error.params)
             return [redact(t("digest.failed", destination=destination.shown(), reason=reason))]
-        self._record(destination, items)
+        if self.records(destination):
+            self._record(destination, items)
         if destination.channel != STDOUT:
-            self.note("digest.sent", count=len(items), destination=destination.shown())
+            self.app.note("digest.sent", count=len(items), destination=destination.shown())
         return []
 
     def _send(self, destination: Destination, items: list, mailer, redact) -> None:
@@ -180,11 +193,6 @@ class DigestRun:
             record_id = f"{destination.channel}:{destination.recipient}".rstrip(":")
             self.store.journal("digest", record_id, None,
                                {"channel": destination.channel, "items": len(items), "steps": dict(steps)})
-
-    def note(self, key: str, **params) -> None:
-        """A line about the run on stderr, unless --quiet."""
-        if not self.app.quiet:
-            stderr_line(t(key, **params))
 
 
 def _render(message: Digest, fmt: str) -> str:

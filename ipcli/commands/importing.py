@@ -64,8 +64,8 @@ def refuse_bad_rows(report) -> None:
     for line, error in report.errors:
         stderr_line(f"{report.name}:{line}: {error_message(error)}")
     if report.rows:
-        raise Rejected("import.rejected", file=report.name, bad=report.bad_rows, rows=report.rows)
-    raise Rejected("import.rejected_file", file=report.name)
+        raise Rejected("import.rejected", rule="IMPORT-CHECK", file=report.name, bad=report.bad_rows, rows=report.rows)
+    raise Rejected("import.rejected_file", rule="IMPORT-CHECK", file=report.name)
 
 
 @contextmanager

@@ -73,7 +73,7 @@ def show(reg_no, fmt):
     app = get_app()
     row = app.store().get_mark(reg_no.strip())
     if row is None:
-        raise NotFound("mark.not_found", value=reg_no)
+        raise NotFound("mark.not_found", rule="RIGHT-UNKNOWN", value=reg_no)
     app.emit(rights.mark_view(app.key_dates(), row, app.today), fmt)
 
 

@@ -87,7 +87,7 @@ def show(app_no, fmt):
     app = get_app()
     row = app.store().get_patent(identifiers.patent_app_no(app_no))
     if row is None:
-        raise NotFound("patent.not_found", value=app_no)
+        raise NotFound("patent.not_found", rule="RIGHT-UNKNOWN", value=app_no)
     app.emit(rights.patent_view(row, app.today), fmt)
 
 

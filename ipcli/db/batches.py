@@ -1,7 +1,7 @@
 """SQL of submission batches. Functions take a Store and run inside its transaction."""
 
+from ipcli.clock import now_stamp
 from ipcli.db.nice_classes import class_list
-from ipcli.db.store import now_utc
 
 BATCH_COLUMNS = ("id", "filing_type", "origin", "window", "operator", "created_at", "item_count", "fee_total",
                  "items_sha256", "document", "file", "csv_file")
@@ -25,6 +25,13 @@ def ready_filings(store, filing_type: str, window: str | None, until: str | None
     where, params = _ready_filter(filing_type, window, until)
     return list(store.db.query("SELECT f.id, f.received_on, f.window, f.paper, f.fee_total, f.details FROM filings f "
                                f"WHERE {where} ORDER BY f.id", params))
+
+
+def ready_windows(store, filing_type: str, until: str | None) -> list[str | None]:
+    """The windows (None: none) that ready filings of this type were received at."""
+    where, params = _ready_filter(filing_type, None, until)
+    return [window for window, in store.db.execute(f"SELECT DISTINCT f.window FROM filings f WHERE {where} "
+                                                   "ORDER BY f.window", params)]
 
 
 def ready_filing_rights(store, filing_type: str, window: str | None, until: str | None) -> list[tuple]:
@@ -62,7 +69,7 @@ def set_filings_exported(store, batch_id: str, on: str) -> None:
 # batches
 
 def insert_batch(store, **fields) -> None:
-    fields = {**fields, "recorded_at": now_utc(), "recorded_by": store.operator}
+    fields = {**fields, "recorded_at": now_stamp(), "recorded_by": store.operator}
     store.db.execute(f"INSERT INTO batches ({', '.join(fields)}) VALUES ({', '.join('?' * len(fields))})",
                      list(fields.values()))
 
@@ -88,8 +95,9 @@ def batch_document(store, batch_id: str) -> str:
 
 
 def list_batches(store) -> list[dict]:
+    """In the order they were recorded: compared as instants, as earlier releases stored UTC times."""
     return list(store.db.query(f"SELECT {_SUMMARY}, b.recorded_at, b.submitted_at FROM batches b "
-                               "ORDER BY b.recorded_at, b.id"))
+                               "ORDER BY julianday(b.recorded_at), b.id"))
 
 
 def status_counts(store, batch_id: str | None = None) -> dict[str, dict[str, int]]:
@@ -114,4 +122,4 @@ def batch_filings(store, batch_id: str, seq: int | None = None) -> list[dict]:
 
 
 def set_submitted(store, batch_id: str, url: str) -> None:
-    store.db.execute("UPDATE batches SET submitted_to = ?, submitted_at = ? WHERE id = ?", [url, now_utc(), batch_id])
+    store.db.execute("UPDATE batches SET submitted_to = ?, submitted_at = ? WHERE id = ?", [url, now_stamp(), batch_id])

@@ -50,6 +50,16 @@ def _create_private_file(path: Path) -> None:
             pass  # another process created it meanwhile
 
 
+def register_exists(path) -> bool:
+    """Whether a register file is at `path`: anything but nothing or an empty file (what is there may still be
+    no register, as opening it tells: exit 74)."""
+    try:
+        info = Path(path).stat()
+    except (FileNotFoundError, NotADirectoryError):  # nothing there, or a path under a regular file
+        return False
+    return not (stat.S_ISREG(info.st_mode) and info.st_size == 0)
+
+
 def _is_regular_file(path: Path) -> bool:
     try:
         mode = path.stat().st_mode

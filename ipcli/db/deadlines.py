@@ -82,14 +82,15 @@ EXPIRY_QUERIES = {
 }
 
 
-def deadline_rows(store, start: str, end: str, kinds, owner: str | None = None, window: str | None = None,
-                  queries=None):
-    """Open deadlines (or, with EXPIRY_QUERIES, ends of terms) with start <= due_on <= end, as tuples
-    of the columns of COLUMNS, sorted by due_on then right_no."""
+def deadline_rows(store, start: str, end: str, kinds, owners=(), window: str | None = None, queries=None):
+    """Open deadlines (or, with EXPIRY_QUERIES, ends of terms) with start <= due_on <= end, of rights of
+    one of `owners` (all when none is given) and of `window`, as tuples of the columns of COLUMNS, sorted
+    by due_on then right_no."""
     union = " UNION ALL ".join((queries or DEADLINE_QUERIES)[kind] for kind in kinds)
-    filters = [clause for clause, value in (("owner = :owner", owner), ("window = :window", window)) if value]
+    filters = [clause for clause, value in (("owner IN (SELECT value FROM json_each(:owners))", owners),
+                                            ("window = :window", window)) if value]
     sql = f"SELECT * FROM ({union})" + (" WHERE " + " AND ".join(filters) if filters else "")
-    params = {"start": start, "end": end, "owner": owner, "window": window}
+    params = {"start": start, "end": end, "owners": json.dumps(list(owners), ensure_ascii=False), "window": window}
     return store.db.conn.execute(sql + " ORDER BY due_on, right_no, kind", params)
 
 

@@ -2,8 +2,8 @@
 
 import json
 
+from ipcli.clock import now_stamp
 from ipcli.db.nice_classes import class_list
-from ipcli.db.store import now_utc
 
 
 def _rights_of(store, filing_id: int) -> list[dict]:
@@ -26,7 +26,7 @@ def insert_filing(store, *, type: str, status: str, received_on: str, window, pa
         "INSERT INTO filings (type, status, received_on, status_on, window, operator, paper, fee_total, details,"
         " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [type, status, received_on, received_on, window, store.operator, int(paper), fee_total,
-         details_text(details), now_utc()])
+         details_text(details), now_stamp()])
     filing_id = cursor.lastrowid
     store.db.conn.executemany("INSERT INTO filing_rights (filing_id, right_type, right_no) VALUES (?, ?, ?)",
                               [(filing_id, kind, number) for kind, number in rights])

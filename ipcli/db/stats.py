@@ -4,7 +4,7 @@ The statistics are one GROUP BY over the filings of a period: a few hundred grou
 number of filings, that the register layer (ipcli.register.stats) shapes into tables and sentences.
 """
 
-from ipcli.db.store import now_utc
+from ipcli.clock import now_stamp
 
 DEFAULT_WINDOW = "default_window"
 
@@ -34,7 +34,7 @@ def list_windows(db) -> list[dict]:
 def put_window(db, code: str, name: str, parent: str | None) -> None:
     db.execute("INSERT INTO windows (code, name, parent, created_at) VALUES (?, ?, ?, ?) "
                "ON CONFLICT(code) DO UPDATE SET name = excluded.name, parent = excluded.parent",
-               [code, name, parent, now_utc()])
+               [code, name, parent, now_stamp()])
 
 
 # settings
@@ -62,20 +62,21 @@ def default_window(db) -> str | None:
 def filing_groups(db, start: str, end: str, group: str, since: str | None = None,
                   statuses: tuple = ()) -> list[dict]:
     """Filings received from `start` to `end` (ISO dates, both included), counted by window, `group`
-    (a key of GROUPS), type, right type, renewal status and whether received on or after `since`,
-    with the sum of their official fees and the sum and count of their amounts (licence contract amounts,
-    pledge secured amounts)."""
+    (a key of GROUPS), type, right type, renewal status and whether received on or after `since`, with
+    the sum of their official fees, the count of those accepted, and the count of their amounts (licence
+    contract amounts, pledge secured amounts) and the sum of those of the filings accepted."""
     status_filter = f" AND f.status IN ({', '.join('?' * len(statuses))})" if statuses else ""
     source = "filings f NOT INDEXED" if _covers_much(db, start, end) else "filings f"
     since_flag, since_params = ("f.received_on >= ?", [since]) if since else ("0", [])
     sql = f"""
     SELECT window, grp, type, right_type, renewal_status, since,
-           count(*) AS filings, sum(fee_total) AS fees, sum(amount) AS amount, count(amount) AS amounts
+           count(*) AS filings, sum(accepted) AS accepted, sum(fee_total) AS fees,
+           sum(CASE WHEN accepted THEN amount END) AS amount, count(amount) AS amounts
     FROM (SELECT {WINDOW} AS window, {GROUPS[group]} AS grp, f.type AS type, {RIGHT_TYPE} AS right_type,
                  CASE WHEN f.type = 'renewal' THEN json_extract(f.details, '$.renewal_status') END
                      AS renewal_status,
                  CASE WHEN f.type IN ('license', 'pledge') THEN json_extract(f.details, '$.amount') END AS amount,
-                 f.fee_total AS fee_total, {since_flag} AS since
+                 f.fee_total AS fee_total, f.status = 'accepted' AS accepted, {since_flag} AS since
           FROM {source} WHERE f.received_on BETWEEN ? AND ?{status_filter})
     GROUP BY window, grp, type, right_type, renewal_status, since"""
     return list(db.query(sql, [*since_params, start, end, *statuses]))

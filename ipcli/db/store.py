@@ -5,8 +5,8 @@ import json
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
 
+from ipcli.clock import in_shanghai, now_stamp
 from ipcli.db.connection import check_writable, open_db, write
 from ipcli.db.migrations import FILING_STATUSES
 from ipcli.db.nice_classes import class_list, classes_text
@@ -18,14 +18,10 @@ PATENT_COLUMNS = ("app_no", "type", "filed_on", "granted_on", "title", "owner", 
                   "next_annuity_due_on", "next_annuity_grace_ends_on", "dates_provisional")
 
 
-def now_utc() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
 def insert_journal(db, operator: str, command: str, record_type: str, record_id, before: dict | None,
                    after: dict | None, invocation: str | None = None, revertible: bool = False,
                    reverts: str | None = None) -> None:
-    entry = {"at": now_utc(), "operator": operator, "command": command, "record_type": record_type,
+    entry = {"at": now_stamp(), "operator": operator, "command": command, "record_type": record_type,
              "record_id": str(record_id), "before": journal_text(before), "after": journal_text(after)}
     if invocation is not None:  # None in migrations run before m011 added these columns
         entry.update(invocation=invocation, revertible=int(revertible), reverts=reverts)
@@ -145,7 +141,7 @@ class Store:
 
     def _upsert(self, table: str, columns: tuple, row: dict) -> None:
         """Insert or update by the first column (the key), stamping created_at and updated_at."""
-        stamp = now_utc()
+        stamp = now_stamp()
         updates = ", ".join(f"{c} = excluded.{c}" for c in columns[1:])
         self.db.execute(
             f"INSERT INTO {table} ({', '.join(columns)}, created_at, updated_at) "
@@ -172,8 +168,8 @@ def _filters(**equal) -> tuple[str, list]:
 
 
 def decoded_entry(row: dict) -> dict:
-    """A journal row with its before and after images read back."""
-    return {**row, "before": _loads(row["before"]), "after": _loads(row["after"])}
+    """A journal row with its before and after images read back, its time in Asia/Shanghai."""
+    return {**row, "at": in_shanghai(row["at"]), "before": _loads(row["before"]), "after": _loads(row["after"])}
 
 
 def _loads(text):

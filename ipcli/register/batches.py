@@ -16,6 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from ipcli import __version__, net
+from ipcli.clock import in_shanghai
 from ipcli.db import batches as db, filings as filings_db
 from ipcli.errors import NotFound, Rejected, Unavailable, UsageProblem, os_errors_as
 from ipcli.register import batch_format as fmt, lifecycle, publication, rights as register_rights
@@ -34,7 +35,7 @@ BACKOFF_SECONDS = 0.5  # before the first retry; doubled before each next one
 @dataclass(frozen=True)
 class ExportRequest:
     filing_type: str
-    window: str | None  # only filings received at this window
+    window: str | None  # only filings received at this window; None: all windows (see all_windows)
     until: date | None  # only filings received on or before this day
     out_dir: Path
     today: date
@@ -42,6 +43,7 @@ class ExportRequest:
     sender: str | None  # the exporting window, named in the manifest
     csv_header: list[str]
     shown: Callable[[str, object], str]  # a yes/no or a code of the staff CSV, as staff read it
+    all_windows: bool = False  # without a window: the filings of every window, rather than of one only
 
 
 class Staging:
@@ -97,6 +99,7 @@ def export_batch(store, request: ExportRequest) -> dict | None:
     staging, intent = Staging(request.out_dir), None
     try:
         with store.transaction():
+            _refuse_mixed_windows(store, request)
             items = _ready_items(store, request)
             if not items:
                 return None
@@ -121,6 +124,17 @@ def export_batch(store, request: ExportRequest) -> dict | None:
         raise
     intent.remove()
     return export_view(manifest, staging)
+
+
+def _refuse_mixed_windows(store, request: ExportRequest) -> None:
+    """A batch holds the filings of one window: without a window to export, filings received at several
+    are refused unless --all-windows (BATCH-WINDOWS)."""
+    if request.window is not None or request.all_windows:
+        return
+    windows = db.ready_windows(store, request.filing_type, request.until.isoformat() if request.until else None)
+    if len(windows) > 1:
+        raise Rejected("batch.windows_mixed", rule="BATCH-WINDOWS", type=request.filing_type,
+                       windows=", ".join(window or "—" for window in windows))
 
 
 def _record_intent(intent: publication.Intent, publishing: bool) -> None:
@@ -345,7 +359,7 @@ def _record_pledge(store, filing_id: int, item: dict, rights: list[tuple[str, st
 def require_batch(store, batch_id: str) -> dict:
     batch = db.get_batch(store, batch_id)
     if batch is None:
-        raise NotFound("batch.not_found", value=batch_id)
+        raise NotFound("batch.not_found", rule="BATCH-UNKNOWN", value=batch_id)
     return batch
 
 
@@ -362,7 +376,8 @@ def list_batches(store) -> list[dict]:
     counts = db.status_counts(store)
     return [{"batch_id": row["id"], "filing_type": row["filing_type"], "origin": row["origin"],
              "status": batch_status(counts.get(row["id"], {})), "window": row["window"], "count": row["item_count"],
-             "fee_total": fmt.money(row["fee_total"]), "created_at": row["created_at"], "file": row["file"]}
+             "fee_total": fmt.money(row["fee_total"]), "created_at": in_shanghai(row["created_at"]),
+             "file": row["file"]}
             for row in db.list_batches(store)]
 
 
@@ -371,10 +386,11 @@ def show_batch(store, batch_id: str) -> dict:
     counts = db.status_counts(store, batch_id).get(batch_id, {})
     return {"batch_id": row["id"], "filing_type": row["filing_type"], "origin": row["origin"],
             "status": batch_status(counts), "window": row["window"], "operator": row["operator"],
-            "created_at": row["created_at"], "count": row["item_count"], "fee_total": fmt.money(row["fee_total"]),
-            "items_sha256": row["items_sha256"], "file": row["file"], "csv_file": row["csv_file"],
-            "statuses": counts, "recorded_at": row["recorded_at"], "submitted_to": row["submitted_to"],
-            "submitted_at": row["submitted_at"], "items": [_item_view(r) for r in db.batch_filings(store, batch_id)]}
+            "created_at": in_shanghai(row["created_at"]), "count": row["item_count"],
+            "fee_total": fmt.money(row["fee_total"]), "items_sha256": row["items_sha256"], "file": row["file"],
+            "csv_file": row["csv_file"], "statuses": counts, "recorded_at": in_shanghai(row["recorded_at"]),
+            "submitted_to": row["submitted_to"], "submitted_at": in_shanghai(row["submitted_at"]),
+            "items": [_item_view(r) for r in db.batch_filings(store, batch_id)]}
 
 
 def _item_view(row: dict) -> dict:
@@ -391,11 +407,11 @@ def mark_batch(desk: Desk, batch_id: str, status: str, on: date, seq: int | None
     with desk.store.transaction():
         rows = db.batch_filings(desk.store, batch_id, seq)
         if seq is not None and not rows:
-            raise NotFound("batch.item_not_found", value=seq, batch=batch_id)
+            raise NotFound("batch.item_not_found", rule="BATCH-UNKNOWN", value=seq, batch=batch_id)
         if seq is None:
             rows = [row for row in rows if row["status"] not in FINAL and row["status"] != status]
         if not rows:
-            raise Rejected("batch.nothing_to_mark", value=batch_id, status=status)
+            raise Rejected("batch.nothing_to_mark", rule="BATCH-STATUS", value=batch_id, status=status)
         for row in rows:
             lifecycle.set_status(desk, row["filing_id"], status, on, reason, skipping=lifecycle.any_steps)
     return show_batch(desk.store, batch_id)
@@ -412,7 +428,7 @@ def submit_batch(desk: Desk, batch_id: str, url: str, *, timeout: float = SUBMIT
     waiting = [row for row in db.batch_filings(store, batch_id) if row["status"] == EXPORTED]
     if not waiting:
         counts = db.status_counts(store, batch_id).get(batch_id, {})
-        raise Rejected("batch.not_exported", value=batch_id, status=batch_status(counts))
+        raise Rejected("batch.not_exported", rule="BATCH-STATUS", value=batch_id, status=batch_status(counts))
     body = db.batch_document(store, batch_id).encode("utf-8")
     store.check_writable()  # a batch the register cannot record as submitted is not sent
     post_batch(url, body, batch, timeout=timeout, retries=retries, sleep=sleep)

@@ -6,6 +6,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
 
+from ipcli.clock import in_shanghai
 from ipcli.db import calendar_years
 from ipcli.rules.calendar import (BundledCalendar, PROVISIONAL, WorkCalendar, parse_holiday_cn,
                                   weekday_rule)
@@ -124,7 +125,7 @@ def calendar_status(store, calendar: WorkCalendar, today: date, details: bool = 
     bundled = bundled_years(calendar)
     record = {
         "bundled_from": bundled[0] if bundled else None, "bundled_to": bundled[-1] if bundled else None,
-        "imported": [{"year": row["year"], "source": row["source"], "imported_at": row["imported_at"],
+        "imported": [{"year": row["year"], "source": row["source"], "imported_at": in_shanghai(row["imported_at"]),
                       "days": len(row["document"]["days"])} for row in calendar_years.imported_years(store)],
         "missing_years": missing_years(calendar, bundled, calendar_years.years_of_shifted_dates(store), today),
         **calendar_years.provisional_counts(store),

@@ -19,21 +19,21 @@ _NOT_PATENT_FEE_KINDS = frozenset((*_ENDED_KINDS, *_LOST_KINDS, "mark_expires"))
 NOT_OVERDUE_KINDS = ("mark_renewal_window_opens", "patent_term_ends", "license_term_ends")
 
 
-def deadlines(store, today: date, *, days: int, kinds=db.DEADLINE_KINDS, owner=None,
+def deadlines(store, today: date, *, days: int, kinds=db.DEADLINE_KINDS, owners=(),
               window=None, overdue_since: date | None = None) -> list[dict]:
     """Open deadlines due from today to today + `days` (CLI.md `deadlines`), after those passed unmet
-    since `overdue_since` when it is given."""
+    since `overdue_since` when it is given; of rights of one of `owners` (all when none is given)."""
     rows = []
     if overdue_since is not None and overdue_since < today:
         overdue_kinds = [kind for kind in kinds if kind not in NOT_OVERDUE_KINDS]
-        rows = _rows(store, today, overdue_since, today - timedelta(days=1), overdue_kinds, owner, window)
-    return rows + _rows(store, today, today, today + timedelta(days=days), kinds, owner, window)
+        rows = _rows(store, today, overdue_since, today - timedelta(days=1), overdue_kinds, owners, window)
+    return rows + _rows(store, today, today, today + timedelta(days=days), kinds, owners, window)
 
 
-def _rows(store, today: date, start: date, end: date, kinds, owner, window) -> list[dict]:
+def _rows(store, today: date, start: date, end: date, kinds, owners, window) -> list[dict]:
     if not kinds:
         return []
-    values = db.deadline_rows(store, start.isoformat(), end.isoformat(), kinds, owner, window).fetchall()
+    values = db.deadline_rows(store, start.isoformat(), end.isoformat(), kinds, owners, window).fetchall()
     days_left = _DaysLeft(today)
     facts = _OverdueFacts(store, values) if start < today else None
     return [_deadline(facts, today, row, days_left) for row in values]
@@ -126,10 +126,10 @@ def _full_annual_fee(patent_type: str, year: int) -> int:
     return annual_fee(patent_type, year)[0]
 
 
-def expiries(store, today: date, *, days: int, owner=None, window=None) -> list[dict]:
+def expiries(store, today: date, *, days: int, owners=(), window=None) -> list[dict]:
     """Rights, pledges and licences whose term ends from today to today + `days`."""
     cursor = db.deadline_rows(store, today.isoformat(), (today + timedelta(days=days)).isoformat(),
-                              db.EXPIRY_QUERIES, owner, window, queries=db.EXPIRY_QUERIES)
+                              db.EXPIRY_QUERIES, owners, window, queries=db.EXPIRY_QUERIES)
     rows = []
     for values in cursor:
         row = dict(zip(db.COLUMNS, values))

@@ -50,10 +50,10 @@ class Desk:
         try:
             app_no = identifiers.patent_app_no(number)
         except Rejected:
-            raise NotFound("right.not_found", value=text) from None
+            raise NotFound("right.not_found", rule="RIGHT-UNKNOWN", value=text) from None
         patent = self.store.get_patent(app_no)
         if patent is None:
-            raise NotFound("right.not_found", value=text)
+            raise NotFound("right.not_found", rule="RIGHT-UNKNOWN", value=text)
         return Right(PATENT, app_no, patent)
 
     def rights(self, texts) -> list[Right]:
@@ -61,13 +61,13 @@ class Desk:
         numbers = [r.number for r in found]
         duplicates = sorted({n for n in numbers if numbers.count(n) > 1})
         if duplicates:
-            raise Rejected("filing.right_twice", value=duplicates[0])
+            raise Rejected("filing.right_twice", rule="FILING-RIGHT-TWICE", value=duplicates[0])
         return found
 
     def one_owner(self, rights: list[Right]) -> str | None:
         owners = sorted({r.owner or "" for r in rights})
         if len(owners) > 1:
-            raise Rejected("filing.owners_differ", value=", ".join(owners))
+            raise Rejected("filing.owners_differ", rule="FILING-OWNERS", value=", ".join(owners))
         return owners[0] or None
 
     def lapsed_on(self, right: Right, day: date) -> bool:

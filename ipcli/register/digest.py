@@ -6,22 +6,22 @@ import html
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from operator import itemgetter
 from typing import NamedTuple
 from unicodedata import east_asian_width
 
-from ipcli.db.deadlines import DEADLINE_KINDS
 from ipcli.i18n import get_language, t
 from ipcli.literal import all_visible, html_text, visible
 from ipcli.output import display, label
+from ipcli.register.deadlines import LOST, SAVEABLE
 
 DEFAULT_LADDER = (90, 30, 7)
 OVERDUE_STEP = "overdue"
+LISTED_LOST_DAYS = 30  # a deadline lost longer ago is counted in one line of the digest, not listed
 # Shown in every table; the overdue columns only where a row of the table has a value.
 _COLUMNS = ("due_on", "days_left", "right_type", "right_no", "title", "rule")
 _OVERDUE_COLUMNS = ("overdue_status", "late_fee_rate_pct", "late_fee")
-_KIND_ORDER = {kind: index for index, kind in enumerate(DEADLINE_KINDS)}
 _CODES = frozenset({"kind", "right_type", "overdue_status"})  # shown by their translated label
 _DEADLINE_IDENTITY = itemgetter("kind", "right_type", "right_no", "due_on", "filing_id")
 
@@ -52,6 +52,16 @@ def reminders(rows: list[dict], ladder) -> list[Item]:
     return items
 
 
+def by_urgency(items: list[Item]) -> list[Item]:
+    """Overdue items that can still be saved, then the other overdue ones, then those due: each part by
+    days left, as the items come (register.deadlines gives them by due date)."""
+    saveable, overdue, due = [], [], []
+    for item in items:
+        status = item.row["overdue_status"]
+        (saveable if status == SAVEABLE else overdue if status else due).append(item)
+    return saveable + overdue + due
+
+
 def unsent(items: list[Item], sent: set) -> list[Item]:
     """The items whose current step is not in `sent` (keys from the sent-log of one destination), so a
     day without a run is caught up by the next run, and a second run the same day finds nothing."""
@@ -65,7 +75,18 @@ class Digest:
     today: date
     days: int
     ladder: tuple
-    items: list[Item]
+    items: list[Item]  # by urgency
+
+    @cached_property
+    def listed(self) -> list[Item]:
+        return [item for item in self.items if not self._lost_long_ago(item)]
+
+    @cached_property
+    def lost_long_ago(self) -> int:
+        return sum(1 for item in self.items if self._lost_long_ago(item))
+
+    def _lost_long_ago(self, item: Item) -> bool:
+        return item.row["overdue_status"] == LOST and item.row["days_left"] < -LISTED_LOST_DAYS
 
     @property
     def overdue(self) -> int:
@@ -81,29 +102,25 @@ class Digest:
     def intro(self) -> str:
         return t("digest.intro", due=self.due, days=self.days, overdue=self.overdue)
 
+    def opening(self) -> list[str]:
+        """The lines before the groups: the intro, and the count of deadlines lost long ago if any."""
+        lost = self.lost_long_ago
+        return [self.intro()] + ([t("digest.lost_long_ago", count=lost, days=LISTED_LOST_DAYS)] if lost else [])
+
     def footer(self) -> str:
         return t("digest.footer", ladder=", ".join(str(step) for step in self.ladder))
 
     def groups(self) -> list[tuple[str, list[tuple[str, list[dict]]]]]:
-        """[(owner, [(kind, rows)])]: owners by name (no owner last), kinds in the order of CLI.md,
-        rows in the order of the items (register.deadlines gives them by due date, then right)."""
+        """[(owner, [(kind, rows)])] of the listed items, most urgent first: each owner and each kind of an
+        owner where its most urgent item comes, rows in the order of the items."""
         owners: dict = {}
-        for item in self.items:
+        for item in self.listed:
             row = item.row
             owners.setdefault(row["owner"], {}).setdefault(row["kind"], []).append(row)
-        return [(owner, [(kind, kinds[kind]) for kind in sorted(kinds, key=_kind_order)])
-                for owner, kinds in sorted(owners.items(), key=_owner_order)]
+        return [(owner, list(kinds.items())) for owner, kinds in owners.items()]
 
     def has_provisional(self) -> bool:
-        return any(item.row["provisional"] for item in self.items)
-
-
-def _owner_order(pair: tuple) -> tuple:
-    return (pair[0] is None, pair[0] or "")
-
-
-def _kind_order(kind: str) -> int:
-    return _KIND_ORDER.get(kind, len(_KIND_ORDER))
+        return any(item.row["provisional"] for item in self.listed)
 
 
 def _owner_name(owner: str) -> str:
@@ -156,7 +173,7 @@ def _table(rows: list[dict]) -> tuple[list[str], list[list[str]]]:
 
 
 def render_text(digest: Digest) -> str:
-    parts = [digest.subject(), digest.intro()]
+    parts = [digest.subject(), *digest.opening()]
     for owner, kinds in digest.groups():
         parts.append(f"== {visible(_owner_name(owner))} ({sum(len(rows) for _, rows in kinds)}) ==")
         for kind, rows in kinds:
@@ -215,7 +232,7 @@ def render_html(digest: Digest, language: str) -> str:
     """A self-contained HTML page (its style sheet inside, no external resources); every value escaped,
     its control characters visible."""
     esc = html.escape
-    body = [f"<h1>{esc(digest.subject())}</h1>", f"<p>{esc(digest.intro())}</p>"]
+    body = [f"<h1>{esc(digest.subject())}</h1>", *(f"<p>{esc(line)}</p>" for line in digest.opening())]
     for owner, kinds in digest.groups():
         body.append(f"<h2>{html_text(_owner_name(owner))} ({sum(len(rows) for _, rows in kinds)})</h2>")
         for kind, rows in kinds:
@@ -242,8 +259,8 @@ def _html_table(rows: list[dict]) -> str:
 def render_markdown(digest: Digest, limit_bytes: int) -> str:
     """Markdown of at most `limit_bytes` UTF-8 bytes (group robots refuse longer messages): the items
     that do not fit are counted in a last line that points to `ipcli deadlines`."""
-    lines = [f"### {_one_line(digest.subject())}", _one_line(digest.intro())]
-    total, shown = len(digest.items), 0
+    lines = [f"### {_one_line(digest.subject())}", *map(_one_line, digest.opening())]
+    total, shown = len(digest.listed), 0
     reserve = max(_size(_more(total)), _size(digest.footer())) + 1
     used = _size("\n".join(lines))
     for line, is_item in _markdown_entries(digest):

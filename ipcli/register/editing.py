@@ -25,7 +25,7 @@ def find(desk: Desk, right_type: str, text: str) -> Right:
     except NotFound:
         right = None
     if right is None or right.type != right_type:
-        raise NotFound(f"{right_type}.not_found", value=text)
+        raise NotFound(f"{right_type}.not_found", rule="RIGHT-UNKNOWN", value=text)
     return right
 
 

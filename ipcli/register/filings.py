@@ -52,7 +52,7 @@ def _refuse_open(desk: Desk, right: Right, filing_type: str) -> None:
     """One open filing of a kind per right: a second renewal or transfer would be filed twice."""
     open_filings = db.open_filings(desk.store, right.type, right.number, filing_type)
     if open_filings:
-        raise Rejected("filing.already_open", value=right.number, filing=open_filings[0]["id"])
+        raise Rejected("filing.already_open", rule="FILING-OPEN", value=right.number, filing=open_filings[0]["id"])
 
 
 # renewal (续展)
@@ -64,7 +64,7 @@ _RENEWAL_REFUSALS = {trademark.TOO_EARLY: "R-TM-WINDOW", trademark.TOO_LATE: "R-
 def add_renewal(desk: Desk, reg_no: str, filed: date, paper: bool = False) -> int:
     right = desk.right(reg_no)
     if right.type != MARK:
-        raise Rejected("renewal.not_a_mark", value=reg_no)
+        raise Rejected("renewal.not_a_mark", rule="FILING-RIGHT-TYPE", value=reg_no)
     dates = desk.key_dates.mark(date.fromisoformat(right.row["term_starts_on"]))
     assessment = trademark.assess_renewal(dates, filed, len(right.row["classes"]), paper)
     if not assessment.acceptable:
@@ -90,7 +90,7 @@ def pay_annuity(desk: Desk, app_no: str, year: int, paid: date) -> int:
     """Record an annual fee paid (R-PAT-ANNUITY-DUE, R-PAT-LATE); the patent is paid through `year`."""
     right = desk.right(app_no)
     if right.type == MARK:
-        raise Rejected("annuity.not_a_patent", value=app_no)
+        raise Rejected("annuity.not_a_patent", rule="FILING-RIGHT-TYPE", value=app_no)
     row = right.row
     if year <= row["paid_through"]:
         raise Rejected("annuity.already_paid", rule="R-PAT-ANNUITY-DUE", value=year, paid_through=row["paid_through"])
@@ -163,7 +163,7 @@ def add_license(desk: Desk, right_no: str, *, licensee: str, starts: date, ends:
     right = desk.right(right_no)
     _refuse_pledged([right], consent)
     if ends < starts:
-        raise Rejected("license.ends_before_start", value=ends, starts=starts)
+        raise Rejected("license.ends_before_start", rule="FILING-TERM", value=ends, starts=starts)
     if right.type == MARK:
         due, provisional = _trademark_license_due(right, ends, filed), False
     else:
@@ -212,7 +212,7 @@ def add_pledge(desk: Desk, right_nos, *, pledgee: str, amount: float, starts: da
     rights = desk.rights(right_nos)
     pledgor = desk.one_owner(rights)
     if ends < starts:
-        raise Rejected("pledge.ends_before_start", value=ends, starts=starts)
+        raise Rejected("pledge.ends_before_start", rule="FILING-TERM", value=ends, starts=starts)
     for right in rights:
         _check_pledgeable(desk, right, ends, filed)
     _warn_same_name_kept(desk, rights, pledgor, "warn.pledge_same_name", "R-TM-PLEDGE")
@@ -240,9 +240,9 @@ def _check_pledgeable(desk: Desk, right: Right, ends: date, filed: date) -> None
 def _registered_pledge(desk: Desk, pledge_id: int) -> dict:
     pledge = db.get_pledge(desk.store, pledge_id)
     if pledge is None:
-        raise NotFound("pledge.not_found", value=pledge_id)
+        raise NotFound("pledge.not_found", rule="PLEDGE-UNKNOWN", value=pledge_id)
     if pledge["status"] != "registered":
-        raise Rejected("pledge.not_registered", value=pledge_id, status=pledge["status"])
+        raise Rejected("pledge.not_registered", rule="PLEDGE-STATUS", value=pledge_id, status=pledge["status"])
     return pledge
 
 
@@ -260,7 +260,7 @@ def extend_pledge(desk: Desk, pledge_id: int, *, to: date, filed: date) -> int:
     if filed > current_end:
         raise Rejected("pledge.extension_late", rule=rule, value=filed, ends=current_end)
     if to <= current_end:
-        raise Rejected("pledge.extension_not_later", value=to, ends=current_end)
+        raise Rejected("pledge.extension_not_later", rule="PLEDGE-EXTENSION", value=to, ends=current_end)
     for right in rights:
         if to > right.term_ends_on:
             raise Rejected("pledge.outlasts_right", rule=_pledge_rule(right), value=to, right=right.number,
@@ -276,7 +276,7 @@ def change_pledge(desk: Desk, pledge_id: int, *, filed: date, **changes) -> int:
     pledge = _registered_pledge(desk, pledge_id)
     changes = {key: value for key, value in changes.items() if value is not None}
     if not changes:
-        raise Rejected("pledge.nothing_to_change", value=pledge_id)
+        raise Rejected("pledge.nothing_to_change", rule="PLEDGE-CHANGE", value=pledge_id)
     details = {"pledge_id": pledge_id, "changes": changes,
                "before": {key: pledge[key] for key in changes}}
     with desk.store.transaction():

@@ -44,9 +44,10 @@ from operator import itemgetter
 from pathlib import Path
 
 from ipcli import files, jsontext
+from ipcli.clock import now_stamp
 from ipcli.db import bulk
 from ipcli.db.nice_classes import class_list, classes_text
-from ipcli.db.store import PATENT_COLUMNS, now_utc
+from ipcli.db.store import PATENT_COLUMNS
 from ipcli.errors import Rejected
 from ipcli.i18n.aliases import code_of
 from ipcli.memory import without_cyclic_gc
@@ -59,7 +60,7 @@ from ipcli.rules.patent import PATENT_TYPES
 ENCODING_RULE = "IMPORT-ENCODING"    # bytes that are neither UTF-8 nor GB18030 text
 FORMAT_RULE = "IMPORT-FORMAT"        # the shape of the file: header, columns, quoting, JSON, value types
 DATE_RULE = "IMPORT-DATE"            # a date not written as people write one, not a calendar date, or out of range
-VALUE_RULE = "IMPORT-VALUE"          # a value outside its list (kind, type, reduction)
+VALUE_RULE = rights.VALUE_RULE       # a value outside its list (kind, type, reduction)
 DUPLICATE_RULE = "IMPORT-DUPLICATE"  # the same right twice in one input
 CONFLICT_RULE = "IMPORT-CONFLICT"    # a right stored with other data, without --update
 
@@ -572,12 +573,6 @@ class Report:
         return len({line for line, _ in self.errors})
 
 
-def _with_rule(error: Rejected) -> Rejected:
-    if error.rule is None:
-        error.rule = VALUE_RULE
-    return error
-
-
 @dataclass
 class Tally:
     """What reading an input (or a part of one) found besides its valid rows."""
@@ -598,7 +593,7 @@ def validated_batches(rows, records, tally: Tally):
         try:
             batch.append(validate(line, values))
         except Rejected as error:
-            errors.append((line, _with_rule(error)))
+            errors.append((line, error))
             continue
         if len(batch) == CHUNK_ROWS:
             yield batch
@@ -659,7 +654,7 @@ class Importer:
         return self._check(source, progress)
 
     def _begin_direct(self) -> bool:
-        direct = bulk.DirectWrite(self.store, self.rows.target, now_utc())
+        direct = bulk.DirectWrite(self.store, self.rows.target, now_stamp())
         if direct.begin():
             self._direct = direct
         return self._direct is not None
@@ -843,7 +838,7 @@ class Importer:
                 for stored, staged in bulk.changed_rights(store, target):
                     store.journal(self.rows.kind, staged[target.key], stored, staged)
             progress(2)
-            bulk.write_staged(store, target, now_utc(), rebuild_indexes=rebuild, changed=counts["updated"] > 0)
+            bulk.write_staged(store, target, now_stamp(), rebuild_indexes=rebuild, changed=counts["updated"] > 0)
             self._journal(report, counts)
             progress(3)
         report.counts = counts

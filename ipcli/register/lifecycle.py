@@ -11,11 +11,13 @@ from ipcli.register.filings import (ACCEPTED, EXPORTED, FINAL, PROGRESS, READY, 
 # The lifecycle, one step at a time; a filing is withdrawn from any step before the office decides.
 NEXT_STEPS = {RECEIVED: (READY,), READY: (EXPORTED,), EXPORTED: (SUBMITTED,), SUBMITTED: (ACCEPTED, REJECTED)}
 
+LIFECYCLE_RULE = "FILING-LIFECYCLE"  # received → ready → exported → submitted → accepted | rejected, or withdrawn
+
 
 def get_filing(desk: Desk, filing_id: int) -> dict:
     filing = db.get_filing(desk.store, filing_id)
     if filing is None:
-        raise NotFound("filing.not_found", value=filing_id)
+        raise NotFound("filing.not_found", rule="FILING-UNKNOWN", value=filing_id)
     return filing
 
 
@@ -30,14 +32,14 @@ def skipped_steps(current: str, status: str) -> list[str]:
 def _check_move(filing: dict, status: str, on: date, skipping) -> None:
     current = filing["status"]
     if current in FINAL:
-        raise Rejected("filing.status_final", rule="FILING-STEP", status=status, current=current, id=filing["id"])
+        raise Rejected("filing.status_final", rule=LIFECYCLE_RULE, status=status, current=current, id=filing["id"])
     if status == current or (status in PROGRESS and PROGRESS.index(status) < PROGRESS.index(current)):
-        raise Rejected("filing.status_backwards", rule="FILING-STEP", status=status, current=current, id=filing["id"])
+        raise Rejected("filing.status_backwards", rule=LIFECYCLE_RULE, status=status, current=current, id=filing["id"])
     if on < date.fromisoformat(filing["received_on"]):
-        raise Rejected("filing.status_before_received", rule="FILING-STEP", value=on, received=filing["received_on"])
+        raise Rejected("filing.status_before_received", rule=LIFECYCLE_RULE, value=on, received=filing["received_on"])
     skipped = skipped_steps(current, status)
     if skipped and skipping is None:
-        raise Rejected("filing.status_skips", rule="FILING-STEP", id=filing["id"], status=status, count=len(skipped))
+        raise Rejected("filing.status_skips", rule=LIFECYCLE_RULE, id=filing["id"], status=status, count=len(skipped))
     if skipped:
         skipping(filing["id"], skipped)
 
@@ -45,7 +47,7 @@ def _check_move(filing: dict, status: str, on: date, skipping) -> None:
 def set_status(desk: Desk, filing_id: int, status: str, on: date, reason: str | None = None,
                skipping=None) -> dict:
     """Move a filing one step on (or withdraw it); on acceptance the register follows, in one transaction,
-    and every record changed is journaled whole. Skipping steps is refused (FILING-STEP) unless `skipping`
+    and every record changed is journaled whole. Skipping steps is refused (FILING-LIFECYCLE) unless `skipping`
     is given: it is called with the filing's id and the steps skipped."""
     with desk.store.transaction():
         filing = get_filing(desk, filing_id)

@@ -34,9 +34,9 @@ def close_notice(desk: Desk, notice_id: int, done_on: date) -> dict:
     with desk.store.transaction():
         notice = db.get_notice(desk.store, notice_id)
         if notice is None:
-            raise NotFound("notice.not_found", value=notice_id)
+            raise NotFound("notice.not_found", rule="NOTICE-UNKNOWN", value=notice_id)
         if notice["status"] == "done":
-            raise Rejected("notice.already_done", value=notice_id, done_on=notice["done_on"])
+            raise Rejected("notice.already_done", rule="NOTICE-DONE", value=notice_id, done_on=notice["done_on"])
         db.close_notice(desk.store, notice_id, done_on.isoformat())
         closed = desk.store.journal_record("notice", notice_id, notice)
     return notice_view(closed)

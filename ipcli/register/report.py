@@ -85,9 +85,11 @@ def _header(query: register.Query, summary: dict, today: date) -> str:
 def _summary(summary: dict) -> str:
     cards = [(summary["filings"], t("report.figure_filings")),
              (summary["marks"], t("report.figure_marks")), (summary["patents"], t("report.figure_patents")),
-             (register.money_text(summary["pledge_amount"]), t("report.figure_pledges", count=summary["pledges"])),
-             (register.money_text(summary["license_amount"]), t("report.figure_licenses", count=summary["licenses"])),
-             (summary["renewals"], t("report.figure_renewals"))]
+             (register.money_text(summary["pledge_amount"]),
+              t("report.figure_pledges", count=summary["pledges_registered"])),
+             (register.money_text(summary["license_amount"]),
+              t("report.figure_licenses", count=summary["licenses_registered"])),
+             (summary["renewals_registered"], t("report.figure_renewals"))]
     figures = "".join(f'<div class="figure"><b>{html_text(_number(value))}</b><span>{html_text(text)}</span></div>'
                       for value, text in cards)
     return (f'<section id="summary"><h2>{html_text(t("report.summary"))}</h2>'
@@ -96,13 +98,14 @@ def _summary(summary: dict) -> str:
 
 def _by_type(stats: register.Stats) -> str:
     rows = register.rows(stats, by="type")
-    columns = ("filings", "marks", "patents", "amount", "in_window", "in_grace")
+    columns = ("filings", "accepted", "marks", "patents", "amount", "in_window", "in_grace")
     head = "".join(f"<th>{html_text(label(c))}</th>" for c in ("type", *columns))
     body = "".join("<tr>" + _cell(t(f"value.{row['type']}"))
                    + "".join(_cell(_number(row[c])) for c in columns) + "</tr>" for row in rows)
     total = stats.tally()
     body += ('<tr class="total">' + _cell(label("total"))
-             + "".join(_cell(_number(v)) for v in (total.filings, total.marks, total.patents)) + _cell("") * 3
+             + "".join(_cell(_number(v)) for v in (total.filings, total.accepted, total.marks, total.patents))
+             + _cell("") * 3
              + "</tr>")
     chart = bar_chart([(t(f"value.{row['type']}"), row["filings"], TYPE_COLOURS.get(row["type"])) for row in rows],
                       t("report.by_type"))

@@ -9,6 +9,8 @@ from ipcli.rules.calendar import WorkCalendar
 from ipcli.rules.fees import REDUCTION_SPELLINGS, OpenLicense, reduction_and_open_license
 
 MARK_KINDS = ("ordinary", "collective", "certification")
+# A kind or reduction outside its list: the options refuse one, so only an import file gives one.
+VALUE_RULE = "IMPORT-VALUE"
 
 # A mark's state on a given day, from where that day falls against its renewal dates.
 MARK_STATUS = {trademark.TOO_EARLY: "active", trademark.IN_WINDOW: "in_window",
@@ -46,7 +48,7 @@ def mark_row(key_dates: KeyDates, *, reg_no: str, classes, registered_on: date, 
              name=None, owner=None, owner_id=None, kind: str = "ordinary", window=None) -> dict:
     """A validated mark row with its key dates (R-TM-TERM, R-TM-WINDOW, R-TM-GRACE)."""
     if kind not in MARK_KINDS:
-        raise Rejected("mark.bad_kind", value=kind, choices=", ".join(MARK_KINDS))
+        raise Rejected("mark.bad_kind", rule=VALUE_RULE, value=kind, choices=", ".join(MARK_KINDS))
     term_start = term_starts_on or registered_on
     if term_start < registered_on:
         raise Rejected("mark.term_before_registration", rule="R-TM-TERM", value=term_start, registered=registered_on)
@@ -83,7 +85,8 @@ def patent_row(key_dates: KeyDates, *, app_no: str, filed_on: date, patent_type:
         raise Rejected("patent.type_mismatch", rule="ID-PAT-APP-NO", value=patent_type, app_no=canonical,
                        numbered=numbered_type)
     if reduction not in REDUCTION_SPELLINGS:
-        raise Rejected("patent.bad_reduction", value=reduction, choices=", ".join(REDUCTION_SPELLINGS))
+        raise Rejected("patent.bad_reduction", rule=VALUE_RULE, value=reduction,
+                       choices=", ".join(REDUCTION_SPELLINGS))
     reduction, license_ = reduction_and_open_license(reduction, open_license_from, open_license)
     if granted_on is not None and granted_on < filed_on:
         raise Rejected("patent.granted_before_filing", rule="R-PAT-TERM", value=granted_on, filed=filed_on)
@@ -153,7 +156,7 @@ def _add(store, key_dates: KeyDates, check_calendar, kind: str, row: dict) -> di
     check_calendar(missing_years(key_dates, row))
     with store.transaction():
         if get(number) is not None:
-            raise Rejected(f"{kind}.exists", value=number)
+            raise Rejected(f"{kind}.exists", rule="RIGHT-EXISTS", value=number)
         put(row)
         store.journal_record(kind, number, None)
     return row

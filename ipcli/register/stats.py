@@ -76,7 +76,7 @@ def window_tree(store) -> WindowTree:
 def _window_code(text: str) -> str:
     code = (text or "").strip()
     if not WINDOW_CODE.fullmatch(code):
-        raise Rejected("window.bad_code", value=text)
+        raise Rejected("window.bad_code", rule="WINDOW-CODE", value=text)
     return code
 
 
@@ -84,11 +84,11 @@ def _check_parent(tree: WindowTree, code: str, parent: str | None) -> None:
     if parent is None:
         return
     if parent not in tree.rows:
-        raise NotFound("window.not_found", value=parent)
+        raise NotFound("window.not_found", rule="WINDOW-UNKNOWN", value=parent)
     if parent in tree.subtree(code):
-        raise Rejected("window.parent_cycle", value=parent, code=code)
+        raise Rejected("window.parent_cycle", rule="WINDOW-TREE", value=parent, code=code)
     if len(tree.ancestors(parent)) + 1 + tree.height(code) >= len(LEVELS):
-        raise Rejected("window.too_deep", value=code, parent=parent)
+        raise Rejected("window.too_deep", rule="WINDOW-TREE", value=code, parent=parent)
 
 
 def add_window(store, code: str, name: str, parent: str | None, replace: bool = False) -> dict:
@@ -96,12 +96,12 @@ def add_window(store, code: str, name: str, parent: str | None, replace: bool = 
     code, name = _window_code(code), (name or "").strip()
     parent = _window_code(parent) if parent is not None else None
     if not name or len(name) > NAME_MAX:
-        raise Rejected("window.bad_name", value=name, limit=NAME_MAX)
+        raise Rejected("window.bad_name", rule="WINDOW-NAME", value=name, limit=NAME_MAX)
     with store.transaction():
         tree = window_tree(store)
         before = tree.rows.get(code)
         if before is not None and not replace:
-            raise Rejected("window.exists", value=code)
+            raise Rejected("window.exists", rule="WINDOW-EXISTS", value=code)
         _check_parent(tree, code, parent)
         db.put_window(store.db, code, name, parent)
         store.journal("window", code, before, {"code": code, "name": name, "parent": parent})
@@ -113,7 +113,7 @@ def set_default_window(store, code: str | None) -> dict:
     with store.transaction():
         tree = window_tree(store)
         if code is not None and code not in tree.rows:
-            raise NotFound("window.not_found", value=code)
+            raise NotFound("window.not_found", rule="WINDOW-UNKNOWN", value=code)
         before = db.default_window(store.db)
         db.set_setting(store.db, db.DEFAULT_WINDOW, code)
         store.journal("setting", db.DEFAULT_WINDOW, {"value": before}, {"value": code})
@@ -146,9 +146,11 @@ class Query:
 
 @dataclass
 class Tally:
-    """What a group of filings adds up to."""
+    """What a group of filings adds up to. A filing counts as done once accepted (registered, recorded,
+    renewed): `accepted` counts those, and `amount` sums their licence contract or pledge secured amounts."""
 
     filings: int = 0
+    accepted: int = 0
     marks: int = 0
     patents: int = 0
     fees: float = 0
@@ -163,6 +165,7 @@ class Tally:
         self.marks += count if group["right_type"] == MARK else 0
         self.patents += count if group["right_type"] == PATENT else 0
         self.fees += group["fees"] or 0
+        self.accepted += group["accepted"]
         self.amount += group["amount"] or 0
         self.amounts += group["amounts"]
         self.in_window += count if group["renewal_status"] == IN_WINDOW else 0
@@ -170,9 +173,10 @@ class Tally:
 
     def view(self, filing_type: str | None) -> dict:
         """The figures of one row: official fees (FEE-TM, FEE-PAT-RECORDAL, annual fees) of every filing,
-        amounts only for licences and pledges, the renewal split for renewals."""
+        amounts (of those accepted) only for licences and pledges, the renewal split for renewals."""
         renewal = filing_type == "renewal"
-        return {"filings": self.filings, "marks": self.marks, "patents": self.patents, "fees": money(self.fees),
+        return {"filings": self.filings, "accepted": self.accepted, "marks": self.marks, "patents": self.patents,
+                "fees": money(self.fees),
                 "amount": money(self.amount) if filing_type in AMOUNT_TYPES and self.amounts else None,
                 "in_window": self.in_window if renewal else None, "in_grace": self.in_grace if renewal else None}
 
@@ -287,20 +291,22 @@ def _county_windows(stats: Stats) -> list[dict]:
 
 
 def _by_right(stats: Stats, filing_type: str) -> dict:
-    """Count and amount of licences or pledges, and of those on marks and on patents."""
-    figures = {}
-    for right in (None, MARK, PATENT):
-        tally = stats.tally(lambda g: g["type"] == filing_type and right in (None, g["right_type"]))
-        prefix = f"{right}_" if right else ""
-        figures[f"{prefix}{filing_type}s"] = tally.filings
-        figures[f"{prefix}{filing_type}_amount"] = money(tally.amount)
+    """Licences or pledges received and registered, the amount of those registered, and the registrations
+    on marks and on patents with their amounts."""
+    total = stats.tally(lambda g: g["type"] == filing_type)
+    figures = {f"{filing_type}s": total.filings, f"{filing_type}s_registered": total.accepted,
+               f"{filing_type}_amount": money(total.amount)}
+    for right in (MARK, PATENT):
+        tally = stats.tally(lambda g: g["type"] == filing_type and g["right_type"] == right)
+        figures[f"{right}_{filing_type}s"] = tally.accepted
+        figures[f"{right}_{filing_type}_amount"] = money(tally.amount)
     return figures
 
 
 def figures(stats: Stats) -> dict:
     """The numbers of the report sentence."""
     query, total = stats.query, stats.tally()
-    renewals = stats.tally(lambda g: g["type"] == "renewal")
+    renewals, transfers = (stats.tally(lambda g: g["type"] == kind) for kind in ("renewal", "transfer"))
     counties = _county_windows(stats)
     return {
         "from": query.start, "to": query.end, "window": query.window,
@@ -309,9 +315,9 @@ def figures(stats: Stats) -> dict:
         "filings_since": stats.tally(lambda g: g["since"]).filings if query.since else None,
         "county_filings": sum(c["filings"] for c in counties), "county_windows": counties,
         **_by_right(stats, "pledge"), **_by_right(stats, "license"),
-        "renewals": renewals.filings, "renewals_in_window": renewals.in_window,
-        "renewals_in_grace": renewals.in_grace,
-        "transfers": stats.tally(lambda g: g["type"] == "transfer").filings,
+        "renewals": renewals.filings, "renewals_registered": renewals.accepted,
+        "renewals_in_window": renewals.in_window, "renewals_in_grace": renewals.in_grace,
+        "transfers": transfers.filings, "transfers_registered": transfers.accepted,
         "annuities": stats.tally(lambda g: g["type"] == "annuity").filings,
     }
 
@@ -370,9 +376,17 @@ def _handled(numbers: dict) -> str:
     return text + t("stats.full_stop")
 
 
+def _done(numbers: dict, name: str, **params) -> str:
+    """The sentence part of renewals, transfers, licences or pledges (`name`): counted as done once
+    registered, with how many were received when that differs ("受理 N 件，其中已登记 M 件")."""
+    received, registered = numbers[name], numbers[f"{name}_registered"]
+    if received == registered:
+        return t(f"stats.{name}", count=registered, **params)
+    return t(f"stats.{name}_registered", received=received, count=registered, **params)
+
+
 def _amounts(numbers: dict, filing_type: str) -> str:
-    text = t(f"stats.{filing_type}s", count=numbers[f"{filing_type}s"],
-             amount=money_text(numbers[f"{filing_type}_amount"]))
+    text = _done(numbers, f"{filing_type}s", amount=money_text(numbers[f"{filing_type}_amount"]))
     parts = [t(f"stats.{filing_type}s_of_{right}", count=numbers[f"{right}_{filing_type}s"],
                amount=money_text(numbers[f"{right}_{filing_type}_amount"]))
              for right in (MARK, PATENT) if numbers[f"{right}_{filing_type}s"]]
@@ -383,8 +397,8 @@ def _amounts(numbers: dict, filing_type: str) -> str:
 
 def summary_text(numbers: dict) -> str:
     """The report sentence: filings handled, pledge financings, licence recordals, renewals."""
-    others = t("stats.others", renewals=numbers["renewals"], in_window=numbers["renewals_in_window"],
-               in_grace=numbers["renewals_in_grace"], transfers=numbers["transfers"],
-               annuities=numbers["annuities"]) + t("stats.full_stop")
+    others = t("stats.part_separator").join([
+        _done(numbers, "renewals", in_window=numbers["renewals_in_window"], in_grace=numbers["renewals_in_grace"]),
+        _done(numbers, "transfers"), t("stats.annuities", count=numbers["annuities"])]) + t("stats.full_stop")
     sentences = [_handled(numbers), _amounts(numbers, "pledge"), _amounts(numbers, "license"), others]
     return t("stats.sentence_separator").join(sentences)

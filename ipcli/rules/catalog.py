@@ -51,6 +51,64 @@ _RULES = (
     Rule("ID-RIC", "GB 11643 (RULES.md §5)", "A"),
 )
 
+# ipcli's own rules: what the register and its files require beyond the statutes, each described in the
+# README. A refusal (exit 65) names one of these or a rule of RULES.md.
+_PROJECT_RULES = {
+    "FILING-OPEN": "a right has one open filing of each type at a time",
+    "FILING-OWNERS": "the rights of one filing belong to one owner",
+    "FILING-RIGHT-TWICE": "a filing names each right once",
+    "FILING-RIGHT-TYPE": "a renewal is of a trademark, an annual fee of a patent",
+    "FILING-TERM": "a licence or pledge term ends after it starts",
+    "FILING-UNKNOWN": "a filing named is in the register",
+    "FILING-LIFECYCLE": "a filing moves received, ready, exported, submitted, then accepted or rejected, or "
+                        "is withdrawn, on or after the day it was received",
+    "RIGHT-UNKNOWN": "a trademark or patent named is in the register",
+    "RIGHT-EXISTS": "a trademark or patent is added once",
+    "REMOVE-REFERENCED": "a right is removed only when no filing, pledge, licence or notice refers to it, or with "
+                         "--force its undecided filings withdrawn first",
+    "JOURNAL-DEPENDENT": "a write is reverted only when no later write that still stands touched its records",
+    "JOURNAL-SHARED": "filing revert reverts a command that changed that filing alone; log revert the others",
+    "JOURNAL-EMPTY": "there is a write of this operator to revert",
+    "JOURNAL-IRREVERSIBLE": "a write is reverted only from the whole records its journal holds",
+    "INPUT-SIZE": "a file or standard input is read up to the cap of its command",
+    "PLEDGE-UNKNOWN": "a pledge named is in the register",
+    "PLEDGE-STATUS": "only a registered pledge is extended, changed or released",
+    "PLEDGE-EXTENSION": "an extension ends after the current pledge term",
+    "PLEDGE-CHANGE": "a change of a pledge changes something",
+    "NOTICE-UNKNOWN": "a notice named is in the register",
+    "NOTICE-DONE": "a notice is done once",
+    "WINDOW-CODE": "a window code is 1-40 letters, digits, '.', '_' or '-'",
+    "WINDOW-NAME": "a window has a name of at most 100 characters",
+    "WINDOW-UNKNOWN": "a window named is registered",
+    "WINDOW-EXISTS": "a window is registered once, or replaced with --replace",
+    "WINDOW-TREE": "windows form a tree of at most three levels: province, prefecture, county",
+    "SAMPLE-NEW-REGISTER": "the sample portfolio is loaded into a register without rights",
+    "BATCH-SCHEMA": "a batch document follows schemas/batch.schema.json",
+    "BATCH-CHECKSUM": "items_sha256 is the SHA-256 of the canonical items",
+    "BATCH-MANIFEST": "the manifest's count, fee total and item numbers agree with the items",
+    "BATCH-DUPLICATE": "a batch holds each filing once",
+    "BATCH-DATE": "a batch's dates are calendar dates, its timestamp ISO 8601",
+    "BATCH-RIGHT": "an imported item's rights are in the register or carry their dates",
+    "BATCH-CONFLICT": "a batch id names one batch",
+    "BATCH-CHECK": "a batch is imported only when every check passes",
+    "BATCH-UNKNOWN": "a batch or item named is in the register",
+    "BATCH-STATUS": "a batch is submitted while exported, and decided while open",
+    "BATCH-WINDOWS": "a batch holds the filings of one window, unless --all-windows",
+    "IMPORT-ENCODING": "an import file is UTF-8 or GB18030 throughout",
+    "IMPORT-FORMAT": "an import file has a header, its fields and quoting, JSON values of their types",
+    "IMPORT-DATE": "an import date is YYYY-MM-DD, a calendar date from 1980 to 2199",
+    "IMPORT-VALUE": "a kind, type or reduction is one of its list",
+    "IMPORT-DUPLICATE": "an import names each right once",
+    "IMPORT-CONFLICT": "a right stored with other data is replaced only with --update",
+    "IMPORT-CHECK": "an import is written only when every row passes",
+    "DB-NOT-IPCLI": "a register is an SQLite database made by ipcli",
+    "DB-INTEGRITY": "a register passes SQLite's integrity and foreign key checks",
+    "DB-SCHEMA": "a register has every table, column and index of its migrations, and none newer than ipcli's",
+}
+
+_RULES += tuple(Rule(rule_id, f"ipcli (README): {what}", "project decision")
+                for rule_id, what in _PROJECT_RULES.items())
+
 RULES = {rule.id: rule for rule in _RULES}
 
 # Rules that depend on a date: the first day each version of RULES.md applies from.

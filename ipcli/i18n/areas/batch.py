@@ -10,7 +10,14 @@ EN = {
     "help.batch_mark": "Record the office's decision: move every open filing of a batch (or one item) to a status.",
     "help.batch_submit": "Post the batch to an intake endpoint; its filings become submitted.",
     "opt.batch_type": "Type of the filings in the batch.",
-    "opt.batch_window": "Only filings received at this window; the manifest names it as the sender (else IPCLI_WINDOW).",
+    "opt.batch_window": "Only filings received at this window, named in the manifest as the sender (default: "
+                        "IPCLI_WINDOW, else this machine's default window).",
+    "opt.batch_all_windows": "Filings of every window in one batch (without it, filings of several windows are "
+                             "refused when no window is given or set).",
+    "batch.window_and_all_windows": "--window and --all-windows exclude each other",
+    "batch.windows_mixed": "ready {type} filings were received at several windows ({windows}): give --window CODE "
+                           "(or set IPCLI_WINDOW, or `ipcli window set-default`), or --all-windows for one batch "
+                           "of them all",
     "opt.batch_until": "Only filings received on or before this date.",
     "opt.batch_out": "Directory to write BATCH_ID.json and BATCH_ID.csv to (created when missing).",
     "opt.batch_item": "Only the item with this number (1, 2, ...).",
@@ -136,7 +143,11 @@ ZH = {
     "help.batch_mark": "登记审查结果：将批次中所有未结收件（或某一条目）推进到某一状态。",
     "help.batch_submit": "将批次提交到接收端点；其收件变为已报送。",
     "opt.batch_type": "批次中收件的类型。",
-    "opt.batch_window": "只导出该窗口受理的收件；清单以它为报送窗口（未给出时为 IPCLI_WINDOW）。",
+    "opt.batch_window": "只导出该窗口受理的收件，清单以它为报送窗口（默认为 IPCLI_WINDOW，其次为本机默认窗口）。",
+    "opt.batch_all_windows": "将所有窗口的收件放入一个批次（不加此项且未指定或设置窗口时，拒绝混合多个窗口的收件）。",
+    "batch.window_and_all_windows": "--window 与 --all-windows 不能同用",
+    "batch.windows_mixed": "待报送的{type}收件来自多个窗口（{windows}）：请用 --window CODE 指定（或设置 IPCLI_WINDOW，"
+                           "或 `ipcli window set-default`），或用 --all-windows 将其全部放入一个批次",
     "opt.batch_until": "只导出该日期及之前受理的收件。",
     "opt.batch_out": "写入 BATCH_ID.json 和 BATCH_ID.csv 的目录（不存在时创建）。",
     "opt.batch_item": "只处理该序号的条目（1、2……）。",

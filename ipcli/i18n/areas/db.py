@@ -6,7 +6,14 @@ EN = {
     "help.db_check": "Check the register: integrity, foreign keys, migrations and provisional deadlines.",
     "help.db_restore": "Replace the register by a checked copy, keeping a safety copy of the current one.",
     "opt.db_force": "Replace PATH if it exists.",
-    "db.missing": "no register at {path}: give --db PATH or set IPCLI_DB",
+    "help.init": "Create an empty register at --db (mode 0600); an existing register is left as it is.",
+    "register.none": "no register at {path}: create one with `ipcli init`, or fill a new one with `ipcli sample load`, "
+                     "`ipcli mark import FILE` or `ipcli db restore BACKUP`",
+    "register.none_default": "no register at {path}, the default place (give --db PATH or set IPCLI_DB for another): "
+                             "to begin, see the Quick start in the README (`ipcli --db demo.db sample load`), or "
+                             "create one with `ipcli init`",
+    "register.exists": "a register already exists at {path}; left as it is",
+    "field.created": "created",
     "db.not_database": "{path} is not an SQLite database",
     "db.live_not_database": "the register {path} is not an SQLite database: move it aside, then restore again",
     "db.target_exists": "{path} already exists; give --force to replace it",
@@ -48,7 +55,13 @@ ZH = {
     "help.db_check": "检查登记簿：完整性、外键、迁移及暂定期限。",
     "help.db_restore": "以经检查的副本替换登记簿，并保留当前登记簿的安全副本。",
     "opt.db_force": "PATH 已存在时予以替换。",
-    "db.missing": "{path} 处没有登记簿：请用 --db PATH 指定或设置 IPCLI_DB",
+    "help.init": "在 --db 处新建空的登记簿（权限 0600）；已有的登记簿保持不变。",
+    "register.none": "{path} 处没有登记簿：可用 `ipcli init` 新建，或用 `ipcli sample load`、`ipcli mark import 文件`、"
+                     "`ipcli db restore 备份文件` 建立并载入",
+    "register.none_default": "默认位置 {path} 处没有登记簿（其他位置请用 --db 指定或设置 IPCLI_DB）：初次使用请看 "
+                             "README.md 开头的快速上手（`ipcli --db demo.db sample load`），或用 `ipcli init` 新建",
+    "register.exists": "{path} 处已有登记簿，保持不变",
+    "field.created": "新建",
     "db.not_database": "{path} 不是 SQLite 数据库",
     "db.live_not_database": "登记簿 {path} 不是 SQLite 数据库：请先将其移开，再恢复",
     "db.target_exists": "{path} 已存在；如需替换请加 --force",
