@@ -229,10 +229,19 @@ def test_killed_batch_export_leaves_no_file_or_a_valid_one_matching_the_register
     assert outcomes[PUBLISHED_NOT_RECORDED] == 0
 
 
+# A kill "as the files appear" lands before the export's commit only when the poll sees the files in time:
+# on a busy machine a few kills may all come after it. More are made, up to this many, until one did.
+MAX_KILLS_AS_FILES_APPEAR = 20
+
+
 def test_batch_export_killed_as_its_files_appear_is_undone_or_complete(tmp_path, ready_register):
     template, db_path, duration = ready_register
-    kills = max(2, KILLS // 4)
-    outcomes = kill_exports(tmp_path, [None] * kills, duration, template, db_path)
+    kills, outcomes = 0, Counter()
+    while kills < max(2, KILLS // 4) or (outcomes[UNDONE] == 0 and kills < MAX_KILLS_AS_FILES_APPEAR):
+        attempt = tmp_path / f"kill-{kills}"
+        attempt.mkdir()
+        outcomes += kill_exports(attempt, [None], duration, template, db_path)
+        kills += 1
     report(f"batch export of {BATCH_ITEMS} renewals, killed as its files appear", outcomes, duration, kills=kills)
     assert outcomes[PUBLISHED_NOT_RECORDED] == 0
     # Killed once its files carry their final names, an export either had committed or is undone by
