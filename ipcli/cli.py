@@ -11,12 +11,11 @@ from importlib import import_module
 import click
 
 from ipcli import __version__
-from ipcli.clickext import DATE, Choice, Group, Option, with_guess
+from ipcli.clickext import DATE, FORMATS, Choice, Group, Option, with_guess
 from ipcli.context import App
 from ipcli.errors import ExitCode, IpcliError
 from ipcli.i18n import LANGUAGES, default_language, localize_codes, set_language, t
 from ipcli.literal import SHOWN_CHARS, Sentence, shortened
-from ipcli.output import FORMATS
 
 # name -> (module, attribute, short-help key): modules load only when their command runs.
 COMMANDS = {

@@ -11,10 +11,13 @@ import click
 from ipcli.context import App
 from ipcli.help_format import Context
 from ipcli.i18n import t
-from ipcli.i18n.aliases import code_of
 from ipcli.literal import shortened, unencodable
-from ipcli.rules.dates import EARLIEST, LATEST, DateProblem, parse_date
-from ipcli.rules.written import NotAnAmount, half_width, parse_amount
+# The readers of values people write (ipcli.rules.dates, .written, ipcli.i18n.aliases) are imported when a
+# value is read, not when the command line is set up: `ipcli --help` and `--version` start without them.
+
+
+# --format of every command that prints data (CLI.md "Output"), rendered by ipcli.output.
+FORMATS = ("table", "json", "jsonl", "csv", "tsv")
 
 
 class HelpKey:
@@ -216,6 +219,10 @@ class Choice(Refusing, click.Choice):
     """One of `choices`, also written by its Chinese name (ipcli.i18n.aliases)."""
 
     def convert(self, value, param, ctx):
+        if value in self.choices:
+            return value
+        from ipcli.i18n.aliases import code_of
+
         code = code_of(value, self.choices) if isinstance(value, str) else None
         if code is None:
             self.refuse("err.choice", value, param, ctx, choices=", ".join(self.choices))
@@ -247,6 +254,8 @@ class IntRange(Refusing, click.ParamType):
         self.low, self.high, self.rule = low, high, rule
 
     def convert(self, value, param, ctx):
+        from ipcli.rules.written import half_width
+
         if isinstance(value, int):
             number = value
         elif isinstance(value, str) and re.fullmatch(r"\s*[+-]?[0-9]+\s*", half_width(value)):
@@ -279,6 +288,8 @@ class Amount(Refusing, click.ParamType):
     def convert(self, value, param, ctx):
         if isinstance(value, (int, float)):
             return value
+        from ipcli.rules.written import NotAnAmount, parse_amount
+
         try:
             number = parse_amount(str(value))
         except NotAnAmount:
@@ -299,6 +310,8 @@ class DateType(Refusing, click.ParamType):
     def convert(self, value, param, ctx):
         if isinstance(value, date):
             return value
+        from ipcli.rules.dates import EARLIEST, LATEST, DateProblem, parse_date
+
         app = ctx.find_object(App) if ctx is not None else None
         try:
             return parse_date(str(value), today=app.today if app else None)

@@ -14,13 +14,12 @@ from datetime import date
 
 import click
 
-from ipcli.clickext import Choice, option
+from ipcli.clickext import FORMATS, Choice, option
 from ipcli.errors import UsageProblem
 from ipcli.i18n import catalog, get_language, t
 from ipcli.literal import Sentence, all_visible, neutralised, visible
 from ipcli.views import ALL_FIELDS, FREE_TEXT, MONEY, NESTED, View
 
-FORMATS = ("table", "json", "jsonl", "csv", "tsv")
 # String values of these fields are codes with a translated label in tables.
 CODE_FIELDS = frozenset({"status", "kind", "type", "source", "source_before", "right_type", "confidence",
                          "overdue_status", "level", "filing_type", "origin", "served", "record_type",
