@@ -1,7 +1,6 @@
 """click classes whose help texts are message keys, translated when shown, and strict value types
 whose refusals are translated one-liners."""
 
-import os
 import re
 from datetime import date
 from difflib import get_close_matches
@@ -227,21 +226,6 @@ class Choice(Refusing, click.Choice):
         if code is None:
             self.refuse("err.choice", value, param, ctx, choices=", ".join(self.choices))
         return code
-
-
-class FilePath(Refusing, click.Path):
-    """click.Path, with its refusals (a file that must exist, must not be a directory, must be readable)
-    translated and naming the value."""
-
-    def convert(self, value, param, ctx):
-        text = os.fspath(value)
-        if self.exists and not os.path.exists(text):
-            self.refuse("err.path_missing", text, param, ctx)
-        if not self.dir_okay and os.path.isdir(text):
-            self.refuse("err.path_is_directory", text, param, ctx)
-        if self.readable and os.path.exists(text) and not os.access(text, os.R_OK):
-            self.refuse("err.path_unreadable", text, param, ctx)
-        return super().convert(value, param, ctx)
 
 
 LARGEST_INTEGER = 2 ** 63 - 1  # SQLite's INTEGER
