@@ -433,8 +433,9 @@ def _rich_tables(data, color: str, view: View, wide: bool) -> None:
         table = Table(title=drawing.title and Text(drawing.title), title_justify="left", box=box.SIMPLE_HEAD,
                       show_edge=False, pad_edge=False, padding=(0, GAP - 1, 0, 0), header_style="bold")
         for header, width, numeric, (_, _, free) in zip(drawing.headers, widths, _numeric(drawing), sizes):
-            table.add_column(Text(header), width=width, min_width=width, no_wrap=not (free and drawing.wrap),
-                             overflow="ellipsis", justify="right" if numeric else "left")
+            wraps = free and drawing.wrap  # wrapped text is folded, never cut: a date in an explain step stays whole
+            table.add_column(Text(header), width=width, min_width=width, no_wrap=not wraps,
+                             overflow="fold" if wraps else "ellipsis", justify="right" if numeric else "left")
         dated = [key.endswith("_on") for key in drawing.keys[:len(widths)]]
         for row, cells in zip(drawing.rows, zip(*drawing.columns[:len(widths)])):
             dim = row.get("provisional") is True  # its dates are provisional
