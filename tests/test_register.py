@@ -12,8 +12,9 @@ import time
 
 import pytest
 
-from ipcli.db.connection import open_db
+from ipcli.db.connection import applied_migrations, open_db
 from ipcli.db.migrations import MIGRATIONS
+from ipcli.db.schema import MIGRATION_NAMES
 
 
 def as_json(result):
@@ -118,7 +119,7 @@ def test_migrations_upgrade_every_older_schema(tmp_path, applied):
     MIGRATIONS.apply(older, stop_before=names[applied] if applied < len(names) else None)
     older.conn.close()
     upgraded = open_db(old)
-    assert [m.name for m in MIGRATIONS.applied(upgraded)] == names
+    assert applied_migrations(upgraded.conn) == names
     upgraded.conn.close()
     assert schema(old) == schema(fresh)
 
@@ -210,11 +211,24 @@ def test_a_new_register_has_pages_of_16_kib(tmp_path):
     db.conn.close()
 
 
+def test_the_migration_names_known_without_sqlite_utils_are_those_of_the_migrations():
+    assert [migration.name for migration in MIGRATIONS._migrations] == list(MIGRATION_NAMES)
+
+
+def test_a_command_on_an_up_to_date_register_does_not_load_sqlite_utils(tmp_path):
+    path = tmp_path / "x.db"
+    open_db(path).conn.close()
+    code = ("import sys; from ipcli.cli import main; sys.argv = ['ipcli', '--db', sys.argv[1], 'deadlines'];"
+            "\ntry: main()\nexcept SystemExit: pass\nprint('sqlite_utils' in sys.modules, file=sys.stderr)")
+    result = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True)
+    assert result.stderr.splitlines()[-1] == "False"
+
+
 def test_reopening_applies_nothing_twice(tmp_path):
     path = tmp_path / "x.db"
     open_db(path).conn.close()
     db = open_db(path)
-    assert len(MIGRATIONS.applied(db)) == len(MIGRATIONS._migrations)
+    assert applied_migrations(db.conn) == list(MIGRATION_NAMES)
 
 
 IPCLI = shutil.which("ipcli")

@@ -4,36 +4,14 @@ and the one write transaction (BEGIN IMMEDIATE) every write command runs in."""
 import os
 import sqlite3
 import stat
-import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from ipcli.db.database import Database, sqlite_utils
+from ipcli.db.schema import MIGRATION_NAMES, MIGRATION_SET, MIGRATIONS_TABLE
 from ipcli.db.sqlite_file import busy_timeout_from_env, connect, is_busy
 from ipcli.errors import Busy, ConfigError, RegisterUnusable, os_errors_as
-
-# sqlite-utils imports these, when installed, only to map their value types to column types; ipcli
-# never stores such values, and numpy alone would add about 100 ms to every command that opens the
-# register (bench/deadlines.py).
-_UNUSED_BY_SQLITE_UTILS = ("numpy", "pandas")
-
-
-def _import_sqlite_utils() -> None:
-    """Import sqlite-utils with numpy and pandas hidden: they stay importable for anyone else."""
-    if "sqlite_utils" in sys.modules:
-        return
-    hidden = [name for name in _UNUSED_BY_SQLITE_UTILS if name not in sys.modules]
-    sys.modules.update(dict.fromkeys(hidden))  # None in sys.modules: `import` raises ImportError
-    try:
-        import sqlite_utils  # noqa: F401
-    finally:
-        for name in hidden:
-            if sys.modules.get(name, "") is None:
-                del sys.modules[name]
-
-
-# Before anything imports ipcli.db.migrations (which imports sqlite-utils): store.py imports this first.
-_import_sqlite_utils()
 
 
 def _create_private_file(path: Path) -> None:
@@ -75,17 +53,15 @@ def _is_regular_file(path: Path) -> bool:
 PAGE_SIZE = 16384
 
 
-def open_db(path, busy_timeout: float | None = None):
-    """A sqlite-utils Database on `path` (created with mode 0600), migrated to the current schema. A register
-    this process may not write is opened to read only: its writes fail (RegisterUnusable, exit 74)."""
-    from sqlite_utils import Database
-
+def open_db(path, busy_timeout: float | None = None) -> Database:
+    """The Database on `path` (created with mode 0600), migrated to the current schema. A register this
+    process may not write is opened to read only: its writes fail (RegisterUnusable, exit 74)."""
     busy_timeout = busy_timeout_from_env() if busy_timeout is None else busy_timeout
     path = Path(path)
     _create_private_file(path)
     with translate_busy(path):
         connection, writable = connect(path, busy_timeout)
-        db = Database(connection, execute_plugins=False)
+        db = Database(connection)
         if writable:
             db.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # takes effect only when the file is new
             _use_wal(db, busy_timeout)
@@ -132,32 +108,37 @@ def _journal_mode(db, mode: str) -> str | None:
         raise
 
 
-def migrate(db) -> None:
+def migrate(db: Database) -> None:
     """Apply pending migrations one at a time, each in its own BEGIN IMMEDIATE transaction. Whether any
-    are pending is read first without the write lock: readers never wait for a writer."""
+    are pending is read first without the write lock, and with sqlite3 alone: readers never wait for a
+    writer, and sqlite-utils is loaded only to migrate."""
+    if not pending_migrations(db.conn):
+        return
     from ipcli.db.migrations import MIGRATIONS
 
-    if not MIGRATIONS.pending(db):
-        return
+    migrating = sqlite_utils().Database(db.conn, execute_plugins=False)
     while True:
         with write(db):
-            pending = MIGRATIONS.pending(db)
+            pending = pending_migrations(db.conn)
             if not pending:
                 return
-            if not applied_migrations(db.conn) and set(db.table_names()) - {MIGRATIONS.migrations_table}:
+            if not applied_migrations(db.conn) and set(db.table_names()) - {MIGRATIONS_TABLE}:
                 raise RegisterUnusable("err.register_not_ipcli", path=database_path(db))
-            MIGRATIONS.apply(db, stop_before=[m.name for m in pending[1:]])
+            MIGRATIONS.apply(migrating, stop_before=pending[1:])
+
+
+def pending_migrations(connection: sqlite3.Connection) -> list[str]:
+    applied = set(applied_migrations(connection) or ())
+    return [name for name in MIGRATION_NAMES if name not in applied]
 
 
 def applied_migrations(connection: sqlite3.Connection) -> list[str] | None:
     """Names of the ipcli migrations applied, in order; None when the file is no ipcli database."""
-    from ipcli.db.migrations import MIGRATIONS
-
     try:
-        if not has_table(connection, MIGRATIONS.migrations_table):
+        if not has_table(connection, MIGRATIONS_TABLE):
             return None
-        rows = connection.execute(f"SELECT name FROM {MIGRATIONS.migrations_table} WHERE migration_set = ? "
-                                  "ORDER BY rowid", [MIGRATIONS.name]).fetchall()
+        rows = connection.execute(f"SELECT name FROM {MIGRATIONS_TABLE} WHERE migration_set = ? ORDER BY rowid",
+                                  [MIGRATION_SET]).fetchall()
     except sqlite3.DatabaseError:
         return None
     return [name for name, in rows] or None
@@ -170,9 +151,7 @@ def has_table(connection: sqlite3.Connection, name: str) -> bool:
 
 def known_migrations() -> list[str]:
     """The migrations this ipcli knows, oldest first."""
-    from ipcli.db.migrations import MIGRATIONS
-
-    return [migration.name for migration in MIGRATIONS._migrations]
+    return list(MIGRATION_NAMES)
 
 
 def unknown_migrations(connection: sqlite3.Connection) -> list[str]:
@@ -229,11 +208,9 @@ def begin(db) -> None:
 def check_writable(db) -> None:
     """Refuse now what the register would refuse a write later (a newer ipcli's schema: ConfigError; a
     read-only file: SQLITE_READONLY), before work that cannot be undone, such as sending a digest."""
-    from ipcli.db.migrations import MIGRATIONS
-
     begin(db)
     try:
-        db.execute(f"DELETE FROM {MIGRATIONS.migrations_table} WHERE 0")  # changes nothing, yet is a write
+        db.execute(f"DELETE FROM {MIGRATIONS_TABLE} WHERE 0")  # changes nothing, yet is a write
     finally:
         rollback(db)
 

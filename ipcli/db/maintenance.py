@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ipcli.db import sqlite_file
 from ipcli.db.connection import has_table, known_migrations, translate_busy
+from ipcli.db.database import sqlite_utils
 from ipcli.db.migrations import MIGRATIONS
 from ipcli.errors import Busy
 
@@ -93,9 +94,7 @@ def missing_schema(connection: sqlite3.Connection, applied: list[str]) -> list[t
 
 def _migrated_in_memory(applied: list[str]) -> sqlite3.Connection:
     """An empty database in memory with the `applied` migrations of this ipcli, in their order."""
-    import sqlite_utils
-
-    db = sqlite_utils.Database(memory=True)
+    db = sqlite_utils().Database(memory=True)
     MIGRATIONS.apply(db, stop_before=[name for name in known_migrations() if name not in applied])
     return db.conn
 

@@ -3,13 +3,10 @@ add a new one, and a test that upgrades every earlier schema to it."""
 
 import re
 
-from sqlite_utils import Migrations
+from ipcli.db.database import sqlite_utils
+from ipcli.db.schema import FILING_STATUSES, FILING_TYPES, MIGRATION_SET
 
-MIGRATIONS = Migrations("ipcli")
-
-FILING_TYPES = ("renewal", "transfer", "license", "pledge", "pledge_extension", "pledge_change",
-                "pledge_release", "annuity")
-FILING_STATUSES = ("received", "ready", "exported", "submitted", "accepted", "rejected", "withdrawn")
+MIGRATIONS = sqlite_utils().Migrations(MIGRATION_SET)
 
 
 def _run(db, statements: str) -> None:
