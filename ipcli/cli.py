@@ -87,11 +87,7 @@ class RootGroup(Group):
 
 
 def _register_failure(error: Exception, app) -> IpcliError | None:
-    if app is None:
-        return None
-    from ipcli.db.sqlite_file import register_failure
-
-    return register_failure(error, app.db_path)
+    return None if app is None else app.register.failure(error)
 
 
 class StdoutClosed(Exception):
@@ -257,7 +253,10 @@ def _set_db(ctx, param, value):
     """--db, else IPCLI_DB: an empty path is a usage error, never the default register."""
     if value == "" or (value is None and param.envvar and os.environ.get(param.envvar) == ""):
         raise click.BadParameter(t("err.db_empty"), ctx, param)
-    _set_field(ctx, param, value)
+    if value is not None:
+        from ipcli.db.location import RegisterLocation
+
+        ctx.find_object(App).register = RegisterLocation(value)
 
 
 def _set_language(ctx, param, value):

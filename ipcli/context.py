@@ -8,23 +8,22 @@ from pathlib import Path
 import click
 
 from ipcli.clock import today_in_shanghai
+from ipcli.db.location import RegisterLocation
 from ipcli.errors import CalendarMissing, ConfigError
 from ipcli.i18n import t
 from ipcli.literal import unencodable
 
 
-def default_db_path() -> Path:
-    return Path(click.get_app_dir("ipcli")) / "ipcli.db"
+def default_register() -> RegisterLocation:
+    return RegisterLocation(Path(click.get_app_dir("ipcli")) / "ipcli.db")
 
 
-def require_register(path) -> None:
-    """A command that only reads the register: none at `path` is a configuration error (exit 78) naming
-    the path and how to make one, and nothing is created there."""
-    from ipcli.db.connection import register_exists
-
-    if not register_exists(path):
-        key = "register.none_default" if Path(path) == default_db_path() else "register.none"
-        raise ConfigError(key, path=str(path))
+def require_register(register: RegisterLocation) -> None:
+    """A command that only reads the register: none there is a configuration error (exit 78) naming
+    where and how to make one, and nothing is created there."""
+    if not register.exists():
+        key = "register.none_default" if register == default_register() else "register.none"
+        raise ConfigError(key, path=str(register))
 
 
 @dataclass
@@ -32,7 +31,7 @@ class App:
     """Made before the command line is read; each global option, before or after the subcommand,
     sets its field (ipcli.cli)."""
 
-    db_path: Path = field(default_factory=default_db_path)
+    register: RegisterLocation = field(default_factory=default_register)
     today: date = field(default_factory=today_in_shanghai)
     strict_calendar: bool = False
     color: str = "auto"
@@ -55,12 +54,11 @@ class App:
         it (ipcli.access) creates nothing."""
         if self._store is None:
             from ipcli.access import READ, access_of
-            from ipcli.db.store import Store
 
             ctx = click.get_current_context()
             if access_of(ctx) == READ:
-                require_register(self.db_path)
-            self._store = Store(self.db_path, operator=self.operator, command=ctx.command_path)
+                require_register(self.register)
+            self._store = self.register.open(operator=self.operator, command=ctx.command_path)
             ctx.call_on_close(self._store.close)
             self._settle_interrupted_exports()
         return self._store
@@ -71,7 +69,7 @@ class App:
         could not be removed (settled again by the next command)."""
         from ipcli.register.publication import pending_intents
 
-        if pending_intents(self.db_path):
+        if pending_intents(self.register.intents_prefix()):
             from ipcli.register.batches import recover_exports
 
             for settled in recover_exports(self._store):
@@ -99,7 +97,7 @@ class App:
         from ipcli.register.desk import Desk
 
         store = self.store()
-        window = window or default_window(store.db)
+        window = window or default_window(store)
         if silent:
             return Desk(store, self.key_dates(), self.today, _ignore, _ignore, window)
         return Desk(store, self.key_dates(), self.today, self.warn, self.check_calendar, window)
@@ -114,9 +112,7 @@ class App:
     def _imported_calendar_documents(self) -> dict:
         if self._store is not None:
             return self._store.calendar_documents()
-        from ipcli.db.readonly import calendar_documents
-
-        return calendar_documents(self.db_path)
+        return self.register.calendar_documents()
 
     def warn(self, key: str, **params) -> None:
         if not self.quiet:

@@ -18,7 +18,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
 
-from ipcli.db.sqlite_file import SIDE_FILES
 from ipcli.errors import Rejected, UsageProblem, os_errors_as
 
 STDIN = "-"
@@ -32,9 +31,6 @@ REGISTER_BYTES = 64 << 30  # a register to restore, and its -wal
 SIZE_RULE = "INPUT-SIZE"  # the rule id of a refusal for size (exit 65)
 READ_BLOCK = 1 << 20
 TEMPORARY_NAME_CHARS = 60  # of the final name in a temporary one: 240 bytes of UTF-8 at most, of 255
-
-# The register's file and those SQLite keeps beside it while it is open or was not closed cleanly.
-REGISTER_SUFFIXES = ("", *SIDE_FILES)  # the register and the files SQLite keeps beside it
 
 # What a file is that is not a regular one, as a code that messages translate (`value.<code>`).
 KINDS = {stat.S_IFCHR: "char_device", stat.S_IFBLK: "block_device", stat.S_IFIFO: "fifo", stat.S_IFSOCK: "socket",
@@ -149,11 +145,11 @@ class Destination(NamedTuple):
 def output_path(argument: str, register, *, devices: bool) -> Destination:
     """Where FILE is written. A character device or FIFO is written into when `devices` (a report to
     /dev/stdout, /dev/null or a pipe), else refused; a block device (a disk), a socket or a directory is
-    always refused, and so is the register `register` or one of its side files, by any path (exit 2)."""
+    always refused, and so is the register (a RegisterLocation) or one of its side files, by any path (exit 2)."""
     with os_errors_as("err.file_unwritable", file=argument):
         named = _lexists(argument)
     target = Path(os.path.realpath(argument))
-    if is_register_file(target, register):
+    if register.holds(target):
         raise UsageProblem("err.output_is_register", file=argument, register=str(register))
     status = _status_through_links(argument) if named else None
     if status is not None and not stat.S_ISREG(status.st_mode):
@@ -183,23 +179,6 @@ def _status_through_links(argument: str) -> os.stat_result:
             return os.stat(argument)
         except FileNotFoundError:
             raise UsageProblem("err.output_dangling_link", file=argument, target=os.readlink(argument)) from None
-
-
-def is_register_file(path: Path, register) -> bool:
-    """Whether `path` (links resolved) is the register or one of its side files: its name, in the same
-    directory, whatever path leads there (links, `..`, another mount of it)."""
-    for named in {Path(os.path.abspath(register)), Path(os.path.realpath(register))}:
-        names = {named.name + suffix for suffix in REGISTER_SUFFIXES}
-        if path.name in names and _same_file(path.parent, named.parent):
-            return True
-    return False
-
-
-def _same_file(first: Path, second: Path) -> bool:
-    try:
-        return os.path.samefile(first, second)
-    except OSError:
-        return False
 
 
 def write_text(destination: Destination, text: str) -> None:

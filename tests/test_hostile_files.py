@@ -22,6 +22,7 @@ from click.testing import CliRunner
 from conftest import BASE_ENV
 from ipcli import files
 from ipcli.cli import cli
+from ipcli.db.location import REGISTER_SUFFIXES
 from ipcli.literal import shortened
 
 PERIOD = ("--from", "2026-01-01", "--to", "2026-11-21")
@@ -361,7 +362,7 @@ def register_names(tmp_path: Path, db_path: Path) -> dict:
     (tmp_path / "sub").mkdir()
     (tmp_path / "wal-link").symlink_to(f"{db_path}-wal")
     (tmp_path / "dir-link").symlink_to(tmp_path, target_is_directory=True)
-    return {**{suffix or "register": f"{db_path}{suffix}" for suffix in files.REGISTER_SUFFIXES},
+    return {**{suffix or "register": f"{db_path}{suffix}" for suffix in REGISTER_SUFFIXES},
             "link to -wal": tmp_path / "wal-link", "..": tmp_path / "sub" / ".." / f"{db_path.name}-wal",
             "linked directory": tmp_path / "dir-link" / f"{db_path.name}-shm"}
 

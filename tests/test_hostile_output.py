@@ -276,7 +276,7 @@ def test_each_control_character_in_a_message_is_escaped(tmp_path, char):
 
 
 def test_a_warning_shows_its_values_literally(capsys):
-    App(db_path="unused", today=None).warn("warn.transfer_same_name", value="1\n2", kept="\x1b[2J", rule="R")
+    App(today=None).warn("warn.transfer_same_name", value="1\n2", kept="\x1b[2J", rule="R")
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "1\\n2" in err and "\\x1b[2J" in err and "\x1b" not in err
 

@@ -56,7 +56,7 @@ def export(ctx, filing_type, window, all_windows, until, out_dir, fmt):
         raise click.UsageError(t("batch.window_and_all_windows"), ctx)
     app = get_app()
     store = app.store()
-    sender = window or environment_text("IPCLI_WINDOW") or default_window(store.db)  # this machine's window
+    sender = window or environment_text("IPCLI_WINDOW") or default_window(store)  # this machine's window
     request = batches.ExportRequest(
         filing_type=filing_type, window=None if all_windows else sender, until=until, out_dir=Path(out_dir),
         today=app.today, created_at=datetime.now(SHANGHAI), sender=sender,

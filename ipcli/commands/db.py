@@ -16,6 +16,7 @@ from ipcli.clock import SHANGHAI
 from ipcli.context import get_app, require_register
 from ipcli.db import maintenance
 from ipcli.db.connection import applied_migrations, known_migrations, unknown_migrations
+from ipcli.db.location import RegisterLocation
 from ipcli.db.sqlite_file import SIDE_FILES, storage_failures_as
 from ipcli.errors import ExitCode, Rejected, RegisterUnusable, UsageProblem, os_errors_as
 from ipcli.i18n import t
@@ -38,7 +39,7 @@ def db():
 @format_option
 def backup(path, force, fmt):
     app = get_app()
-    live = existing_register(app.db_path)
+    live = existing_register(app.register)
     target = backup_target(path, live, force)
     with closing(maintenance.connect(live)) as source, new_copy(source, live, target) as copy:
         refuse_unsound(copy, target)
@@ -51,7 +52,7 @@ def backup(path, force, fmt):
 @click.pass_context
 def check(ctx, fmt):
     app = get_app()
-    live = existing_register(app.db_path)
+    live = existing_register(app.register)
     with closing(maintenance.connect(live)) as connection:
         record, problems = examine(connection, live)
     app.emit({"path": str(live), "bytes": live.stat().st_size, **record}, fmt)
@@ -69,7 +70,7 @@ def check(ctx, fmt):
 @click.pass_context
 def restore(ctx, path, fmt):
     app = get_app()
-    live = Path(app.db_path).absolute()
+    live = app.register.path.absolute()
     path = files.input_path(path, files.REGISTER_BYTES)  # refused before anything is written
     with staged_source(path, live) as staged:
         with closing(maintenance.connect(staged)) as copy:
@@ -86,10 +87,10 @@ def restore(ctx, path, fmt):
 # the files
 
 
-def existing_register(path) -> Path:
+def existing_register(register) -> Path:
     """The live register; `backup` and `check` never create it."""
-    path = Path(path).absolute()
-    require_register(path)
+    require_register(register)
+    path = register.path.absolute()
     if not path.is_file():
         raise RegisterUnusable("err.register_not_file", path=str(path))
     if not maintenance.is_sqlite_file(path):
@@ -101,7 +102,7 @@ def backup_target(path: str, live: Path, force: bool) -> Path:
     """Where the backup goes: a regular file only. A backup is a checked copy to restore from, and a device
     or FIFO can hold neither (it is refused, never written into nor replaced); a symbolic link is followed
     to the file it names, which --force replaces; the register and its side files are refused."""
-    target = files.output_path(path, live, devices=False)
+    target = files.output_path(path, RegisterLocation(live), devices=False)
     if target.exists and not force:
         raise UsageProblem("db.target_exists", path=str(Path(path).absolute()))
     with os_errors(target.path):

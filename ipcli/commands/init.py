@@ -10,11 +10,9 @@ from ipcli.output import format_option
 @click.command("init", cls=Command, help="help.init")
 @format_option
 def init(fmt):
-    from ipcli.db.connection import register_exists
-
     app = get_app()
-    created = not register_exists(app.db_path)
+    created = not app.register.exists()
     app.store()  # creates it (mode 0600), or checks that what is there is a register, brought to this schema
     if not created:
-        app.note("register.exists", path=str(app.db_path))
-    app.emit({"path": str(app.db_path), "created": created}, fmt)
+        app.note("register.exists", path=str(app.register))
+    app.emit({"path": str(app.register), "created": created}, fmt)

@@ -121,7 +121,7 @@ def report(start, end, out, window, since, statuses, fmt):
 
     app = get_app()
     start, end = _period(start, end, since, app.today)
-    destination = files.output_path(out, app.db_path, devices=True)
+    destination = files.output_path(out, app.register, devices=True)
     query = register.Query(start, end, "window", window, True, since, tuple(statuses))
     html, summary = render_report(app.store(), query, app.today)
     files.write_text(destination, html)

@@ -27,46 +27,46 @@ SCAN_SHARE = 10
 
 # windows
 
-def list_windows(db) -> list[dict]:
-    return list(db.query("SELECT code, name, parent FROM windows ORDER BY code"))
+def list_windows(store) -> list[dict]:
+    return list(store.db.query("SELECT code, name, parent FROM windows ORDER BY code"))
 
 
-def put_window(db, code: str, name: str, parent: str | None) -> None:
-    db.execute("INSERT INTO windows (code, name, parent, created_at) VALUES (?, ?, ?, ?) "
-               "ON CONFLICT(code) DO UPDATE SET name = excluded.name, parent = excluded.parent",
-               [code, name, parent, now_stamp()])
+def put_window(store, code: str, name: str, parent: str | None) -> None:
+    store.db.execute("INSERT INTO windows (code, name, parent, created_at) VALUES (?, ?, ?, ?) "
+                     "ON CONFLICT(code) DO UPDATE SET name = excluded.name, parent = excluded.parent",
+                     [code, name, parent, now_stamp()])
 
 
 # settings
 
-def get_setting(db, key: str) -> str | None:
-    row = db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+def get_setting(store, key: str) -> str | None:
+    row = store.db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
     return row[0] if row else None
 
 
-def set_setting(db, key: str, value: str | None) -> None:
+def set_setting(store, key: str, value: str | None) -> None:
     if value is None:
-        db.execute("DELETE FROM settings WHERE key = ?", [key])
+        store.db.execute("DELETE FROM settings WHERE key = ?", [key])
     else:
-        db.execute("INSERT INTO settings (key, value) VALUES (?, ?) "
-                   "ON CONFLICT(key) DO UPDATE SET value = excluded.value", [key, value])
+        store.db.execute("INSERT INTO settings (key, value) VALUES (?, ?) "
+                         "ON CONFLICT(key) DO UPDATE SET value = excluded.value", [key, value])
 
 
-def default_window(db) -> str | None:
+def default_window(store) -> str | None:
     """The window that filings entered on this machine carry when none is given."""
-    return get_setting(db, DEFAULT_WINDOW)
+    return get_setting(store, DEFAULT_WINDOW)
 
 
 # statistics
 
-def filing_groups(db, start: str, end: str, group: str, since: str | None = None,
+def filing_groups(store, start: str, end: str, group: str, since: str | None = None,
                   statuses: tuple = ()) -> list[dict]:
     """Filings received from `start` to `end` (ISO dates, both included), counted by window, `group`
     (a key of GROUPS), type, right type, renewal status and whether received on or after `since`, with
     the sum of their official fees, the count of those accepted, and the count of their amounts (licence
     contract amounts, pledge secured amounts) and the sum of those of the filings accepted."""
     status_filter = f" AND f.status IN ({', '.join('?' * len(statuses))})" if statuses else ""
-    source = "filings f NOT INDEXED" if _covers_much(db, start, end) else "filings f"
+    source = "filings f NOT INDEXED" if _covers_much(store.db, start, end) else "filings f"
     since_flag, since_params = ("f.received_on >= ?", [since]) if since else ("0", [])
     sql = f"""
     SELECT window, grp, type, right_type, renewal_status, since,
@@ -79,7 +79,7 @@ def filing_groups(db, start: str, end: str, group: str, since: str | None = None
                  f.fee_total AS fee_total, f.status = 'accepted' AS accepted, {since_flag} AS since
           FROM {source} WHERE f.received_on BETWEEN ? AND ?{status_filter})
     GROUP BY window, grp, type, right_type, renewal_status, since"""
-    return list(db.query(sql, [*since_params, start, end, *statuses]))
+    return list(store.db.query(sql, [*since_params, start, end, *statuses]))
 
 
 def _covers_much(db, start: str, end: str) -> bool:

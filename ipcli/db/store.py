@@ -8,6 +8,7 @@ from contextlib import contextmanager
 
 from ipcli.clock import in_shanghai, now_stamp
 from ipcli.db.connection import check_writable, open_db, write
+from ipcli.db.location import RegisterLocation
 from ipcli.db.schema import FILING_STATUSES
 from ipcli.db.nice_classes import class_list, classes_text
 
@@ -36,7 +37,7 @@ def journal_text(value) -> str | None:
 
 class Store:
     def __init__(self, path, operator: str = "", command: str = ""):
-        self.db_path = path
+        self.location = RegisterLocation(path)
         self.db = open_db(path)
         self.operator = operator
         self.command = command

@@ -110,7 +110,7 @@ def export_batch(store, request: ExportRequest) -> dict | None:
                 operator=store.operator, items=items, checksum=fmt.items_sha256(texts), generator=GENERATOR)
             _refuse_invalid_export({"schema": fmt.SCHEMA_NAME, "manifest": manifest, "items": items})
             document = fmt.document_text(manifest, texts)
-            intent = publication.Intent(store.db_path, manifest["batch_id"],
+            intent = publication.Intent(store.location.intents_prefix(), manifest["batch_id"],
                                         [request.out_dir / name for name in _file_names(manifest["batch_id"])])
             _record_intent(intent, publishing=False)
             _stage_files(staging, request, manifest["batch_id"], document, items)
@@ -149,8 +149,11 @@ def _file_names(batch_id: str) -> tuple[str, str]:
 
 def recover_exports(store) -> list[publication.Settlement]:
     """Settle the files of exports that died while publishing them (ipcli.register.publication)."""
+    def recorded(batch_id: str) -> bool:
+        return db.get_batch(store, batch_id) is not None
+
     with store.transaction():
-        return publication.recover(store.db_path, lambda batch_id: db.get_batch(store, batch_id) is not None)
+        return publication.recover(store.location.intents_prefix(), recorded)
 
 
 def _ready_items(store, request: ExportRequest) -> list[dict]:

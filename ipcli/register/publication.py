@@ -1,10 +1,11 @@
 """Publishing an export's files with the transaction that records it.
 
 Renaming a file cannot be part of an SQLite transaction. So an export, inside its transaction, keeps
-an intent next to the database: written before its files (naming the batch and their final names),
-marked `publishing` just before it renames them, and deleted once the transaction has committed or
-rolled back. An intent found later belongs to an export that died with it open. `recover`, run
-whenever the register is opened, settles it under the write lock:
+an intent at the register's intents prefix (RegisterLocation.intents_prefix: next to its file), written
+before its files (naming the batch and their final names), marked `publishing` just before it renames
+them, and deleted once the transaction has committed or rolled back. An intent found later belongs to
+an export that died with it open. `recover`, run whenever the register is opened, settles it under the
+write lock:
 - stray temporary files of the batch always go;
 - the batch is recorded: the export committed, and its files stand;
 - the batch is not recorded but the intent was publishing: the files it may have renamed go too, so
@@ -33,13 +34,13 @@ def temporary_prefix(final_name: str) -> str:
     return f".{final_name}."
 
 
-def intent_path(db_path, batch_id: str) -> Path:
-    return Path(f"{db_path}{INTENT_INFIX}{batch_id}{INTENT_SUFFIX}")
+def intent_path(prefix, batch_id: str) -> Path:
+    return Path(f"{prefix}{INTENT_INFIX}{batch_id}{INTENT_SUFFIX}")
 
 
 class Intent:
-    def __init__(self, db_path, batch_id: str, finals: list[Path]):
-        self.path = intent_path(db_path, batch_id)
+    def __init__(self, prefix, batch_id: str, finals: list[Path]):
+        self.path = intent_path(prefix, batch_id)
         self.batch_id, self.finals = batch_id, [final.resolve() for final in finals]
 
     def record(self, publishing: bool) -> None:
@@ -62,16 +63,15 @@ class Intent:
         self.path.unlink(missing_ok=True)
 
 
-def pending_intents(db_path) -> list[Path]:
-    """The intents left next to the database (cheap: one directory listing)."""
-    db_path = Path(db_path)
-    prefix = db_path.name + INTENT_INFIX
+def pending_intents(prefix) -> list[Path]:
+    """The intents left at `prefix` (RegisterLocation.intents_prefix; cheap: one directory listing)."""
+    prefix = Path(prefix)
+    start = prefix.name + INTENT_INFIX
     try:
-        names = os.listdir(db_path.parent)
+        names = os.listdir(prefix.parent)
     except OSError:
         return []
-    return sorted(db_path.parent / name for name in names
-                  if name.startswith(prefix) and name.endswith(INTENT_SUFFIX))
+    return sorted(prefix.parent / name for name in names if name.startswith(start) and name.endswith(INTENT_SUFFIX))
 
 
 class Settlement(NamedTuple):
@@ -80,11 +80,11 @@ class Settlement(NamedTuple):
     problem: str | None = None  # why a file could not be removed: the intent stays, to be settled later
 
 
-def recover(db_path, batch_recorded) -> list[Settlement]:
+def recover(prefix, batch_recorded) -> list[Settlement]:
     """Settle every intent left by a dead export (the caller holds the register's write lock, so no
     live export has one open). A file that cannot be removed does not stop the command that settles."""
     settled = []
-    for path in pending_intents(db_path):
+    for path in pending_intents(prefix):
         intent = _read_intent(path)
         if intent is None:
             if _is_regular_file(path):  # ipcli writes regular files; a link, FIFO or directory is left alone

@@ -170,7 +170,7 @@ def load_sample(desk: Desk) -> dict:
     """Fill an empty register with the sample portfolio, in one transaction."""
     with desk.store.transaction():
         if desk.store.count_rights():
-            raise Rejected("sample.register_not_empty", rule="SAMPLE-NEW-REGISTER", value=str(desk.store.db_path))
+            raise Rejected("sample.register_not_empty", rule="SAMPLE-NEW-REGISTER", value=str(desk.store.location))
         rng = random.Random(RNG_SEED)
         owners = _owners()
         marks = _add_marks(desk, rng, owners)

@@ -70,7 +70,7 @@ class WindowTree:
 
 
 def window_tree(store) -> WindowTree:
-    return WindowTree(db.list_windows(store.db))
+    return WindowTree(db.list_windows(store))
 
 
 def _window_code(text: str) -> str:
@@ -103,9 +103,9 @@ def add_window(store, code: str, name: str, parent: str | None, replace: bool = 
         if before is not None and not replace:
             raise Rejected("window.exists", rule="WINDOW-EXISTS", value=code)
         _check_parent(tree, code, parent)
-        db.put_window(store.db, code, name, parent)
+        db.put_window(store, code, name, parent)
         store.journal("window", code, before, {"code": code, "name": name, "parent": parent})
-    return window_view(window_tree(store), code, db.default_window(store.db))
+    return window_view(window_tree(store), code, db.default_window(store))
 
 
 def set_default_window(store, code: str | None) -> dict:
@@ -114,8 +114,8 @@ def set_default_window(store, code: str | None) -> dict:
         tree = window_tree(store)
         if code is not None and code not in tree.rows:
             raise NotFound("window.not_found", rule="WINDOW-UNKNOWN", value=code)
-        before = db.default_window(store.db)
-        db.set_setting(store.db, db.DEFAULT_WINDOW, code)
+        before = db.default_window(store)
+        db.set_setting(store, db.DEFAULT_WINDOW, code)
         store.journal("setting", db.DEFAULT_WINDOW, {"value": before}, {"value": code})
     return {"default_window": code, "window_name": tree.name(code)}
 
@@ -127,7 +127,7 @@ def window_view(tree: WindowTree, code: str, default: str | None) -> dict:
 
 def list_windows(store) -> list[dict]:
     """Every registered window, each after its parent (depth first), with its parent link."""
-    tree, default = window_tree(store), db.default_window(store.db)
+    tree, default = window_tree(store), db.default_window(store)
     return [window_view(tree, code, default) for code in tree.ordered()]
 
 
@@ -210,7 +210,7 @@ class Stats:
 def collect(store, query: Query) -> Stats:
     tree = window_tree(store)
     since = query.since.isoformat() if query.since else None
-    groups = db.filing_groups(store.db, query.start.isoformat(), query.end.isoformat(),
+    groups = db.filing_groups(store, query.start.isoformat(), query.end.isoformat(),
                               "window" if query.by == "type" else query.by, since, query.statuses)
     result = Stats(query, tree)
     scope = result.scope

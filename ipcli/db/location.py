@@ -1,0 +1,74 @@
+"""Where the register is (--db, IPCLI_DB): the one object outside ipcli/db that stands for it before it is
+opened. Everything the rest of ipcli asks of a register's place goes through here: whether one exists,
+opening its Store, its holiday years for a command that opens none, whether a file an output would
+replace is part of it, and where this machine keeps the files of an export in progress.
+
+SQLite only: a location is a file path, its side files are SQLite's (-wal, -shm, -journal), and the
+export intents live beside the file (ipcli.register.publication), so that they move with it."""
+
+import os
+from pathlib import Path
+
+from ipcli.db.sqlite_file import SIDE_FILES
+
+# The register's file and those SQLite keeps beside it while it is open or was not closed cleanly.
+REGISTER_SUFFIXES = ("", *SIDE_FILES)
+
+
+class RegisterLocation:
+    def __init__(self, path):
+        self.path = Path(path)
+
+    def __str__(self) -> str:
+        return str(self.path)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, RegisterLocation) and self.path == other.path
+
+    def __hash__(self) -> int:
+        return hash(self.path)
+
+    def exists(self) -> bool:
+        """Whether a register is there: anything but nothing or an empty file (what is there may still be no
+        register, as opening it tells: exit 74)."""
+        from ipcli.db.connection import register_exists
+
+        return register_exists(self.path)
+
+    def open(self, operator: str = "", command: str = ""):
+        """The Store, created (mode 0600) and migrated when needed."""
+        from ipcli.db.store import Store
+
+        return Store(self.path, operator=operator, command=command)
+
+    def calendar_documents(self) -> dict[int, dict]:
+        """The holiday years imported into the register, read without creating or migrating it."""
+        from ipcli.db.readonly import calendar_documents
+
+        return calendar_documents(self.path)
+
+    def holds(self, path: Path) -> bool:
+        """Whether `path` (links resolved) is the register or one of its side files: its name, in the same
+        directory, whatever path leads there (links, `..`, another mount of it)."""
+        for named in {Path(os.path.abspath(self.path)), Path(os.path.realpath(self.path))}:
+            names = {named.name + suffix for suffix in REGISTER_SUFFIXES}
+            if path.name in names and _same_file(path.parent, named.parent):
+                return True
+        return False
+
+    def intents_prefix(self) -> Path:
+        """The path that the names of this register's export intents start with."""
+        return self.path
+
+    def failure(self, error: BaseException):
+        """What a database error about this register is reported as (Busy, RegisterUnusable), or None."""
+        from ipcli.db.sqlite_file import register_failure
+
+        return register_failure(error, self.path)
+
+
+def _same_file(first: Path, second: Path) -> bool:
+    try:
+        return os.path.samefile(first, second)
+    except OSError:
+        return False
