@@ -73,8 +73,20 @@ FORMULA_STARTS = frozenset("=+-@\t\r\n＝＋－＠")
 
 
 def neutralised(cell: str) -> str:
-    """A text cell that a spreadsheet would read as a formula, with a leading single quote."""
-    first = cell[:1]
-    if first in FORMULA_STARTS or (first.isspace() and cell.lstrip()[:1] in FORMULA_STARTS):
+    """A text cell that a spreadsheet would read as a formula, with a leading single quote; so is one that
+    already starts with a quote before such a text, so that `unneutralised` gives back every value."""
+    if _reads_as_formula(cell.lstrip("'")):
         return "'" + cell
+    return cell
+
+
+def _reads_as_formula(cell: str) -> bool:
+    first = cell[:1]
+    return first in FORMULA_STARTS or (first.isspace() and cell.lstrip()[:1] in FORMULA_STARTS)
+
+
+def unneutralised(cell: str) -> str:
+    """The value that `neutralised` turned into `cell` (an import of what ipcli exported)."""
+    if cell.startswith("'") and neutralised(cell[1:]) == cell:
+        return cell[1:]
     return cell

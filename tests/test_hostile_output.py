@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from ipcli.cli import cli
 from ipcli.context import App
-from ipcli.literal import FORMULA_STARTS, neutralised, shortened, visible
+from ipcli.literal import FORMULA_STARTS, neutralised, shortened, unneutralised, visible
 from ipcli.output import emit, render_text
 
 from conftest import BASE_ENV, report_cases
@@ -193,7 +193,8 @@ def test_no_neutralised_text_starts_a_formula(text):
     result = neutralised(text)
     assert not FORMULA_CELL.match(result)
     assert result == text or result == "'" + text
-    assert result == text or FORMULA_CELL.match(text)
+    assert result == text or FORMULA_CELL.match(text.lstrip("'"))
+    assert unneutralised(result) == text  # what an import reads back
 
 
 @pytest.mark.parametrize("value", [-5, -0.5, 0, 12.5, "2026-11-21", "201210100006.7", "91330100MA2000001U", True,

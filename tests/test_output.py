@@ -5,6 +5,7 @@ import io
 import json
 from datetime import date
 
+from ipcli.literal import neutralised, unneutralised
 from ipcli.output import emit, render_text, resolve_format
 
 ROWS = [
@@ -90,3 +91,8 @@ def test_json_listing_is_written_exactly_as_json_dumps_with_indent_2(capsys, mon
         assert render_text(rows, "json") == expected
         emit(rows, "json")
         assert capsys.readouterr().out == expected
+
+
+def test_a_value_that_starts_with_the_quote_before_a_formula_gets_one_more():
+    assert neutralised("'=1+1") == "''=1+1" and unneutralised("''=1+1") == "'=1+1"
+    assert neutralised("'hello") == "'hello" and unneutralised("'hello") == "'hello"
