@@ -14,8 +14,9 @@ from ipcli import __version__
 from ipcli.clickext import DATE, FORMATS, Choice, Group, Option, with_guess
 from ipcli.context import App
 from ipcli.errors import ExitCode, IpcliError
-from ipcli.i18n import LANGUAGES, default_language, localize_codes, set_language, t
-from ipcli.literal import SHOWN_CHARS, Sentence, shortened
+from ipcli.i18n import LANGUAGES, default_language, set_language, t
+from ipcli.literal import SHOWN_CHARS, shortened
+from ipcli.messages import error_message
 
 # name -> (module, attribute, short-help key): modules load only when their command runs.
 COMMANDS = {
@@ -200,13 +201,6 @@ def fail(message: str, code: int) -> int:
 
     stderr_line(t("err.prefix") + message)
     return code
-
-
-def error_message(error: IpcliError) -> str:
-    params = {name: shortened(value) if isinstance(value, str) and not isinstance(value, Sentence) else value
-              for name, value in localize_codes(error.params).items()}
-    text = t(error.key, **params)
-    return f"{text} [{error.rule}]" if error.rule else text
 
 
 def usage_message(error: click.UsageError) -> str:
