@@ -14,8 +14,9 @@ from ipcli import __version__
 from ipcli.clickext import DATE, FORMATS, Choice, Group, Option, with_guess
 from ipcli.context import App
 from ipcli.errors import ExitCode, IpcliError
-from ipcli.i18n import LANGUAGES, default_language, localize_codes, set_language, t
-from ipcli.literal import SHOWN_CHARS, Sentence, shortened
+from ipcli.i18n import LANGUAGES, default_language, set_language, t
+from ipcli.literal import SHOWN_CHARS, shortened
+from ipcli.messages import error_message
 
 # name -> (module, attribute, short-help key): modules load only when their command runs.
 COMMANDS = {
@@ -198,13 +199,6 @@ def fail(message: str, code: int) -> int:
     return code
 
 
-def error_message(error: IpcliError) -> str:
-    params = {name: shortened(value) if isinstance(value, str) and not isinstance(value, Sentence) else value
-              for name, value in localize_codes(error.params).items()}
-    text = t(error.key, **params)
-    return f"{text} [{error.rule}]" if error.rule else text
-
-
 def usage_message(error: click.UsageError) -> str:
     if isinstance(error, click.NoSuchOption):
         message = t("err.no_such_option", value=shortened(error.option_name))
@@ -288,7 +282,7 @@ def global_options(after_the_subcommand: bool) -> list[Option]:
                       **kwargs)
 
     return [
-        global_option("--db", "db_path", envvar="IPCLI_DB", type=click.Path(), callback=_set_db, help="opt.db"),
+        global_option("--db", "register", envvar="IPCLI_DB", type=click.Path(), callback=_set_db, help="opt.db"),
         global_option("--today", envvar="IPCLI_TODAY", type=DATE, is_eager=True, callback=_set_field,
                       help="opt.today"),
         global_option("--lang", type=Choice(LANGUAGES), is_eager=True, callback=_set_language, help="opt.lang"),

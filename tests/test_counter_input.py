@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from ipcli.cli import cli
 from ipcli.commands.license import LICENSE_KINDS
-from ipcli.db.schema import FILING_TYPES
+from ipcli.db.filings import FILING_TYPES
 from ipcli.errors import Rejected
 from ipcli.i18n import catalog
 from ipcli.i18n.aliases import code_of, names

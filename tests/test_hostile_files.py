@@ -418,14 +418,14 @@ def test_an_export_never_writes_the_register(invoke, tmp_path, fixed_batch_id):
 
 
 def test_a_restore_names_its_safety_copy_past_whatever_stands_there(invoke, sample, tmp_path, monkeypatch):
-    from ipcli.commands import db
+    from ipcli.db import backup
 
     class Frozen(datetime):
         @classmethod
         def now(cls, tz=None):
             return datetime(2026, 11, 21, 8, 0, 0, tzinfo=timezone.utc)
 
-    monkeypatch.setattr(db, "datetime", Frozen)
+    monkeypatch.setattr(backup, "datetime", Frozen)
     assert invoke("db", "backup", tmp_path / "copy.db").exit_code == 0
     taken = tmp_path / f"{sample.name}.before-restore-20261121T080000+0000"
     taken.symlink_to(tmp_path / "elsewhere")

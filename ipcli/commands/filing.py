@@ -6,7 +6,7 @@ from ipcli.clickext import DATE, TODAY, Choice, Group, IntRange, argument, optio
 from ipcli.commands import correcting
 from ipcli.context import get_app
 from ipcli.i18n import t
-from ipcli.db.schema import FILING_TYPES
+from ipcli.db.filings import FILING_TYPES
 from ipcli.output import format_option, view_options
 from ipcli.register import lifecycle
 from ipcli.register.filings import STATUSES

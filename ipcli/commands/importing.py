@@ -59,7 +59,7 @@ def refuse_bad_rows(report) -> None:
     """Each bad row as `FILE:LINE: reason [RULE]` on stderr; the summary is the error (exit 65)."""
     if not report.errors:
         return
-    from ipcli.cli import error_message
+    from ipcli.messages import error_message
 
     for line, error in report.errors:
         stderr_line(f"{report.name}:{line}: {error_message(error)}")

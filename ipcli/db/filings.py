@@ -5,6 +5,11 @@ import json
 from ipcli.clock import now_stamp
 from ipcli.db.nice_classes import class_list
 
+# The values the filings table's CHECKs allow (migration m001).
+FILING_TYPES = ("renewal", "transfer", "license", "pledge", "pledge_extension", "pledge_change",
+                "pledge_release", "annuity")
+FILING_STATUSES = ("received", "ready", "exported", "submitted", "accepted", "rejected", "withdrawn")
+
 
 def _rights_of(store, filing_id: int) -> list[dict]:
     return list(store.db.query("SELECT right_type, right_no FROM filing_rights WHERE filing_id = ? "

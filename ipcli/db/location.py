@@ -1,10 +1,12 @@
 """Where the register is (--db, IPCLI_DB): the one object outside ipcli/db that stands for it before it is
 opened. Everything the rest of ipcli asks of a register's place goes through here: whether one exists,
-opening its Store, its holiday years for a command that opens none, whether a file an output would
-replace is part of it, and where this machine keeps the files of an export in progress.
+opening its Store, its holiday years for a command that opens none, its backup, check and restore,
+whether a file an output would replace is part of it, and where this machine keeps the files of an
+export in progress.
 
-SQLite only: a location is a file path, its side files are SQLite's (-wal, -shm, -journal), and the
-export intents live beside the file (ipcli.register.publication), so that they move with it."""
+SQLite only: a location is a file path, its side files are SQLite's (-wal, -shm, -journal), backup and
+restore copy pages of the file (ipcli.db.backup), and the export intents live beside the file
+(ipcli.register.publication), so that they move with it."""
 
 import os
 from pathlib import Path
@@ -59,6 +61,24 @@ class RegisterLocation:
     def intents_prefix(self) -> Path:
         """The path that the names of this register's export intents start with."""
         return self.path
+
+    def backup(self, target: str, force: bool) -> dict:
+        """A checked copy of the register at `target` (SQLite: a page copy through the backup API)."""
+        from ipcli.db import backup
+
+        return backup.backup(backup.existing_register(self.path.absolute()), target, force)
+
+    def check(self) -> tuple[dict, list]:
+        """The `db check` record of the register, and its problems."""
+        from ipcli.db import backup
+
+        return backup.check(backup.existing_register(self.path.absolute()))
+
+    def restore(self, source: Path, *, operator: str, command: str) -> dict:
+        """Replace the register by a checked, migrated copy of the register file `source`."""
+        from ipcli.db import backup
+
+        return backup.restore(self.path.absolute(), source, operator=operator, command=command)
 
     def failure(self, error: BaseException):
         """What a database error about this register is reported as (Busy, RegisterUnusable), or None."""

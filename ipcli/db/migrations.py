@@ -1,10 +1,12 @@
 """The schema, as named migrations (sqlite-utils `Migrations`). Never edit an applied migration:
-add a new one, and a test that upgrades every earlier schema to it."""
+add a new one, and its frozen schema (tests/frozen_schemas/make.py). A migration spells out its
+values (a CHECK's list, a default): the lists the code uses (ipcli.db.filings.FILING_TYPES, ...)
+grow by a new migration, never by changing what an applied one wrote."""
 
 import re
 
 from ipcli.db.database import sqlite_utils
-from ipcli.db.schema import FILING_STATUSES, FILING_TYPES, MIGRATION_SET
+from ipcli.db.schema import MIGRATION_SET
 
 MIGRATIONS = sqlite_utils().Migrations(MIGRATION_SET)
 
@@ -16,13 +18,9 @@ def _run(db, statements: str) -> None:
             db.execute(statement)
 
 
-def _in(values) -> str:
-    return ", ".join(f"'{v}'" for v in values)
-
-
 @MIGRATIONS()
 def m001_register(db):
-    _run(db, f"""
+    _run(db, """
     CREATE TABLE marks (
         reg_no TEXT PRIMARY KEY,
         name TEXT,
@@ -83,15 +81,17 @@ def m001_register(db):
 
     CREATE TABLE filings (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
-        type TEXT NOT NULL CHECK (type IN ({_in(FILING_TYPES)})),
-        status TEXT NOT NULL DEFAULT 'received' CHECK (status IN ({_in(FILING_STATUSES)})),
+        type TEXT NOT NULL CHECK (type IN ('renewal', 'transfer', 'license', 'pledge', 'pledge_extension', \
+'pledge_change', 'pledge_release', 'annuity')),
+        status TEXT NOT NULL DEFAULT 'received' CHECK (status IN ('received', 'ready', 'exported', \
+'submitted', 'accepted', 'rejected', 'withdrawn')),
         received_on TEXT NOT NULL,
         status_on TEXT NOT NULL,
         window TEXT,
         operator TEXT,
         paper INTEGER NOT NULL DEFAULT 0,
         fee_total REAL NOT NULL DEFAULT 0,
-        details TEXT NOT NULL DEFAULT '{{}}',
+        details TEXT NOT NULL DEFAULT '{}',
         reason TEXT,
         created_at TEXT NOT NULL
     );

@@ -1,10 +1,6 @@
 """What the code needs to know of the schema without loading the migrations (and sqlite-utils with them):
-the values of the filing columns, and the names of the migrations, so that a command on an up-to-date
-register reads its schema version with sqlite3 alone (ipcli.db.connection.migrate)."""
-
-FILING_TYPES = ("renewal", "transfer", "license", "pledge", "pledge_extension", "pledge_change",
-                "pledge_release", "annuity")
-FILING_STATUSES = ("received", "ready", "exported", "submitted", "accepted", "rejected", "withdrawn")
+the names of the migrations, so that a command on an up-to-date register reads its schema version with
+sqlite3 alone (ipcli.db.connection.migrate)."""
 
 # sqlite-utils' Migrations keeps its record in this table, one row per migration of a named set.
 MIGRATIONS_TABLE = "_sqlite_migrations"

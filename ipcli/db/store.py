@@ -8,8 +8,8 @@ from contextlib import contextmanager
 
 from ipcli.clock import in_shanghai, now_stamp
 from ipcli.db.connection import check_writable, open_db, write
+from ipcli.db.filings import FILING_STATUSES
 from ipcli.db.location import RegisterLocation
-from ipcli.db.schema import FILING_STATUSES
 from ipcli.db.nice_classes import class_list, classes_text
 
 MARK_COLUMNS = ("reg_no", "classes", "name", "owner", "owner_id", "kind", "registered_on", "term_starts_on",

@@ -10,29 +10,15 @@ import csv
 import functools
 import hashlib
 import json
-import re
-from dataclasses import dataclass
-from datetime import date, datetime
 from operator import itemgetter
 
 from ipcli import jsontext
-from ipcli.errors import Rejected
 from ipcli.literal import neutralised
-from ipcli.rules import identifiers, trademark
-from ipcli.rules.dates import EARLIEST, LATEST, DateProblem, month_end_clamped, parse_iso_date
-from ipcli.rules.fees import ASSIGNMENT, LATE_RENEWAL, LICENSE_RECORDAL, RENEWAL, recordal_fee
-from ipcli.rules.periods import patent_license_recordal_due
+from ipcli.register.batch_checks import Problem, Report, RuleChecker, json_field, money
 
 SCHEMA_NAME = "ipcli.batch/1"
 BATCH_TYPES = ("renewal", "transfer", "license", "pledge")
 _CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-def money(value):
-    """An amount as JSON writes it canonically: integers without a fraction."""
-    if type(value) is float and value.is_integer():
-        return int(value)
-    return value
 
 
 def canonical_text(value) -> str:
@@ -263,50 +249,6 @@ def _csv_row(names: list[str], values: list, shown) -> list:
 
 # reading and checking a document (`batch validate`, `batch import`)
 
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a document: where (a JSONPath), what (a message key and its
-    parameters) and which rule says so."""
-
-    path: str
-    key: str
-    rule: str | None
-    params: dict
-    index: int = -1  # the item's position, -1 for the document itself
-
-
-class Report:
-    def __init__(self):
-        self.problems: list[Problem] = []
-
-    def add(self, index: int, field: str, key: str, rule: str | None, **params) -> None:
-        self.problems.append(Problem(_json_path(index, field), key, rule, params, index))
-
-
-def _json_path(index: int, field: str) -> str:
-    base = f"$.items[{index}]" if index >= 0 else "$"
-    if not field:
-        return base
-    return base + ("" if field.startswith("[") else ".") + field
-
-
-def _field(*parts) -> str:
-    """`mark.classes[0]` from ("mark", "classes", 0); a name that is not a plain word is quoted, as in
-    `["a\\nb"]`, so that no name from the file can break or forge a line of the report."""
-    text = ""
-    for part in parts:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        elif not _PLAIN_NAME.fullmatch(str(part)):
-            text += f"[{json.dumps(str(part))}]"
-        else:
-            text += f".{part}" if text else str(part)
-    return text
-
-
-_PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-
-
 def parse_document(data: bytes):
     """(document, None), or (None, the problem) when the bytes are not UTF-8 JSON."""
     try:
@@ -420,13 +362,13 @@ def _explain(name: str, instance, report: Report, index: int, refusal) -> None:
 
 
 def _add_schema_error(error, report: Report, index: int) -> None:
-    field, value, kind = _field(*error.absolute_path), error.validator_value, error.validator
+    field, value, kind = json_field(*error.absolute_path), error.validator_value, error.validator
     if kind == "required":
         for name in (n for n in value if n not in error.instance):
-            report.add(index, _field(*error.absolute_path, name), "batch.schema_missing", "BATCH-SCHEMA")
+            report.add(index, json_field(*error.absolute_path, name), "batch.schema_missing", "BATCH-SCHEMA")
     elif kind == "additionalProperties":
         for name in sorted(set(error.instance) - set(error.schema.get("properties", {}))):
-            report.add(index, _field(*error.absolute_path, name), "batch.schema_unknown", "BATCH-SCHEMA")
+            report.add(index, json_field(*error.absolute_path, name), "batch.schema_unknown", "BATCH-SCHEMA")
     elif kind in _SCHEMA_KEYS:
         key, params = _SCHEMA_KEYS[kind](value, error.instance)
         report.add(index, field, key, "BATCH-SCHEMA", **params)
@@ -462,256 +404,3 @@ def _checksum_problems(doc, report: Report) -> None:
     computed = checksum_of(items)
     if computed != claimed:
         report.add(-1, "manifest.items_sha256", "batch.checksum_differs", "BATCH-CHECKSUM", computed=computed)
-
-
-# the checks beyond the schema
-
-_MISSING = object()
-_RENEWAL_REFUSALS = {"too_early": "R-TM-WINDOW", "too_late": "R-TM-GRACE"}
-_STATUS_RULES = {"in_window": "R-TM-WINDOW", "in_grace": "R-TM-GRACE"}
-_DATE_FIELDS = {
-    "renewal": (("grace_ends_on",), ("new_term", "starts_on"), ("new_term", "ends_on")),
-    "transfer": (),
-    "license": (("term", "starts_on"), ("term", "ends_on"), ("recordal_due_on",)),
-    "pledge": (("debt_term", "starts_on"), ("debt_term", "ends_on"), ("pledge_term", "starts_on"),
-               ("pledge_term", "ends_on")),
-}
-_PARTIES = {"renewal": ("registrant",), "transfer": ("assignor", "assignee"), "license": ("licensor", "licensee"),
-            "pledge": ("pledgor", "pledgee", "debtor")}
-
-
-class RuleChecker:
-    """Manifest sums, calendar dates, check characters and the statutory rules of every item. Dates,
-    fees and identifiers repeat across a large batch, so each is worked out once."""
-
-    def __init__(self, calendar):
-        self.calendar = calendar
-        self._days, self._mark_dates, self._fees, self._ids, self._periods = {}, {}, {}, {}, {}
-        self._date_problems = {}  # why each text in _days as None is not a date
-        self.missing_years: set[int] = set()
-
-    def check(self, doc: dict, report: Report, skip: set[int] = frozenset()) -> None:
-        """Check the manifest and every item but those at the positions in `skip`."""
-        items, filing_type = doc["items"], doc["manifest"]["filing_type"]
-        self._manifest(doc["manifest"], items, report, sums=not skip)
-        check_item = getattr(self, f"_{filing_type}")
-        seen: set = set()
-        for index, item in enumerate(items):
-            if index not in skip:
-                self._common(filing_type, index, item, report, seen)
-                check_item(index, item, report)
-
-    def _manifest(self, manifest: dict, items: list, report: Report, sums: bool) -> None:
-        if not _is_timestamp(manifest["created_at"]):
-            report.add(-1, "manifest.created_at", "batch.bad_timestamp", "BATCH-DATE", value=manifest["created_at"])
-        if manifest["count"] != len(items):
-            report.add(-1, "manifest.count", "batch.count_differs", "BATCH-MANIFEST", value=manifest["count"],
-                       count=len(items))
-        if not sums:
-            return
-        total = money(round(sum(item["fee_total"] for item in items), 2))
-        if round(manifest["fee_total"], 2) != total:
-            report.add(-1, "manifest.fee_total", "batch.value_differs", "BATCH-MANIFEST", value=manifest["fee_total"],
-                       expected=total)
-
-    def _common(self, filing_type: str, index: int, item: dict, report: Report, seen: set) -> None:
-        if item["seq"] != index + 1:
-            report.add(index, "seq", "batch.value_differs", "BATCH-MANIFEST", value=item["seq"], expected=index + 1)
-        if item["filing_id"] in seen:
-            report.add(index, "filing_id", "batch.filing_twice", "BATCH-DUPLICATE", value=item["filing_id"])
-        seen.add(item["filing_id"])
-        self.day(index, "received_on", item["received_on"], report)
-        for path in _DATE_FIELDS[filing_type]:
-            self.day(index, _field(*path), item[path[0]][path[1]] if len(path) == 2 else item[path[0]], report)
-        for field, mark in _marks_with_fields(item):
-            for name in ("registered_on", "term_starts_on", "expires_on"):
-                self.day(index, f"{field}.{name}", mark[name], report)
-        for position, patent in enumerate(item.get("patents", ())):
-            self._patent(index, f"patents[{position}]", patent, report)
-        for name in _PARTIES[filing_type]:
-            self._party_id(index, name, item[name]["id"], report)
-
-    def day(self, index: int, field: str, text, report: Report):
-        """The date `text` names, or None (a problem unless `text` is null)."""
-        if text is None:
-            return None
-        day = self._days.get(text, _MISSING)
-        if day is _MISSING:
-            try:
-                day = parse_iso_date(text)
-            except DateProblem as problem:
-                day, self._date_problems[text] = None, problem.kind
-            self._days[text] = day
-        if day is None:
-            report.add(index, field, f"batch.{self._date_problems[text]}", "BATCH-DATE", value=text, low=EARLIEST,
-                       high=LATEST)
-        return day
-
-    def _patent(self, index: int, field: str, patent: dict, report: Report) -> None:
-        for name in ("filed_on", "granted_on", "term_ends_on"):
-            self.day(index, f"{field}.{name}", patent[name], report)
-        try:
-            numbered = identifiers.patent_type_of(patent["app_no"])
-        except Rejected as error:
-            report.add(index, f"{field}.app_no", error.key, error.rule, **error.params)
-            return
-        if numbered != patent["patent_type"]:
-            report.add(index, f"{field}.patent_type", "batch.value_differs", identifiers.PAT_APP_NO,
-                       value=patent["patent_type"], expected=numbered)
-
-    def _party_id(self, index: int, field: str, text, report: Report) -> None:
-        if text is None:
-            return
-        error = self._ids.get(text, _MISSING)
-        if error is _MISSING:
-            error = self._ids[text] = _id_error(text)
-        if error is not None:
-            report.add(index, f"{field}.id", error.key, error.rule, **error.params)
-
-    def _same(self, index: int, field: str, value, expected, rule: str, report: Report) -> None:
-        expected = expected.isoformat() if isinstance(expected, date) else expected
-        if value != expected:
-            report.add(index, field, "batch.value_differs", rule, value=value, expected=expected)
-
-    def _fee(self, kind: str, filed: date, paper: bool, classes: int, right_type: str = "mark"):
-        """FEE-TM per class of a mark, FEE-PAT-RECORDAL per patent."""
-        key = (kind, right_type, filed, paper, classes)
-        if key not in self._fees:
-            self._fees[key] = recordal_fee(kind, right_type, filed, paper, classes)[0]
-        return self._fees[key]
-
-    def _renewal(self, index: int, item: dict, report: Report) -> None:
-        """R-TM-WINDOW, R-TM-GRACE, R-TM-RENEWED-TERM and FEE-TM, from the mark's expiry and the filing date."""
-        mark, filed = item["mark"], self._days.get(item["received_on"])
-        expires = self._days.get(mark["expires_on"])
-        if expires is None or filed is None:
-            return
-        dates = self._mark_dates.get(expires) or self._dates_of_mark(expires)
-        status = trademark.renewal_status(dates, filed)
-        if status in _RENEWAL_REFUSALS:
-            report.add(index, "received_on", f"renewal.{status}", _RENEWAL_REFUSALS[status], value=filed,
-                       opens=dates.renewal_window_opens_on, grace_ends=dates.grace_ends_on)
-            return
-        self._same(index, "renewal_status", item["renewal_status"], status, _STATUS_RULES[status], report)
-        if item["grace_ends_on"] != month_end_clamped(expires, 6).isoformat():  # unshifted: provisional
-            self._same(index, "grace_ends_on", item["grace_ends_on"], dates.grace_ends_on, "R-TM-GRACE", report)
-        new_term = item["new_term"]
-        self._same(index, "new_term.starts_on", new_term["starts_on"], dates.next_term_starts_on,
-                   "R-TM-RENEWED-TERM", report)
-        self._same(index, "new_term.ends_on", new_term["ends_on"], dates.next_term_expires_on, "R-TM-RENEWED-TERM",
-                   report)
-        self._renewal_fees(index, item, filed, status, report)
-
-    def _dates_of_mark(self, expires: date) -> trademark.MarkDates:
-        dates = self._mark_dates[expires] = trademark.mark_dates(self.calendar, expires=expires)
-        self.missing_years |= dates.missing_years
-        return dates
-
-    def _renewal_fees(self, index: int, item: dict, filed: date, status: str, report: Report) -> None:
-        classes, fees = len(item["mark"]["classes"]), item["fees"]
-        late = self._fee(LATE_RENEWAL, filed, item["paper"], classes) if status == trademark.IN_GRACE else 0
-        self._same(index, "fees.renewal", fees["renewal"], self._fee(RENEWAL, filed, item["paper"], classes),
-                   "FEE-TM", report)
-        self._same(index, "fees.late", fees["late"], late, "FEE-TM", report)
-        self._same(index, "fee_total", item["fee_total"], money(fees["renewal"] + fees["late"]), "FEE-TM", report)
-
-    def _transfer(self, index: int, item: dict, report: Report) -> None:
-        """FEE-TM per class for each mark, FEE-PAT-RECORDAL for each patent."""
-        filed, fees = self._days.get(item["received_on"]), item["fees"]
-        numbers = [m["reg_no"] for m in item["marks"]] + [p["app_no"] for p in item["patents"]]
-        if sorted(fees) != sorted(numbers):
-            report.add(index, "fees", "batch.fees_rights_differ", "FEE-TM", rights=", ".join(numbers))
-            return
-        for mark in item["marks"] if filed else ():
-            expected = self._fee(ASSIGNMENT, filed, item["paper"], len(mark["classes"]))
-            self._same(index, f"fees['{mark['reg_no']}']", fees[mark["reg_no"]], expected, "FEE-TM", report)
-        for patent in item["patents"] if filed else ():
-            expected = self._fee(ASSIGNMENT, filed, item["paper"], 0, "patent")
-            self._same(index, f"fees['{patent['app_no']}']", fees[patent["app_no"]], expected, "FEE-PAT-RECORDAL",
-                       report)
-        total = money(round(sum(fee for fee in fees.values() if fee), 2))
-        self._same(index, "fee_total", item["fee_total"], total, "FEE-TM", report)
-
-    def _license(self, index: int, item: dict, report: Report) -> None:
-        rights = item["marks"] + item["patents"]
-        if len(rights) != 1:
-            report.add(index, "", "batch.license_one_right", "BATCH-SCHEMA", count=len(rights))
-            return
-        term, filed = item["term"], self._days.get(item["received_on"])
-        starts, ends = self._days.get(term["starts_on"]), self._days.get(term["ends_on"])
-        if None in (starts, ends, filed):
-            return
-        rule = "R-TM-LICENSE" if item["marks"] else "R-PAT-LICENSE"
-        if ends < starts:
-            report.add(index, "term.ends_on", "license.ends_before_start", rule, value=ends, starts=starts)
-        if item["marks"]:
-            self._mark_license(index, item, filed, ends, report)
-        else:
-            self._patent_license(index, item, filed, starts, report)
-
-    def _mark_license(self, index: int, item: dict, filed: date, ends: date, report: Report) -> None:
-        """R-TM-LICENSE: within the registration, recorded within the licence term; FEE-TM per class."""
-        mark = item["marks"][0]
-        expires = self._days.get(mark["expires_on"])
-        if expires is not None and ends > expires:
-            report.add(index, "term.ends_on", "license.outlasts_registration", "R-TM-LICENSE", value=ends,
-                       expires=expires)
-        self._same(index, "recordal_due_on", item["recordal_due_on"], ends, "R-TM-LICENSE", report)
-        if filed > ends:
-            report.add(index, "received_on", "license.recordal_late", "R-TM-LICENSE", value=filed, due=ends)
-        fee = self._fee(LICENSE_RECORDAL, filed, item["paper"], len(mark["classes"]))
-        self._same(index, "fee_total", item["fee_total"], fee, "FEE-TM", report)
-
-    def _patent_license(self, index: int, item: dict, filed: date, starts: date, report: Report) -> None:
-        """R-PAT-LICENSE: recorded within 3 months of taking effect (R-PERIOD, R-PAT-WEEKEND); no fee
-        (FEE-PAT-RECORDAL)."""
-        if starts not in self._periods:
-            period = patent_license_recordal_due(self.calendar, starts)
-            self._periods[starts], self.missing_years = period.deadline_on, self.missing_years | period.missing_years
-        due = self._periods[starts]
-        self._same(index, "recordal_due_on", item["recordal_due_on"], due, "R-PAT-LICENSE", report)
-        if filed > due:
-            report.add(index, "received_on", "license.recordal_late", "R-PAT-LICENSE", value=filed, due=due)
-        expected = self._fee(LICENSE_RECORDAL, filed, item["paper"], 0, "patent")
-        self._same(index, "fee_total", item["fee_total"], expected, "FEE-PAT-RECORDAL", report)
-
-    def _pledge(self, index: int, item: dict, report: Report) -> None:
-        """R-TM-PLEDGE, R-PAT-PLEDGE: the pledge ends within every right's term; no official fee."""
-        rule = "R-TM-PLEDGE" if item["marks"] else "R-PAT-PLEDGE"
-        self._same(index, "fee_total", item["fee_total"], 0, rule, report)
-        starts, ends = self._days.get(item["pledge_term"]["starts_on"]), self._days.get(item["pledge_term"]["ends_on"])
-        if starts is None or ends is None:
-            return
-        if ends < starts:
-            report.add(index, "pledge_term.ends_on", "pledge.ends_before_start", rule, value=ends, starts=starts)
-        terms = [("R-TM-PLEDGE", m["reg_no"], m["expires_on"]) for m in item["marks"]]
-        terms += [("R-PAT-PLEDGE", p["app_no"], p["term_ends_on"]) for p in item["patents"]]
-        for right_rule, number, term_end in terms:
-            term_end = self._days.get(term_end) if term_end else None
-            if term_end is not None and ends > term_end:
-                report.add(index, "pledge_term.ends_on", "pledge.outlasts_right", right_rule, value=ends, right=number,
-                           ends=term_end)
-
-
-def _is_timestamp(text: str) -> bool:
-    """Whether a text of the schema's form names a real moment (no 13th month, no 25th hour)."""
-    try:
-        datetime.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
-
-
-def _marks_with_fields(item: dict):
-    if "mark" in item:
-        return [("mark", item["mark"])]
-    return [(f"marks[{position}]", mark) for position, mark in enumerate(item["marks"])]
-
-
-def _id_error(text: str):
-    """The Rejected of an invalid USCC or resident ID number (ID-USCC, ID-RIC), else None."""
-    try:
-        identifiers.owner_id(text)
-    except Rejected as error:
-        return error
-    return None

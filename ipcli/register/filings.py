@@ -8,7 +8,7 @@ from functools import wraps
 from ipcli.db import filings as db
 from ipcli.errors import NotFound, Rejected
 from ipcli.register.desk import MARK, Desk, Right
-from ipcli.rules import identifiers, patent as patent_rules, trademark
+from ipcli.rules import filings as rules, identifiers, patent as patent_rules, trademark
 from ipcli.register.rights import open_license_of
 from ipcli.rules.fees import ASSIGNMENT, LICENSE_RECORDAL, recordal_fee, reduction_needs_grant_year
 from ipcli.rules.periods import patent_license_recordal_due
@@ -48,6 +48,13 @@ def _refuse_pledged(rights: list[Right], consent: bool) -> None:
             raise Rejected("filing.pledged_without_consent", rule="R-CIVIL-PLEDGE", value=right.number)
 
 
+def _refuse_first(refusals: list[rules.Refusal]) -> None:
+    """The counter takes one refusal at a time: the first the rules give."""
+    if refusals:
+        refusal = refusals[0]
+        raise Rejected(refusal.key, rule=refusal.rule, **refusal.params)
+
+
 def _refuse_open(desk: Desk, right: Right, filing_type: str) -> None:
     """One open filing of a kind per right: a second renewal or transfer would be filed twice."""
     open_filings = db.open_filings(desk.store, right.type, right.number, filing_type)
@@ -57,19 +64,14 @@ def _refuse_open(desk: Desk, right: Right, filing_type: str) -> None:
 
 # renewal (续展)
 
-_RENEWAL_REFUSALS = {trademark.TOO_EARLY: "R-TM-WINDOW", trademark.TOO_LATE: "R-TM-GRACE"}
-
-
 @_atomic
 def add_renewal(desk: Desk, reg_no: str, filed: date, paper: bool = False) -> int:
     right = desk.right(reg_no)
     if right.type != MARK:
         raise Rejected("renewal.not_a_mark", rule="FILING-RIGHT-TYPE", value=reg_no)
     dates = desk.key_dates.mark(date.fromisoformat(right.row["term_starts_on"]))
+    _refuse_first(rules.renewal_refusals(dates, filed))
     assessment = trademark.assess_renewal(dates, filed, len(right.row["classes"]), paper)
-    if not assessment.acceptable:
-        raise Rejected(f"renewal.{assessment.status}", rule=_RENEWAL_REFUSALS[assessment.status], value=filed,
-                       opens=dates.renewal_window_opens_on, grace_ends=dates.grace_ends_on)
     record = assessment.as_record()
     details = {"renewal_status": record["status"], "expires_on": dates.expires_on,
                "grace_ends_on": dates.grace_ends_on, "new_term_starts_on": dates.next_term_starts_on,
@@ -162,12 +164,7 @@ def add_license(desk: Desk, right_no: str, *, licensee: str, starts: date, ends:
                 amount: float | None, consent: bool, paper: bool = False) -> int:
     right = desk.right(right_no)
     _refuse_pledged([right], consent)
-    if ends < starts:
-        raise Rejected("license.ends_before_start", rule="FILING-TERM", value=ends, starts=starts)
-    if right.type == MARK:
-        due, provisional = _trademark_license_due(right, ends, filed), False
-    else:
-        due, provisional = _patent_license_due(desk, starts, filed)
+    due, provisional = _license_recordal_due(desk, right, starts, ends, filed)
     fee = _right_fee(LICENSE_RECORDAL, right, filed, paper)
     details = {"licensor": right.owner, "licensee": licensee, "kind": kind, "starts_on": starts, "ends_on": ends,
                "amount": amount, "recordal_due_on": due}
@@ -182,39 +179,33 @@ def add_license(desk: Desk, right_no: str, *, licensee: str, starts: date, ends:
     return filing_id
 
 
-def _trademark_license_due(right: Right, ends: date, filed: date) -> date:
-    """R-TM-LICENSE: the licence may not outlast the registration and is recorded within its term."""
-    if ends > right.term_ends_on:
-        raise Rejected("license.outlasts_registration", rule="R-TM-LICENSE", value=ends, expires=right.term_ends_on)
-    if filed > ends:
-        raise Rejected("license.recordal_late", rule="R-TM-LICENSE", value=filed, due=ends)
-    return ends
-
-
-def _patent_license_due(desk: Desk, starts: date, filed: date) -> tuple[date, bool]:
-    """R-PAT-LICENSE: recorded within 3 months of taking effect (R-PERIOD, R-PAT-WEEKEND)."""
-    due = patent_license_recordal_due(desk.key_dates.calendar, starts)
-    desk.check_calendar(due.missing_years)
-    if filed > due.deadline_on:
-        raise Rejected("license.recordal_late", rule="R-PAT-LICENSE", value=filed, due=due.deadline_on)
-    return due.deadline_on, due.provisional
+def _license_recordal_due(desk: Desk, right: Right, starts: date, ends: date, filed: date) -> tuple[date, bool]:
+    """The day a licence is recorded by, and whether it is provisional: a mark's licence within its term
+    (R-TM-LICENSE), a patent's within 3 months of taking effect (R-PAT-LICENSE, R-PERIOD, R-PAT-WEEKEND).
+    The refusals of the licence's own dates come before the holiday calendar's, which only the
+    deadline of a patent's licence needs (R-PROVISIONAL)."""
+    if right.type == MARK:
+        due, missing_years, provisional = ends, (), False
+    else:
+        period = patent_license_recordal_due(desk.key_dates.calendar, starts)
+        due, missing_years, provisional = period.deadline_on, period.missing_years, period.provisional
+    refusals = rules.license_refusals(right.type, starts=starts, ends=ends, filed=filed, due=due,
+                                      expires=right.term_ends_on)
+    _refuse_first([refusal for refusal in refusals if refusal.about == "ends"])
+    desk.check_calendar(missing_years)
+    _refuse_first(refusals)
+    return due, provisional
 
 
 # pledge registration (质权登记), extension, change, release
-
-def _pledge_rule(right: Right) -> str:
-    return "R-TM-PLEDGE" if right.type == MARK else "R-PAT-PLEDGE"
-
 
 @_atomic
 def add_pledge(desk: Desk, right_nos, *, pledgee: str, amount: float, starts: date, ends: date, filed: date,
                debtor: str | None) -> int:
     rights = desk.rights(right_nos)
     pledgor = desk.one_owner(rights)
-    if ends < starts:
-        raise Rejected("pledge.ends_before_start", rule="FILING-TERM", value=ends, starts=starts)
-    for right in rights:
-        _check_pledgeable(desk, right, ends, filed)
+    _refuse_first(rules.pledge_refusals([_pledged_right(desk, right, filed) for right in rights],
+                                        starts=starts, ends=ends))
     _warn_same_name_kept(desk, rights, pledgor, "warn.pledge_same_name", "R-TM-PLEDGE")
     details = {"pledgor": pledgor, "pledgee": pledgee, "debtor": debtor or pledgor, "amount": amount,
                "starts_on": starts, "ends_on": ends}
@@ -227,14 +218,9 @@ def add_pledge(desk: Desk, right_nos, *, pledgee: str, amount: float, starts: da
     return filing_id
 
 
-def _check_pledgeable(desk: Desk, right: Right, ends: date, filed: date) -> None:
-    rule = _pledge_rule(right)
-    if right.pledged:
-        raise Rejected("pledge.already_pledged", rule=rule, value=right.number)
-    if desk.lapsed_on(right, filed):
-        raise Rejected("pledge.right_lapsed", rule=rule, value=right.number)
-    if ends > right.term_ends_on:
-        raise Rejected("pledge.outlasts_right", rule=rule, value=ends, right=right.number, ends=right.term_ends_on)
+def _pledged_right(desk: Desk, right: Right, filed: date) -> rules.PledgedRight:
+    return rules.PledgedRight(right.type, right.number, right.term_ends_on, pledged=right.pledged,
+                              lapsed=desk.lapsed_on(right, filed))
 
 
 def _registered_pledge(desk: Desk, pledge_id: int) -> dict:
@@ -256,15 +242,12 @@ def extend_pledge(desk: Desk, pledge_id: int, *, to: date, filed: date) -> int:
     pledge = _registered_pledge(desk, pledge_id)
     rights = _pledge_rights(desk, pledge)
     current_end = date.fromisoformat(pledge["ends_on"])
-    rule = _pledge_rule(rights[0])
+    rule = rules.pledge_rule(rights[0].type)
     if filed > current_end:
         raise Rejected("pledge.extension_late", rule=rule, value=filed, ends=current_end)
     if to <= current_end:
         raise Rejected("pledge.extension_not_later", rule="PLEDGE-EXTENSION", value=to, ends=current_end)
-    for right in rights:
-        if to > right.term_ends_on:
-            raise Rejected("pledge.outlasts_right", rule=_pledge_rule(right), value=to, right=right.number,
-                           ends=right.term_ends_on)
+    _refuse_first(rules.pledge_outlasts([rules.PledgedRight(r.type, r.number, r.term_ends_on) for r in rights], to))
     details = {"pledge_id": pledge_id, "ends_on": current_end, "new_ends_on": to}
     with desk.store.transaction():
         return _record(desk, type="pledge_extension", received_on=filed, rights=rights, fee_total=0,

@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import date
 
 from ipcli import __version__
-from ipcli.db.schema import FILING_TYPES
+from ipcli.db.filings import FILING_TYPES
 from ipcli.i18n import get_language, t
 from ipcli.literal import html_text
 from ipcli.output import label

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ipcli.db import stats as db
-from ipcli.db.schema import FILING_TYPES
+from ipcli.db.filings import FILING_TYPES
 from ipcli.errors import NotFound, Rejected
 from ipcli.i18n import t
 

@@ -115,14 +115,14 @@ class RenewalAssessment:
         }
 
 
-_STATUS_RULE = {TOO_EARLY: "R-TM-WINDOW", IN_WINDOW: "R-TM-WINDOW", IN_GRACE: "R-TM-GRACE", TOO_LATE: "R-TM-GRACE"}
+STATUS_RULE = {TOO_EARLY: "R-TM-WINDOW", IN_WINDOW: "R-TM-WINDOW", IN_GRACE: "R-TM-GRACE", TOO_LATE: "R-TM-GRACE"}
 
 
 def assess_renewal(dates: MarkDates, filed: date, classes: int = 1, paper: bool = False) -> RenewalAssessment:
     """Whether a renewal filed on `filed` is accepted, and its official fees (FEE-TM, per class)."""
     status = renewal_status(dates, filed)
     steps = list(dates.steps)
-    steps.append(Step(_STATUS_RULE[status], f"step.renewal_{status}", {
+    steps.append(Step(STATUS_RULE[status], f"step.renewal_{status}", {
         "filed": filed, "opens": dates.renewal_window_opens_on,
         "expires": dates.expires_on, "grace_ends": dates.grace_ends_on,
     }))
