@@ -571,3 +571,17 @@ def test_schemas_accept_rows_that_import():
     patent = {"app_no": app_no("201910123456"), "type": "invention", "filed_on": "2019-06-03", "paid_through": 3,
               "reduction": "85", "granted_on": None}
     jsonschema.validate(patent, schema("patent-import.schema.json"))
+
+
+def test_tsv_as_the_listings_write_it_is_read_by_extension_or_sniffed(invoke, tmp_path, db_path):
+    from ipcli.output import render_text
+
+    rows = [{"reg_no": "7001840", "classes": "9;35", "name": "闽\t光\\n\n", "registered_on": "2016-02-29"},
+            {"reg_no": "2501449", "classes": "9", "name": "C:\\x", "registered_on": "2020-05-29"}]
+    text = render_text(rows, "tsv")
+    assert "\\t" in text and "\\\\n\\n" in text
+    assert as_json(invoke("-q", "mark", "import", write(tmp_path, "marks.tsv", text), "--format", "json"))["added"] == 2
+    assert as_json(invoke("mark", "show", "7001840", "--format", "json"))["name"] == "闽\t光\\n\n"
+    assert as_json(invoke("mark", "show", "2501449", "--format", "json"))["name"] == "C:\\x"
+    again = as_json(stdin_invoke(db_path, "-q", "mark", "import", "-", "--format", "json", data=text))
+    assert again["unchanged"] == 2

@@ -298,3 +298,11 @@ def test_twenty_bad_rows_are_each_shown_without_counts(invoke, tmp_path):
     path.write_text("reg_no,classes,registered_on\n" + "".join(f"{n},9,2021-02-30\n" for n in range(1, 21)))
     lines = invoke("mark", "import", path).stderr.splitlines()
     assert len(lines) == 21 and lines[-1].endswith("20 of 20 rows rejected; nothing was written [IMPORT-CHECK]")
+
+
+def test_a_number_twice_in_a_workbook_is_refused_at_its_later_row(invoke, tmp_path):
+    path = marks(tmp_path, GOOD + [[7001840, 9, date(2017, 1, 1)]])
+    result = invoke("mark", "import", path)
+    assert result.stderr.splitlines()[0] == \
+        f"{path}:Sheet1!5: 7001840 appears again in this input (first on line 2) [IMPORT-DUPLICATE]"
+    assert count_marks(invoke) == 0

@@ -12,7 +12,7 @@ from ipcli.context import get_app
 from ipcli.errors import Rejected
 from ipcli.output import format_option, stderr_line
 
-INPUT_FORMATS = ("csv", "jsonl", "xlsx")
+INPUT_FORMATS = ("csv", "tsv", "jsonl", "xlsx")
 SHOWN_ROW_ERRORS = 20  # bad rows shown one by one; past that, a count of each reason
 
 

@@ -2,12 +2,14 @@
 values a tuple of text or None in the order of Columns.names, or a Rejected for a record that cannot
 be read. `line` is the physical line where the record starts (the row of a workbook's sheet).
 
-CSV and JSONL are read here; a workbook by ipcli.register.import_xlsx.
+CSV, TSV (as ipcli's listings write it: one record a line, `\\`, `\t`, `\n` and `\r` escaped) and
+JSONL are read here; a workbook by ipcli.register.import_xlsx.
 """
 
 import codecs
 import csv
 import json
+import re
 import sys
 import tempfile
 from contextlib import contextmanager
@@ -32,7 +34,7 @@ SNIFF_BYTES = 1 << 16
 class Source:
     path: Path  # the file read; standard input is spooled to a temporary file first
     name: str   # as messages name it
-    fmt: str    # csv, jsonl or xlsx
+    fmt: str    # csv, tsv, jsonl or xlsx
     sheet: object = None  # of a workbook: the open worksheet read (import_xlsx)
 
     @property
@@ -54,7 +56,7 @@ def open_source(argument: str, input_format: str | None, stdin=None, sheet: str 
     """The Source for FILE (a regular file) or `-` (standard input, spooled to a temporary file first so
     that it is read like a file), of at most files.IMPORT_BYTES. The format is `input_format`, else taken
     from the file extension, else sniffed: a ZIP archive is a workbook, a first non-blank character `{`
-    means JSONL. A workbook's sheet is `sheet`, else its first."""
+    means JSONL, a tab in the first line TSV. A workbook's sheet is `sheet`, else its first."""
     if argument == files.STDIN:
         with _spooled(stdin or sys.stdin.buffer) as path:
             with _opened(path, files.STDIN_NAME, input_format or _sniff(path), sheet) as source:
@@ -89,8 +91,8 @@ def _spooled(stream):
 
 def _format_by_name(path: Path) -> str | None:
     suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return "csv"
+    if suffix in (".csv", ".tsv"):
+        return suffix[1:]
     if suffix in XLSX_SUFFIXES:
         return "xlsx"
     return "jsonl" if suffix in JSONL_SUFFIXES else None
@@ -102,15 +104,18 @@ def _sniff(path: Path) -> str:
     if start.startswith(ZIP_MAGIC):
         return "xlsx"
     start = start.removeprefix(codecs.BOM_UTF8).removeprefix(GB18030_BOM).lstrip()
-    return "jsonl" if start.startswith(b"{") else "csv"
+    if start.startswith(b"{"):
+        return "jsonl"
+    return "tsv" if b"\t" in start.split(b"\n", 1)[0] else "csv"
 
 
-# CSV
+# CSV and TSV
 
-def csv_records(handle, columns: Columns, header: tuple[list, int] | None = None, first_line: int = 1):
-    """The records of a CSV file; or, given the file's `header` (names, line), of a part of it after
-    the header whose first line is `first_line` (ipcli.register.import_parts)."""
-    reader = csv.reader(handle, strict=True)
+def csv_records(handle, columns: Columns, header: tuple[list, int] | None = None, first_line: int = 1,
+                fmt: str = "csv"):
+    """The records of a CSV (or TSV) file; or, given the file's `header` (names, line), of a part of it
+    after the header whose first line is `first_line` (ipcli.register.import_parts)."""
+    reader = _reader(handle, fmt)
     header, header_line = header or _header(reader)
     values_of = getter(header, columns, header_line)
     before = first_line - 1
@@ -134,10 +139,41 @@ def csv_records(handle, columns: Columns, header: tuple[list, int] | None = None
         yield line, values_of(record)
 
 
-def csv_header(path: Path, encoding: str) -> tuple[list, int]:
-    """The header of a CSV file: its names and its line."""
+def csv_header(path: Path, encoding: str, fmt: str = "csv") -> tuple[list, int]:
+    """The header of a CSV (or TSV) file: its names and its line."""
     with open(path, encoding=encoding, newline="") as handle:
-        return _header(csv.reader(handle, strict=True))
+        return _header(_reader(handle, fmt))
+
+
+def _reader(handle, fmt: str):
+    return _TsvReader(handle) if fmt == "tsv" else csv.reader(handle, strict=True)
+
+
+_TSV_ESCAPE = re.compile(r"\\([\\tnr])")
+_TSV_UNESCAPED = {"\\": "\\", "t": "\t", "n": "\n", "r": "\r"}
+
+
+class _TsvReader:
+    """Lists of the fields of a TSV file's lines, as csv.reader gives (with its `line_num`); the escapes
+    that ipcli.output writes read back, a backslash before any other character kept."""
+
+    def __init__(self, handle):
+        self._lines = handle
+        self.line_num = 0
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> list:
+        line = next(self._lines).removesuffix("\n").removesuffix("\r")
+        self.line_num += 1
+        if not line:
+            return []
+        return [_TSV_ESCAPE.sub(_unescaped, field) if "\\" in field else field for field in line.split("\t")]
+
+
+def _unescaped(match) -> str:
+    return _TSV_UNESCAPED[match[1]]
 
 
 def _header(reader) -> tuple[list, int]:

@@ -52,6 +52,7 @@ CHUNK_ROWS = 1_000  # validated rows staged at a time: a batch small enough to s
 REBUILD_MIN_ROWS = 50_000
 REBUILD_SHARE = 4
 WRITE_STEPS = 3
+DELIMITED = ("csv", "tsv")  # formats of a header line and fields (import_records.csv_records)
 
 
 # The import
@@ -112,8 +113,8 @@ def _records(source: Source, encoding: str | None, part, columns: Columns, heade
         yield records, records
         return
     with import_parts.part_text(source.path, part, encoding) as (handle, source_range):
-        if source.fmt == "csv":
-            yield csv_records(handle, columns, header, part.first_line), source_range
+        if source.fmt in DELIMITED:
+            yield csv_records(handle, columns, header, part.first_line, source.fmt), source_range
         else:
             yield jsonl_records(handle, columns, part.first_line), source_range
 
@@ -234,7 +235,7 @@ class Importer:
             return None
         own, other = parts
         self._start_reading(own.number, len(parts))
-        header = csv_header(source.path, encoding) if source.fmt == "csv" else None
+        header = csv_header(source.path, encoding, source.fmt) if source.fmt in DELIMITED else None
         tally, read = Tally(), [0, 0]
         with import_parts.Worker(other, partial(self._read_part, source, encoding, header, len(parts))) as worker:
             for batch, shared, position in self._batches(source, encoding, own, tally):

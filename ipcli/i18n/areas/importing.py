@@ -1,10 +1,12 @@
 """Messages of `mark import` and `patent import`."""
 
 EN = {
-    "help.mark_import": "Import trademarks from a CSV or JSONL file or an Excel workbook (- for stdin), all rows or none.",
-    "help.patent_import": "Import patents from a CSV or JSONL file or an Excel workbook (- for stdin), all rows or none.",
+    "help.mark_import": "Import trademarks from a CSV, TSV or JSONL file or an Excel workbook (- for stdin), all rows or "
+                        "none.",
+    "help.patent_import": "Import patents from a CSV, TSV or JSONL file or an Excel workbook (- for stdin), all rows or "
+                          "none.",
     "opt.import_sheet": "Sheet of an Excel workbook to read (default: the first).",
-    "opt.input_format": "Format of the input (default: from the file extension, else guessed from its first character).",
+    "opt.input_format": "Format of the input (default: from the file extension, else guessed from its first bytes).",
     "opt.import_update": "Replace stored rights whose data differ (default: refuse them).",
     "opt.import_dry_run": "Only check the input and count what would change; write nothing.",
     "import.checking": "Checking",
@@ -63,14 +65,14 @@ EN = {
     "field.unchanged": "unchanged",
     "field.updated": "updated",
     "field.dry_run": "dry run",
-    "arg.import_file": "CSV or JSONL file or Excel workbook; - reads stdin.",
+    "arg.import_file": "CSV, TSV or JSONL file or Excel workbook; - reads stdin.",
 }
 
 ZH = {
-    "help.mark_import": "从 CSV 或 JSONL 文件或电子表格工作簿（- 表示标准输入）导入商标，要么全部导入，要么一行不写。",
-    "help.patent_import": "从 CSV 或 JSONL 文件或电子表格工作簿（- 表示标准输入）导入专利，要么全部导入，要么一行不写。",
+    "help.mark_import": "从 CSV、TSV 或 JSONL 文件或电子表格工作簿（- 表示标准输入）导入商标，要么全部导入，要么一行不写。",
+    "help.patent_import": "从 CSV、TSV 或 JSONL 文件或电子表格工作簿（- 表示标准输入）导入专利，要么全部导入，要么一行不写。",
     "opt.import_sheet": "要读取的工作簿工作表（默认：第一个）。",
-    "opt.input_format": "输入格式（默认：按文件扩展名，否则按首个字符判断）。",
+    "opt.input_format": "输入格式（默认：按文件扩展名，否则按开头内容判断）。",
     "opt.import_update": "替换登记簿中数据不同的权利（默认：拒绝）。",
     "opt.import_dry_run": "只检查输入并统计将发生的变化，不写入。",
     "import.checking": "检查中",
@@ -127,5 +129,5 @@ ZH = {
     "field.unchanged": "未变",
     "field.updated": "已更新",
     "field.dry_run": "试运行",
-    "arg.import_file": "CSV 或 JSONL 文件或电子表格工作簿；- 表示标准输入。",
+    "arg.import_file": "CSV、TSV 或 JSONL 文件或电子表格工作簿；- 表示标准输入。",
 }
