@@ -108,8 +108,7 @@ def positions(header: list, columns: Columns) -> dict[str, int]:
         if column is None:
             continue
         if column in found:
-            raise Rejected("import.duplicate_column", rule=FORMAT_RULE, column=column,
-                           first=header[found[column]], second=name)
+            raise _named_twice(column, header[found[column]], name)
         found[column] = position
     missing = [column for column in columns.required if column not in found]
     if missing:
@@ -145,7 +144,12 @@ def json_keys(keys: tuple, columns: Columns) -> tuple:
         if column is None:
             continue
         if column in found:
-            raise Rejected("import.duplicate_column", rule=FORMAT_RULE, column=column, first=found[column],
-                           second=key)
+            raise _named_twice(column, found[column], key)
         found[column] = key
     return tuple(found.get(name) for name in columns.names)
+
+
+def _named_twice(column: str, first: str, second: str) -> Rejected:
+    if normalized(first) == normalized(second):
+        return Rejected("import.duplicate_column", rule=FORMAT_RULE, column=column)
+    return Rejected("import.same_column", rule=FORMAT_RULE, column=column, first=first, second=second)

@@ -1,11 +1,14 @@
-"""`mark import` and `patent import` (CLI.md): rows of a CSV or JSONL file, every one validated before
-anything is written, then written whole in one transaction, or not at all.
+"""`mark import` and `patent import` (CLI.md): rows of a CSV, TSV or JSONL file or of a workbook's sheet,
+every one validated before anything is written, then written whole in one transaction, or not at all.
+The input and its records: import_records (a workbook: import_xlsx), its encoding: import_encoding,
+its columns and their names: import_columns, how a record becomes a row: import_rows.
 
 How a million rows stay fast and small:
 - The input is read once, as a stream, and always decoded strictly: as UTF-8 (with or without BOM)
   first; when that fails, a pass over its lines decides between GB18030 and a refusal (bytes of
   neither, or UTF-8 text beside lines that are not UTF-8), and the input is read again, every part
   in that one encoding. Standard input is spooled to a temporary file, so it is read like a file.
+  A workbook is streamed by openpyxl in read-only mode, by this process alone.
 - A large input is read by two processes at once on a machine with two CPUs or more: a forked
   worker parses and validates most of the file and sends its rows to this process, which reads the
   rest itself and stages (or inserts) both (ipcli.register.import_parts).
