@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from ipcli.cli import cli
 from ipcli.db import bulk
 from ipcli.errors import Rejected
-from ipcli.register import importing, rights
+from ipcli.register import import_records, import_rows, importing, rights
 from ipcli.rules.calendar import WorkCalendar
 from ipcli.rules.identifiers import patent_check_char
 
@@ -210,7 +210,7 @@ def test_the_write_restores_the_connection_settings(tmp_path):
 
     store = Store(tmp_path / "ipcli.db")
     importer = importing.Importer("mark", store, rights.KeyDates(WorkCalendar({})))
-    with importing.open_source(str(write(tmp_path, "marks.csv", HEADER + "".join(GOOD))), None) as source:
+    with import_records.open_source(str(write(tmp_path, "marks.csv", HEADER + "".join(GOOD))), None) as source:
         report = importer.check(source)
     importer.write(report)
     pragmas = [store.db.execute(f"PRAGMA {name}").fetchone()[0] for name in ("foreign_keys", "threads")]
@@ -240,8 +240,20 @@ def test_changed_classes_are_a_conflict(invoke, tmp_path, mark_file):
 def test_missing_column_is_refused_at_the_header(invoke, tmp_path):
     path = write(tmp_path, "marks.csv", "\nreg_no,classes\n1,9\n")
     result = invoke("mark", "import", path)
-    assert error_lines(result) == [f"{path}:2: the header has no column registered_on [IMPORT-FORMAT]",
-                                   f"ipcli: error: {path} rejected; nothing was written [IMPORT-CHECK]"]
+    assert error_lines(result) == [
+        f"{path}:2: the header has no column registered_on (accepted: registered_on, 注册日期, 注册日, registered on) "
+        "[IMPORT-FORMAT]",
+        f"ipcli: error: {path} rejected; nothing was written [IMPORT-CHECK]"]
+
+
+def test_every_missing_column_is_listed_once_with_the_names_it_accepts(invoke, tmp_path):
+    path = write(tmp_path, "marks.csv", "名称,权利人\nA,B\nC,D\n")
+    result = invoke("mark", "import", path, env={"IPCLI_LANG": "zh"})
+    assert error_lines(result)[0] == (
+        f"{path}:1: 表头中没有列 reg_no（可写作：reg_no, 注册号, 商标注册号, 注册证号, registration no.）；"
+        "classes（可写作：classes, 类别, 国际分类, 类别号, 商品类别, 尼斯分类）；"
+        "registered_on（可写作：registered_on, 注册日期, 注册日, registered on） [IMPORT-FORMAT]")
+    assert len(error_lines(result)) == 2
 
 
 MARK_JSON = '"classes": [9], "registered_on": "2020-01-01"'
@@ -448,7 +460,7 @@ def test_a_register_changed_after_the_check_is_refused_at_write(tmp_path):
     key_dates = rights.KeyDates(WorkCalendar({}))
     path = write(tmp_path, "marks.csv", HEADER + "".join(GOOD))
     importer = importing.Importer("mark", store, key_dates)
-    with importing.open_source(str(path), None) as source:
+    with import_records.open_source(str(path), None) as source:
         report = importer.check(source)
     assert report.errors == [] and report.counts["added"] == 3
     other = Store(tmp_path / "ipcli.db")  # another writer, between the check and the write
@@ -472,8 +484,8 @@ def _day(text):
 # The import's mark rows are mark_row's rows, refused for the same fault.
 
 KEY_DATES = rights.KeyDates(WorkCalendar({}))
-MARK_ROWS = importing.MarkRows(KEY_DATES)
-PATENT_ROWS = importing.PatentRows(KEY_DATES)
+MARK_ROWS = import_rows.MarkRows(KEY_DATES)
+PATENT_ROWS = import_rows.PatentRows(KEY_DATES)
 # With "|" too: the import remembers valid dates and kinds by "registered_on|term_starts_on|kind".
 DATES = ["2016-02-29", "2014-03-07", "2025-02-30", "2020-1-01", "2030-06-15", "1979-12-31", "", "2016-02-29|",
          "|2016-02-29"]
@@ -484,7 +496,7 @@ def reference(call):
     try:
         return call()
     except Rejected as error:
-        return ("refused", error.key, error.rule or importing.VALUE_RULE)
+        return ("refused", error.key, error.rule or import_rows.VALUE_RULE)
 
 
 def staged_mark(values):
@@ -494,9 +506,9 @@ def staged_mark(values):
 def mark_row_of(values):
     reg_no, classes, name, owner, owner_id, kind, registered_on, term_starts_on, window = values
     if not (reg_no and classes and registered_on):
-        return importing._missing(values, MARK_ROWS.columns)
-    registered = importing.parse_date(registered_on, "registered_on")
-    term = importing.parse_date(term_starts_on, "term_starts_on") if term_starts_on else None
+        return import_rows._missing(values, MARK_ROWS.columns)
+    registered = import_rows.parse_date(registered_on, "registered_on")
+    term = import_rows.parse_date(term_starts_on, "term_starts_on") if term_starts_on else None
     return rights.mark_row(KEY_DATES, reg_no=reg_no, classes=classes, registered_on=registered, term_starts_on=term,
                            name=name, owner=owner, owner_id=owner_id, window=window, **({"kind": kind} if kind else {}))
 
@@ -517,11 +529,11 @@ def test_mark_rows_equal_mark_row(values):
 def patent_row_of(values):
     app, patent_type, filed_on, granted_on, title, owner, owner_id, paid_through, reduction, window, open_from = values
     return rights.patent_row(
-        KEY_DATES, app_no=app, filed_on=importing.parse_date(filed_on, "filed_on"), patent_type=patent_type or None,
-        granted_on=importing.parse_date(granted_on, "granted_on") if granted_on else None,
+        KEY_DATES, app_no=app, filed_on=import_rows.parse_date(filed_on, "filed_on"), patent_type=patent_type or None,
+        granted_on=import_rows.parse_date(granted_on, "granted_on") if granted_on else None,
         paid_through=int(paid_through or 0), title=title, owner=owner, owner_id=owner_id,
         reduction=reduction or "none", window=window,
-        open_license_from=importing.parse_date(open_from, "open_license_from") if open_from else None)
+        open_license_from=import_rows.parse_date(open_from, "open_license_from") if open_from else None)
 
 
 @settings(max_examples=150, deadline=None)
@@ -545,8 +557,8 @@ def schema(name: str) -> dict:
 
 
 def test_schemas_name_every_column_read():
-    for name, rows in (("mark-import.schema.json", importing.MarkRows), ("patent-import.schema.json",
-                                                                         importing.PatentRows)):
+    for name, rows in (("mark-import.schema.json", import_rows.MarkRows),
+                       ("patent-import.schema.json", import_rows.PatentRows)):
         document = schema(name)
         assert tuple(document["properties"]) == rows.columns.names
         assert tuple(document["required"]) == rows.columns.required
@@ -559,3 +571,17 @@ def test_schemas_accept_rows_that_import():
     patent = {"app_no": app_no("201910123456"), "type": "invention", "filed_on": "2019-06-03", "paid_through": 3,
               "reduction": "85", "granted_on": None}
     jsonschema.validate(patent, schema("patent-import.schema.json"))
+
+
+def test_tsv_as_the_listings_write_it_is_read_by_extension_or_sniffed(invoke, tmp_path, db_path):
+    from ipcli.output import render_text
+
+    rows = [{"reg_no": "7001840", "classes": "9;35", "name": "闽\t光\\n\n", "registered_on": "2016-02-29"},
+            {"reg_no": "2501449", "classes": "9", "name": "C:\\x", "registered_on": "2020-05-29"}]
+    text = render_text(rows, "tsv")
+    assert "\\t" in text and "\\\\n\\n" in text
+    assert as_json(invoke("-q", "mark", "import", write(tmp_path, "marks.tsv", text), "--format", "json"))["added"] == 2
+    assert as_json(invoke("mark", "show", "7001840", "--format", "json"))["name"] == "闽\t光\\n\n"
+    assert as_json(invoke("mark", "show", "2501449", "--format", "json"))["name"] == "C:\\x"
+    again = as_json(stdin_invoke(db_path, "-q", "mark", "import", "-", "--format", "json", data=text))
+    assert again["unchanged"] == 2

@@ -1,6 +1,7 @@
 """The words people write for ipcli's codes: wherever a code is accepted (an option's choice, a kind,
-type or reduction column of an import), its Chinese name is accepted too. A code's name is its zh
-label (`value.<code>`), so the word ipcli shows is the word it reads, and the words below."""
+type or reduction column of an import), its Chinese name is accepted too. A code's names are its zh
+and en labels (`value.<code>`), so the word ipcli shows (in a table, or a sheet it exports) is a word it
+reads, and the words below."""
 
 from ipcli.i18n import catalog
 from ipcli.rules.written import half_width
@@ -55,10 +56,13 @@ WORDS = {
 UNLABELLED = frozenset({"open"})
 
 
+LABEL_LANGUAGES = ("zh", "en")
+
+
 def names(code: str) -> tuple[str, ...]:
-    """The words read as `code`: its zh label and WORDS."""
-    label = None if code in UNLABELLED else catalog("zh").get(f"value.{code}")
-    return ((label,) if label else ()) + WORDS.get(code, ())
+    """The words read as `code`: its zh and en labels and WORDS."""
+    labels = () if code in UNLABELLED else (catalog(language).get(f"value.{code}") for language in LABEL_LANGUAGES)
+    return tuple(filter(None, labels)) + WORDS.get(code, ())
 
 
 def code_of(text: str, codes) -> str | None:
@@ -68,5 +72,5 @@ def code_of(text: str, codes) -> str | None:
         return text
     word = half_width(text).strip()
     found = {code for code in codes
-             if word.casefold() == code.casefold() or any(word == half_width(name) for name in names(code))}
+             if word.casefold() in (code.casefold(), *(half_width(name).casefold() for name in names(code)))}
     return found.pop() if len(found) == 1 else None

@@ -97,6 +97,7 @@ _PROJECT_RULES = {
     "IMPORT-ENCODING": "an import file is UTF-8 or GB18030 throughout",
     "IMPORT-FORMAT": "an import file has a header, its fields and quoting, JSON values of their types",
     "IMPORT-DATE": "an import date is YYYY-MM-DD, a calendar date from 1980 to 2199",
+    "IMPORT-NUMBER": "an identifier in a workbook is text, not a number that may have lost digits",
     "IMPORT-VALUE": "a kind, type or reduction is one of its list",
     "IMPORT-DUPLICATE": "an import names each right once",
     "IMPORT-CONFLICT": "a right stored with other data is replaced only with --update",

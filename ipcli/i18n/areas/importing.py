@@ -1,9 +1,12 @@
 """Messages of `mark import` and `patent import`."""
 
 EN = {
-    "help.mark_import": "Import trademarks from a CSV or JSONL file (- for stdin), all rows or none.",
-    "help.patent_import": "Import patents from a CSV or JSONL file (- for stdin), all rows or none.",
-    "opt.input_format": "Format of the input (default: from the file extension, else guessed from its first character).",
+    "help.mark_import": "Import trademarks from a CSV, TSV or JSONL file or an Excel workbook (- for stdin), all rows or "
+                        "none.",
+    "help.patent_import": "Import patents from a CSV, TSV or JSONL file or an Excel workbook (- for stdin), all rows or "
+                          "none.",
+    "opt.import_sheet": "Sheet of an Excel workbook to read (default: the first).",
+    "opt.input_format": "Format of the input (default: from the file extension, else guessed from its first bytes).",
     "opt.import_update": "Replace stored rights whose data differ (default: refuse them).",
     "opt.import_dry_run": "Only check the input and count what would change; write nothing.",
     "import.checking": "Checking",
@@ -14,8 +17,25 @@ EN = {
     "import.bad_csv": "malformed CSV: a quote is not closed or stray text follows a closing quote",
     "import.field_too_large": "a field of this row is longer than {limit} characters",
     "import.duplicate_column": "column {column} appears twice in the header",
+    "import.same_column": "{first!r} and {second!r} both name column {column}",
     "import.too_many_columns": "the header has {count} columns; at most {limit} are read",
-    "import.missing_column": "the header has no column {column}",
+    "import.missing_column": "the header has no column {columns}",
+    "import.accepted_names": "{column} (accepted: {names})",
+    "import.sheet_not_xlsx": "--sheet {value}: only an Excel workbook has sheets",
+    "import.bad_workbook": "{file} is not an Excel workbook (.xlsx) that can be read",
+    "import.bad_sheet": "the sheet cannot be read from here on: the workbook is damaged",
+    "import.no_sheet": "{file} has no sheet {sheet!r}; its sheets: {sheets}",
+    "import.cell_error": "{column}: the cell holds the error value {value}",
+    "import.cell_value": "{column}: {value} is neither text, a number nor a date",
+    "import.date_with_time": "{column}: {value} has a time of day; a date is a day",
+    "import.number_digits_lost": "{column}: {value} is stored in the workbook as a number, which keeps only {digits} "
+                                 "digits, so digits may be lost; format the column as text and type it again",
+    "import.number_check_digit": "{column}: {value} is stored in the workbook as a number, which drops a check digit 0 "
+                                 "after the dot; format the column as text and type it again",
+    "import.number_inexact": "{column}: {value} is a number in the workbook that was not typed so; format the "
+                             "column as text and type it again",
+    "import.reason_rows": "{rule}: {count} rows",
+    "import.reason_row": "{rule}: 1 row",
     "import.field_count": "{count} fields where the header has {expected}",
     "import.bad_json": "not valid JSON (at character {column})",
     "import.json_duplicate_key": "a key is given twice in one object (at character {column})",
@@ -46,13 +66,14 @@ EN = {
     "field.unchanged": "unchanged",
     "field.updated": "updated",
     "field.dry_run": "dry run",
-    "arg.import_file": "CSV or JSONL file; - reads stdin.",
+    "arg.import_file": "CSV, TSV or JSONL file or Excel workbook; - reads stdin.",
 }
 
 ZH = {
-    "help.mark_import": "从 CSV 或 JSONL 文件（- 表示标准输入）导入商标，要么全部导入，要么一行不写。",
-    "help.patent_import": "从 CSV 或 JSONL 文件（- 表示标准输入）导入专利，要么全部导入，要么一行不写。",
-    "opt.input_format": "输入格式（默认：按文件扩展名，否则按首个字符判断）。",
+    "help.mark_import": "从 CSV、TSV 或 JSONL 文件或电子表格工作簿（- 表示标准输入）导入商标，要么全部导入，要么一行不写。",
+    "help.patent_import": "从 CSV、TSV 或 JSONL 文件或电子表格工作簿（- 表示标准输入）导入专利，要么全部导入，要么一行不写。",
+    "opt.import_sheet": "要读取的工作簿工作表（默认：第一个）。",
+    "opt.input_format": "输入格式（默认：按文件扩展名，否则按开头内容判断）。",
     "opt.import_update": "替换登记簿中数据不同的权利（默认：拒绝）。",
     "opt.import_dry_run": "只检查输入并统计将发生的变化，不写入。",
     "import.checking": "检查中",
@@ -63,8 +84,23 @@ ZH = {
     "import.bad_csv": "CSV 格式错误：引号未闭合，或闭合引号后有多余内容",
     "import.field_too_large": "本行有字段超过 {limit} 个字符",
     "import.duplicate_column": "表头中列 {column} 出现两次",
+    "import.same_column": "{first!r} 与 {second!r} 都表示列 {column}",
     "import.too_many_columns": "表头有 {count} 列，最多只读取 {limit} 列",
-    "import.missing_column": "表头中没有列 {column}",
+    "import.missing_column": "表头中没有列 {columns}",
+    "import.accepted_names": "{column}（可写作：{names}）",
+    "import.sheet_not_xlsx": "--sheet {value}：只有电子表格工作簿才有工作表",
+    "import.bad_workbook": "{file} 不是可读取的电子表格工作簿",
+    "import.bad_sheet": "工作表从此处起无法读取：工作簿已损坏",
+    "import.no_sheet": "{file} 中没有工作表 {sheet!r}；其工作表为：{sheets}",
+    "import.cell_error": "{column}：单元格是错误值 {value}",
+    "import.cell_value": "{column}：{value} 既不是文本、数字，也不是日期",
+    "import.date_with_time": "{column}：{value} 带有时刻；日期只应写到日",
+    "import.number_digits_lost": "{column}：{value} 在工作簿中以数字存储，数字只保留 {digits} 位有效数字，可能已丢失数位；"
+                                 "请将该列设为文本格式后重新录入",
+    "import.number_check_digit": "{column}：{value} 在工作簿中以数字存储，小数点后的校验位 0 已丢失；请将该列设为文本格式后重新录入",
+    "import.number_inexact": "{column}：{value} 是工作簿中的数字，并非按此录入；请将该列设为文本格式后重新录入",
+    "import.reason_rows": "{rule}：{count} 行",
+    "import.reason_row": "{rule}：1 行",
     "import.field_count": "本行有 {count} 个字段，表头有 {expected} 个",
     "import.bad_json": "不是有效的 JSON（第 {column} 个字符处）",
     "import.json_duplicate_key": "同一对象中某个键出现两次（第 {column} 个字符处）",
@@ -95,5 +131,5 @@ ZH = {
     "field.unchanged": "未变",
     "field.updated": "已更新",
     "field.dry_run": "试运行",
-    "arg.import_file": "CSV 或 JSONL 文件；- 表示标准输入。",
+    "arg.import_file": "CSV、TSV 或 JSONL 文件或电子表格工作簿；- 表示标准输入。",
 }

@@ -88,6 +88,7 @@ ZH = {
     "citation.IMPORT-ENCODING": "ipcli 项目规定：导入文件通篇使用同一种编码（UTF-8 或 GB18030）",
     "citation.IMPORT-FORMAT": "ipcli 项目规定：导入文件有表头，字段与引号正确，各值类型正确",
     "citation.IMPORT-DATE": "ipcli 项目规定：导入的日期为 1980 至 2199 年的有效日历日期",
+    "citation.IMPORT-NUMBER": "ipcli 项目规定：工作簿中的编号以文本存储，不以可能丢失数位的数字存储",
     "citation.IMPORT-VALUE": "ipcli 项目规定：种类、类型或费减取其列表中的值",
     "citation.IMPORT-DUPLICATE": "ipcli 项目规定：一次导入中每项权利只出现一次",
     "citation.IMPORT-CONFLICT": "ipcli 项目规定：已登记且数据不同的权利只在指定更新时替换",
