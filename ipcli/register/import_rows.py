@@ -9,6 +9,7 @@ from ipcli.db.nice_classes import class_list, classes_text
 from ipcli.db.store import PATENT_COLUMNS
 from ipcli.errors import Rejected
 from ipcli.i18n.aliases import code_of
+from ipcli.literal import unneutralised
 from ipcli.register import rights
 from ipcli.register.import_columns import DATE_RULE, FORMAT_RULE, Columns
 from ipcli.rules import dates, identifiers
@@ -41,6 +42,14 @@ def parse_integer(text: str, column: str) -> int:
     if len(digits) > INTEGER_MAX_DIGITS:
         raise Rejected("import.integer_too_large", rule=FORMAT_RULE, column=column, digits=len(digits))
     return int(digits or "0")
+
+
+def _text(text: str, sheet: bool) -> str | None:
+    """A free text of a record (a name, an owner, a title), None when empty. In a CSV, TSV or workbook, a
+    leading ' that ipcli's export put before formula text is taken off (ipcli.literal.unneutralised)."""
+    if not text:
+        return None
+    return unneutralised(text) if sheet and text[0] == "'" else text
 
 
 def _missing(values: tuple, columns: Columns) -> Rejected:
@@ -118,6 +127,7 @@ class MarkRows:
 
     kind = "mark"
     target = bulk.MARKS
+    sheet = False  # read from CSV, TSV or XLSX (_text)
     columns = Columns("mark", ("reg_no", "classes", "name", "owner", "owner_id", "kind", "registered_on",
                                "term_starts_on", "window"), required=("reg_no", "classes", "registered_on"))
     # What `mark import` compares with a stored mark to call a row unchanged.
@@ -142,8 +152,8 @@ class MarkRows:
         # A number of 1 to 8 ASCII digits is its own canonical form; any other goes through the rule.
         if not (len(reg_no) <= identifiers.TM_REG_NO_MAX_DIGITS and reg_no.isdigit() and reg_no.isascii()):
             reg_no = identifiers.trademark_reg_no(reg_no)
-        return (line, reg_no, self._classes[classes], name or None, owner or None, self._owner_id[owner_id],
-                window or None, shared)
+        return (line, reg_no, self._classes[classes], _text(name, self.sheet), _text(owner, self.sheet),
+                self._owner_id[owner_id], window or None, shared)
 
     def take_new(self) -> list:
         """The shared rows first seen since the last call, for bulk.stage_rows."""
@@ -177,6 +187,7 @@ class MarkRows:
 class PatentRows:
     kind = "patent"
     target = bulk.PATENTS
+    sheet = False
     columns = Columns("patent", ("app_no", "type", "filed_on", "granted_on", "title", "owner", "owner_id",
                                  "paid_through", "reduction", "window", "open_license_from"),
                       required=("app_no", "filed_on"))
@@ -205,8 +216,9 @@ class PatentRows:
         row = rights.patent_row(
             self.key_dates, app_no=app_no, filed_on=self._filed_on[filed_on], patent_type=patent_type,
             granted_on=self._granted_on[granted_on] if granted_on else None,
-            paid_through=parse_integer(paid_through, "paid_through") if paid_through else 0, title=title,
-            owner=owner, reduction=self._reduction[reduction] if reduction else "none", window=window,
+            paid_through=parse_integer(paid_through, "paid_through") if paid_through else 0,
+            title=_text(title, self.sheet), owner=_text(owner, self.sheet),
+            reduction=self._reduction[reduction] if reduction else "none", window=window,
             open_license_from=self._open_license_from[open_license_from] if open_license_from else None)
         row["owner_id"] = self._owner_id[owner_id]
         years = rights.missing_years(self.key_dates, row)

@@ -179,6 +179,7 @@ class Importer:
 
     def _check(self, source: Source, progress) -> Report:
         report = Report(source.name, source.where, source.journal_id)
+        self.rows.sheet = source.fmt != "jsonl"  # a cell ipcli exported may be neutralised against formulas
         try:
             with without_cyclic_gc():
                 tallies = self._read(source, progress or _ignore)
