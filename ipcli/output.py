@@ -109,6 +109,7 @@ def to_json(data, indent=None) -> str:
 # (json escapes it inside strings), so "},\n    {" is only ever the border between two records.
 JSON_CHUNK_ROWS = 2000
 _FLAT_TYPES = frozenset({str, int, float, bool, type(None), date})
+_NUMBERS_OR_TEXT = frozenset({str, int, float})
 _FLAT_ROWS_ENCODER = json.JSONEncoder(ensure_ascii=False, default=_json_default, separators=(",\n    ", ": "))
 
 
@@ -142,6 +143,8 @@ def plain_cell(value) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, list) and _NUMBERS_OR_TEXT.issuperset(map(type, value)):  # classes, rights: the most
+        return LIST_SEPARATOR.join(map(str, value))
     if isinstance(value, list) and _FLAT_TYPES.issuperset(map(type, value)):
         return LIST_SEPARATOR.join(map(plain_cell, value))
     if isinstance(value, (list, dict)):

@@ -25,6 +25,7 @@ DATE_CELLS = 10  # yyyy-mm-dd
 MAX_CELLS = 60  # a long title or explanation is not worth a screen's width: it wraps on a click
 FILTER_BUTTON_CELLS = 2  # the header's filter button covers the end of its label
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_TEXT_OR_NOTHING = frozenset({str, type(None)})
 _ERROR_CODES = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"})
 
 
@@ -52,13 +53,25 @@ def workbook_bytes(rows: list[dict], keys: list[str]) -> bytes:
 
 
 def _column(key: str, values: list) -> list:
-    """The cells of one column as Python values openpyxl writes: str, int, float, bool, date or None."""
+    """The cells of one column as Python values openpyxl writes: str, int, float, bool, date or None. A column
+    of text (most are) converts each distinct value once: dates, codes and owners repeat."""
+    convert = _converter(key)
+    if not _TEXT_OR_NOTHING.issuperset(map(type, values)):
+        return list(map(convert, values))
+    cells = {value: convert(value) for value in set(values)}
+    return list(map(cells.__getitem__, values))
+
+
+def _converter(key: str):
     if key in IDENTIFIERS:
-        return [None if value is None else _text(value if type(value) is str else plain_cell(value))
-                for value in values]
-    convert = _date_or_text if is_date_field(key) else _value
-    translated = key in TRANSLATED_FIELDS
-    return [convert(display(key, value) if translated and type(value) is str else value) for value in values]
+        return _identifier
+    if key in TRANSLATED_FIELDS:
+        return lambda value: _value(display(key, value) if type(value) is str else value)
+    return _date_or_text if is_date_field(key) else _value
+
+
+def _identifier(value):
+    return None if value is None else _text(value if type(value) is str else plain_cell(value))
 
 
 def _value(value):
