@@ -69,14 +69,23 @@ def measure(args, work: Path) -> None:
     rows = cells_of(written)
     openpyxl_seconds(rows, baseline)
     print(f"cells: {len(rows) - 1:,} rows of {len(rows[0])} columns and a header row, written by both")
-    samples: dict[str, list[float]] = {"ipcli": [], "openpyxl": []}
-    for _ in range(args.runs):  # interleaved, so that machine noise hits both alike
-        samples["ipcli"].append(run_seconds(command))
-        samples["openpyxl"].append(openpyxl_seconds(rows, baseline))
-    medians = {name: statistics.median(values) for name, values in samples.items()}
-    print(f"ipcli mark list --format xlsx --out FILE: {medians['ipcli'] * 1000:8.1f} ms (median of {args.runs})")
-    print(f"  openpyxl write-only, the same cells:   {medians['openpyxl'] * 1000:8.1f} ms (median of {args.runs})")
-    print(f"ratio ipcli / openpyxl: {medians['ipcli'] / medians['openpyxl']:.2f} (target <= {TARGET})")
+    sides = {"ipcli mark list --format xlsx --out FILE": lambda: run_seconds(command),
+             "openpyxl write-only, the same cells": lambda: openpyxl_seconds(rows, baseline)}
+    medians = interleaved_medians(sides, args.runs)
+    for name, seconds in medians.items():
+        print(f"{name:>41}: {seconds * 1000:8.1f} ms (median of {args.runs})")
+    ours, theirs = medians.values()
+    print(f"ratio ipcli / openpyxl: {ours / theirs:.2f} (target <= {TARGET})")
+
+
+def interleaved_medians(sides: dict, runs: int) -> dict[str, float]:
+    """The median seconds of each side over `runs` rounds, each round running every side once, so that
+    machine noise hits them alike."""
+    samples = {name: [] for name in sides}
+    for _ in range(runs):
+        for name, time_it in sides.items():
+            samples[name].append(time_it())
+    return {name: statistics.median(values) for name, values in samples.items()}
 
 
 def main() -> int:

@@ -34,6 +34,7 @@ _TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r
 # --out FILE and --bom (README "Output"): kept in the click context for App.emit, like --columns.
 OUT_META, BOM_META = "ipcli.out", "ipcli.bom"
 BOM_GIVEN, BOM_FROM_ENVIRONMENT = "given", "environment"  # --bom, IPCLI_CSV_BOM=1
+STDOUT = "-"
 SUFFIX_FORMATS = {".xlsx": "xlsx", ".csv": "csv", ".tsv": "tsv", ".json": "json", ".jsonl": "jsonl", ".ics": "ics"}
 
 
@@ -56,8 +57,8 @@ def format_option(command=None, *, extra: tuple = (), out: bool = True):
 
 def _remember_out(ctx, param, value):
     """--out FILE, refused (ipcli.files) before the command writes anything to the register; checked again
-    when written to, against the register of the whole command line."""
-    if value is not None and not ctx.resilient_parsing:
+    when written to, against the register of the whole command line. `--out -` is standard output."""
+    if value not in (None, STDOUT) and not ctx.resilient_parsing:
         from ipcli import files
 
         files.output_path(value, ctx.obj.db_path, devices=True)

@@ -201,6 +201,8 @@ def test_out_writes_a_private_file_in_the_format_of_its_suffix(register, tmp_pat
     assert run(register, "mark", "list", "--format", "json", "--out", other).exit_code == 0
     assert json.loads(other.read_text(encoding="utf-8")) == records(register, "mark", "list")
     assert sorted(path.name for path in tmp_path.iterdir()) == ["marks.csv", "marks.txt", "marks.xlsx"]
+    dash = run(register, "mark", "list", "--format", "csv", "--out", "-")
+    assert dash.stdout == listing.read_text(encoding="utf-8") and not os.path.exists("-")
 
 
 def test_out_of_deadlines_in_ics_and_of_the_stats_sentence(register, tmp_path):
