@@ -21,7 +21,7 @@ IDENTIFIERS = frozenset({"reg_no", "app_no", "right_no", "rights", "owner_id", "
                          "reverts", "window", "parent", "code", "default_window", "known_as", "items_sha256",
                          "rule"})
 # Calendar dates (ISO YYYY-MM-DD): every key ending in _on, and these.
-DATES = frozenset({"open_license_from", "deadline_raw", "from", "to", "date", "next_working_day", "ends_on"})
+DATES = frozenset({"open_license_from", "deadline_raw", "from", "to", "date", "next_working_day"})
 
 
 def is_date_field(key: str) -> bool:
