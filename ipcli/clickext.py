@@ -16,7 +16,7 @@ from ipcli.literal import shortened, unencodable
 
 
 # --format of every command that prints data (CLI.md "Output"), rendered by ipcli.output.
-FORMATS = ("table", "json", "jsonl", "csv", "tsv")
+FORMATS = ("table", "json", "jsonl", "csv", "tsv", "xlsx")
 
 
 class HelpKey:

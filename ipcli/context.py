@@ -141,14 +141,52 @@ class App:
             self.warn("warn.provisional", years=", ".join(str(y) for y in sorted(unwarned)))
 
     def emit(self, data, fmt: str | None, view=None, **empty_params) -> None:
-        """Print `data` as its `view` (ipcli.views) shows it, with the command's --columns and --wide;
-        `empty_params` fill in the view's message for an empty listing."""
-        from ipcli.output import COLUMNS_META, WIDE_META, emit
+        """Print `data` as its `view` (ipcli.views) shows it, with the command's --columns, --wide, --out and
+        --bom; `empty_params` fill in the view's message for an empty listing."""
+        from ipcli.output import BOM_META, COLUMNS_META, WIDE_META, emit
         from ipcli.views import ALL_FIELDS
 
         meta = click.get_current_context().meta
-        emit(data, fmt, color=self.color, quiet=self.quiet, view=view or ALL_FIELDS, columns=meta.get(COLUMNS_META),
-             wide=meta.get(WIDE_META, False), empty_params=empty_params)
+        emit(data, self.output_format(fmt), color=self.color, quiet=self.quiet, view=view or ALL_FIELDS,
+             columns=meta.get(COLUMNS_META), wide=meta.get(WIDE_META, False), empty_params=empty_params,
+             out=self._destination(), bom=meta.get(BOM_META))
+
+    def output_format(self, fmt: str | None, extra: tuple = ()) -> str:
+        """--format; else the format that --out FILE's suffix names, tsv for another file; else table on a
+        terminal and tsv when piped."""
+        from ipcli.output import resolve_format
+
+        if fmt or self.out_file is None:
+            return resolve_format(fmt)
+        return self.format_of_out(extra) or "tsv"
+
+    def format_of_out(self, extra: tuple = ()) -> str | None:
+        """The format that --out FILE's suffix names (marks.xlsx), if any; `extra`: the command's own formats."""
+        from ipcli.clickext import FORMATS
+        from ipcli.output import format_of_name
+
+        return format_of_name(self.out_file, FORMATS + extra) if self.out_file else None
+
+    @property
+    def out_file(self) -> str | None:
+        """--out FILE of a command that prints data (ipcli.output.format_option)."""
+        from ipcli.output import OUT_META
+
+        return click.get_current_context().meta.get(OUT_META)
+
+    def write(self, text: str) -> None:
+        """Text a command renders itself (a calendar file, a sentence) to stdout or --out FILE."""
+        from ipcli.output import write_out
+
+        write_out([text], self._destination())
+
+    def _destination(self):
+        """Where --out FILE is written (ipcli.files), checked before anything is drawn; None for stdout."""
+        if self.out_file is None:
+            return None
+        from ipcli import files
+
+        return files.output_path(self.out_file, self.register, devices=True)
 
 
 def _ignore(*args, **kwargs) -> None:

@@ -12,11 +12,12 @@ name beside it and renamed over it (`replacing`): whole or not at all.
 """
 
 import os
+import re
 import stat
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import NamedTuple
+from typing import Iterable, NamedTuple
 
 from ipcli.errors import Rejected, UsageProblem, os_errors_as
 
@@ -136,6 +137,9 @@ def _too_large(name: str, limit: int) -> Rejected:
 
 # outputs
 
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+
+
 class Destination(NamedTuple):
     path: Path    # the file to write: a link's target; the name as given for a device or FIFO
     stream: bool  # a character device or FIFO, to be written into directly (never renamed over)
@@ -145,7 +149,10 @@ class Destination(NamedTuple):
 def output_path(argument: str, register, *, devices: bool) -> Destination:
     """Where FILE is written. A character device or FIFO is written into when `devices` (a report to
     /dev/stdout, /dev/null or a pipe), else refused; a block device (a disk), a socket or a directory is
-    always refused, and so is the register (a RegisterLocation) or one of its side files, by any path (exit 2)."""
+    always refused, and so is the register (a RegisterLocation) or one of its side files, by any path
+    (exit 2), and a URL, which names no file here."""
+    if _URL.match(argument):
+        raise UsageProblem("err.output_is_url", file=argument)
     with os_errors_as("err.file_unwritable", file=argument):
         named = _lexists(argument)
     target = Path(os.path.realpath(argument))
@@ -182,17 +189,22 @@ def _status_through_links(argument: str) -> os.stat_result:
 
 
 def write_text(destination: Destination, text: str) -> None:
-    """`text` in UTF-8 into a device or FIFO as it is written, or else into a new private file (0600)
-    renamed over the destination: whole or not at all."""
+    """`text` in UTF-8, written as write_bytes writes."""
+    write_bytes(destination, (text.encode("utf-8"),))
+
+
+def write_bytes(destination: Destination, chunks: Iterable[bytes]) -> None:
+    """`chunks` into a device or FIFO as they come, or else into a new private file (0600) renamed over the
+    destination: whole or not at all (an error while the chunks are made leaves the destination as it was)."""
     if destination.stream:
         with os_errors_as("err.file_unwritable", file=str(destination.path)):
             descriptor = os.open(destination.path, os.O_WRONLY | os.O_NOCTTY | os.O_CLOEXEC)
-            with open(descriptor, "w", encoding="utf-8") as stream:
-                stream.write(text)
+            with open(descriptor, "wb") as stream:
+                stream.writelines(chunks)
         return
     with replacing(destination.path) as temporary:
-        with os_errors_as("err.file_unwritable", file=str(destination.path)):
-            temporary.write_text(text, encoding="utf-8")
+        with os_errors_as("err.file_unwritable", file=str(destination.path)), open(temporary, "wb") as stream:
+            stream.writelines(chunks)
 
 
 @contextmanager

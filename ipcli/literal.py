@@ -29,6 +29,16 @@ def visible(text: str) -> str:
     return _INVISIBLE.sub(_escape, text)
 
 
+# What an XML 1.0 document cannot hold (a workbook's cells are XML): C0 controls other than tab, LF and CR,
+# lone surrogates, U+FFFE and U+FFFF.
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """`text` for an XML document: what XML cannot hold written as visible escapes (`\\x1b`), the rest exact."""
+    return _NOT_IN_XML.sub(_escape, text)
+
+
 def html_text(text: str) -> str:
     """`text` for an HTML page: markup escaped, control characters visible."""
     return html.escape(visible(text))

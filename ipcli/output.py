@@ -14,11 +14,11 @@ from datetime import date
 
 import click
 
-from ipcli.clickext import FORMATS, Choice, option
+from ipcli.clickext import FORMATS, PATH, Choice, option
 from ipcli.errors import UsageProblem
 from ipcli.i18n import catalog, get_language, t
 from ipcli.literal import Sentence, all_visible, neutralised, visible
-from ipcli.views import ALL_FIELDS, FREE_TEXT, MONEY, NESTED, View
+from ipcli.views import ALL_FIELDS, MONEY, NESTED, View
 
 # String values of these fields are codes with a translated label in tables.
 CODE_FIELDS = frozenset({"status", "kind", "type", "source", "source_before", "right_type", "confidence",
@@ -26,16 +26,57 @@ CODE_FIELDS = frozenset({"status", "kind", "type", "source", "source_before", "r
                          "renewal_status", "reduction"})
 # String values of these fields name another field ("grace_ends_on"), shown by that field's label.
 FIELD_NAME_FIELDS = frozenset({"field"})
-_TRANSLATED_FIELDS = CODE_FIELDS | FIELD_NAME_FIELDS
+TRANSLATED_FIELDS = CODE_FIELDS | FIELD_NAME_FIELDS
+LIST_SEPARATOR = ";"
 _TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
-def format_option(command=None, *, extra: tuple = ()):
-    """The --format option; `extra` adds formats that one command renders itself (such as ics). Not
-    given, it is the global --format given before the subcommand (ipcli.context.App.fmt)."""
-    decorator = option("--format", "fmt", type=Choice(FORMATS + extra), default=None, callback=_format_before,
-                       help="opt.format")
-    return decorator if command is None else decorator(command)
+# --out FILE and --bom (README "Output"): kept in the click context for App.emit, like --columns.
+OUT_META, BOM_META = "ipcli.out", "ipcli.bom"
+BOM_GIVEN, BOM_FROM_ENVIRONMENT = "given", "environment"  # --bom, IPCLI_CSV_BOM=1
+STDOUT = "-"
+SUFFIX_FORMATS = {".xlsx": "xlsx", ".csv": "csv", ".tsv": "tsv", ".json": "json", ".jsonl": "jsonl", ".ics": "ics"}
+
+
+def format_option(command=None, *, extra: tuple = (), out: bool = True):
+    """--format, --out FILE and --bom; `extra` adds formats that one command renders itself (such as ics),
+    `out=False` leaves --out to a command whose --out names something else (a report, a directory). Not
+    given, --format is the global --format given before the subcommand (ipcli.context.App.fmt)."""
+
+    def decorate(command):
+        command = option("--bom", is_flag=True, envvar="IPCLI_CSV_BOM", expose_value=False, callback=_remember_bom,
+                         help="opt.bom")(command)
+        if out:
+            command = option("--out", type=PATH, metavar="FILE", expose_value=False, callback=_remember_out,
+                             help="opt.out")(command)
+        return option("--format", "fmt", type=Choice(FORMATS + extra), default=None, callback=_format_before,
+                      help="opt.format")(command)
+
+    return decorate if command is None else decorate(command)
+
+
+def _remember_out(ctx, param, value):
+    """--out FILE, refused (ipcli.files) before the command writes anything to the register; checked again
+    when written to, against the register of the whole command line. `--out -` is standard output."""
+    if value not in (None, STDOUT) and not ctx.resilient_parsing:
+        from ipcli import files
+
+        files.output_path(value, ctx.obj.register, devices=True)
+        ctx.meta[OUT_META] = value
+
+
+def _remember_bom(ctx, param, value):
+    if value:
+        given = ctx.get_parameter_source(param.name) is click.core.ParameterSource.COMMANDLINE
+        ctx.meta[BOM_META] = BOM_GIVEN if given else BOM_FROM_ENVIRONMENT
+
+
+def format_of_name(name: str, choices: tuple) -> str | None:
+    """The format that the suffix of --out FILE names (marks.xlsx), if it is one of `choices`."""
+    from pathlib import PurePath
+
+    fmt = SUFFIX_FORMATS.get(PurePath(name).suffix.lower())
+    return fmt if fmt in choices else None
 
 
 def _format_before(ctx, param, value):
@@ -69,6 +110,7 @@ def to_json(data, indent=None) -> str:
 # (json escapes it inside strings), so "},\n    {" is only ever the border between two records.
 JSON_CHUNK_ROWS = 2000
 _FLAT_TYPES = frozenset({str, int, float, bool, type(None), date})
+_NUMBERS_OR_TEXT = frozenset({str, int, float})
 _FLAT_ROWS_ENCODER = json.JSONEncoder(ensure_ascii=False, default=_json_default, separators=(",\n    ", ": "))
 
 
@@ -95,12 +137,17 @@ def json_chunks(data):
     yield "\n]\n"
 
 
-def _cell(value) -> str:
-    """A csv/tsv cell: JSON spelling for booleans and nested values, empty for null."""
+def plain_cell(value) -> str:
+    """A csv/tsv cell: JSON spelling for booleans and records; a list of numbers or identifiers joined by
+    `;` (classes 9;35, as imports read them), other lists as JSON; empty for null."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, list) and _NUMBERS_OR_TEXT.issuperset(map(type, value)):  # classes, rights: the most
+        return LIST_SEPARATOR.join(map(str, value))
+    if isinstance(value, list) and _FLAT_TYPES.issuperset(map(type, value)):
+        return LIST_SEPARATOR.join(map(plain_cell, value))
     if isinstance(value, (list, dict)):
         return to_json(value)
     if isinstance(value, date):
@@ -109,9 +156,11 @@ def _cell(value) -> str:
 
 
 def _sheet_cell(value) -> str:
-    """A csv/tsv cell: text neutralised against formulas; numbers (a negative amount), dates and
-    nested values as they are."""
-    return neutralised(value) if type(value) is str else _cell(value)
+    """A csv/tsv cell: text and joined lists neutralised against formulas; numbers (a negative amount),
+    dates and JSON as they are."""
+    if type(value) is str:
+        return neutralised(value)
+    return neutralised(plain_cell(value)) if type(value) is list else plain_cell(value)
 
 
 class _Lines(list):
@@ -163,7 +212,7 @@ def label(key: str) -> str:
 
 
 def display(key: str, value) -> str:
-    if type(value) is str and key not in _TRANSLATED_FIELDS:  # most cells, first: a digest draws a million
+    if type(value) is str and key not in TRANSLATED_FIELDS:  # most cells, first: a digest draws a million
         return value
     if value is None:
         return "—"
@@ -174,13 +223,22 @@ def display(key: str, value) -> str:
     if isinstance(value, dict):  # a filing's details, a journal image: labelled pairs, never JSON
         return labelled(value)
     if key in CODE_FIELDS and isinstance(value, str):
-        text = t(f"value.{value}")
-        return value if text == f"value.{value}" else text
+        return code_label(key, value)
     if key in FIELD_NAME_FIELDS and isinstance(value, str):
         return label(value)
     if key in MONEY and isinstance(value, (int, float)):
         return money(value)
-    return _cell(value)
+    return plain_cell(value)
+
+
+def code_label(key: str, code: str) -> str:
+    """The label of a code in field `key`: its own in that field (`value.reduction.open`, an open
+    licence), else the code's (`value.open`, an open deadline), else the code itself."""
+    for name in (f"value.{key}.{code}", f"value.{code}"):
+        text = t(name)
+        if text != name:
+            return text
+    return code
 
 
 def labelled(record: dict) -> str:
@@ -243,8 +301,6 @@ def picked(data, columns: tuple[str, ...], view: View):
 # last ones that do not fit are left out. Key cells (dates, numbers, codes, amounts) are drawn whole;
 # free text (views.FREE_TEXT) is the only thing shortened, with an ellipsis.
 
-GAP = 2  # cells between two columns
-FREE_TEXT_CELLS = 10  # free text is not shortened below this
 LIST_CELLS = 24  # a list (rights, classes) longer than this shows its first items and how many more
 DETAILS = "details"  # a filing's type-specific fields, shown as fields of the filing itself
 
@@ -260,7 +316,7 @@ class _Listing:
 
 
 @dataclass
-class _Record:
+class Record:
     pairs: list[tuple[str, str]]  # (label, value) of each field
 
 
@@ -272,7 +328,7 @@ def _is_empty(value) -> bool:
     return value is None or value is False or value == "" or value == [] or value == {}
 
 
-def _is_number(value) -> bool:
+def is_number(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
@@ -332,14 +388,14 @@ def _fields(record: dict, outer: str | None = None, outer_key: str | None = None
             yield name, display(key if named_after or outer_key is None else outer_key, value)
 
 
-def _drawings(data, view: View, wide: bool) -> list:
+def drawings(data, view: View, wide: bool) -> list:
     """What a table shows of `data`: a listing, or one record's fields and a listing for each of its
     nested lists of records."""
     if isinstance(data, list):
         return [_listing(None, data, view, wide)]
     pairs = list(_fields(data))  # a nested record's keys are data too (a right's number)
     names, values = all_visible([name for name, _ in pairs]), all_visible([value for _, value in pairs])
-    drawings = [_Record(list(zip(names, values)))] if pairs else []
+    drawings = [Record(list(zip(names, values)))] if pairs else []
     return drawings + [_listing(label(key), value, NESTED.get(key, ALL_FIELDS), wide)
                        for key, value in data.items() if _is_table(value)]
 
@@ -352,9 +408,9 @@ def _listing(title: str | None, rows: list[dict], view: View, wide: bool) -> _Li
     return _Listing(title, keys, headers, columns, rows, view.wrap)
 
 
-def _numeric(listing: _Listing) -> list[bool]:
+def numeric_columns(listing: _Listing) -> list[bool]:
     """Which columns hold numbers (drawn flush right)."""
-    return [all(_is_number(row[key]) for row in listing.rows if row.get(key) is not None) for key in listing.keys]
+    return [all(is_number(row[key]) for row in listing.rows if row.get(key) is not None) for key in listing.keys]
 
 
 def _plain_tables(data, view: View, wide: bool) -> str:
@@ -363,111 +419,70 @@ def _plain_tables(data, view: View, wide: bool) -> str:
     from tabulate import tabulate
 
     parts = []
-    for drawing in _drawings(data, view, wide):
-        if isinstance(drawing, _Record):
+    for drawing in drawings(data, view, wide):
+        if isinstance(drawing, Record):
             parts.append(tabulate(drawing.pairs, tablefmt="plain", disable_numparse=True))
             continue
-        align = ["right" if numeric else "left" for numeric in _numeric(drawing)]
+        align = ["right" if numeric else "left" for numeric in numeric_columns(drawing)]
         text = tabulate(list(zip(*drawing.columns)), headers=drawing.headers, tablefmt="simple",
                         disable_numparse=True, colalign=align)
         parts.append(f"{drawing.title}\n{text}" if drawing.title else text)
     return "\n\n".join(parts) + "\n"
 
 
-def fitted(columns: list[tuple[int, int, bool]], width: int) -> list[int]:
-    """The widths of the leading columns that fit in `width` cells, given (natural width, least width,
-    free text) of each column in order of importance. A key column is as wide as its widest cell; free
-    text shrinks towards its least width, but not to make room for a key column after it."""
-    count = 1
-    while count < len(columns) and sum(_least_widths(columns[:count + 1])) + GAP * count <= width:
-        count += 1
-    widths = _least_widths(columns[:count])
-    wants = [natural - width for (natural, _, _), width in zip(columns, widths)]
-    spare = min(width - sum(widths) - GAP * (count - 1), sum(wants))
-    if spare > 0:  # the room left goes to shortened text, in proportion to what each lacks
-        shares = [spare * want // sum(wants) for want in wants]
-        for i in range(spare - sum(shares)):  # the cells lost in rounding, to the most important
-            shares[[j for j, want in enumerate(wants) if want > shares[j]][i]] += 1
-        widths = [width + share for width, share in zip(widths, shares)]
-    return widths
-
-
-def _least_widths(columns: list[tuple[int, int, bool]]) -> list[int]:
-    """Free text may shrink where only free text follows it."""
-    return [least if free and all(later for _, _, later in columns[i + 1:]) else natural
-            for i, (natural, least, free) in enumerate(columns)]
-
-
-def _row_style(row: dict) -> str:
-    """Overdue red, due within 7 days yellow."""
-    days = row.get("days_left")
-    if row.get("overdue_status") or (_is_number(days) and days < 0):
-        return "red"
-    return "yellow" if _is_number(days) and days <= 7 else ""
-
-
-def _rich_tables(data, color: str, view: View, wide: bool) -> None:
-    from rich import box
-    from rich.cells import cell_len
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
-
-    console = Console(color_system=None if color == "never" else "auto", force_terminal=color == "always" or None,
-                      file=sys.stdout, soft_wrap=False)
-    for drawing in _drawings(data, view, wide):  # Text, never a str: rich would read "[b]" in it as markup
-        if isinstance(drawing, _Record):
-            table = Table.grid(padding=(0, GAP, 0, 0))
-            table.add_column(style="bold", no_wrap=True)
-            table.add_column(overflow="fold")
-            for name, value in drawing.pairs:
-                table.add_row(Text(name), Text(value))
-            console.print(table)
-            continue
-        sizes = []
-        for key, header, cells in zip(drawing.keys, drawing.headers, drawing.columns):
-            natural = max(cell_len(header), *map(cell_len, cells))
-            free = key in FREE_TEXT
-            sizes.append((natural, min(natural, max(cell_len(header), FREE_TEXT_CELLS)) if free else natural, free))
-        widths = fitted(sizes, console.width)
-        table = Table(title=drawing.title and Text(drawing.title), title_justify="left", box=box.SIMPLE_HEAD,
-                      show_edge=False, pad_edge=False, padding=(0, GAP - 1, 0, 0), header_style="bold")
-        for header, width, numeric, (_, _, free) in zip(drawing.headers, widths, _numeric(drawing), sizes):
-            wraps = free and drawing.wrap  # wrapped text is folded, never cut: a date in an explain step stays whole
-            table.add_column(Text(header), width=width, min_width=width, no_wrap=not wraps,
-                             overflow="fold" if wraps else "ellipsis", justify="right" if numeric else "left")
-        dated = [key.endswith("_on") for key in drawing.keys[:len(widths)]]
-        for row, cells in zip(drawing.rows, zip(*drawing.columns[:len(widths)])):
-            dim = row.get("provisional") is True  # its dates are provisional
-            table.add_row(*(Text(cell, style="dim" if dim and is_date else "") for cell, is_date in zip(cells, dated)),
-                          style=_row_style(row))
-        console.print(table)
-
-
 def emit(data, fmt: str | None, *, color: str = "auto", quiet: bool = False, view: View = ALL_FIELDS,
-         columns: tuple[str, ...] | None = None, wide: bool = False, empty_params: dict | None = None) -> None:
-    """Print `data` (one record or a list of records) to stdout in the chosen format; an empty listing
-    says so on stderr (not with `quiet`)."""
-    fmt = resolve_format(fmt)
+         columns: tuple[str, ...] | None = None, wide: bool = False, empty_params: dict | None = None,
+         out=None, bom: str | None = None) -> None:
+    """Print `data` (one record or a list of records) in the chosen format to stdout, or to the files.Destination
+    `out` (--out FILE: written even for an empty listing, also with `quiet`); an empty listing says so on
+    stderr (not with `quiet`). `bom`: BOM_GIVEN or BOM_FROM_ENVIRONMENT, a UTF-8 BOM before csv."""
+    fmt = fmt or ("tsv" if out else resolve_format(None))
+    if bom == BOM_GIVEN and fmt != "csv":
+        raise UsageProblem("view.bom_csv_only", value=fmt)
+    if fmt == "xlsx" and out is None and _is_terminal(sys.stdout):
+        raise UsageProblem("view.xlsx_to_terminal")
     if columns:
         data = picked(data, columns, view)
         view = replace(view, keys=columns, human=columns)
     nothing = isinstance(data, list) and not data
-    if nothing and quiet:
+    if nothing and quiet and out is None:
         return
-    if nothing and view.empty and fmt != "json":  # json says so itself: []
+    if nothing and view.empty and fmt != "json" and not quiet:  # json says so itself: []
         stderr_line(t(view.empty, **(empty_params or {})))
-    if fmt == "table" and (color == "always" or _is_terminal(sys.stdout)):
+    if fmt == "table" and out is None and (color == "always" or _is_terminal(sys.stdout)):
         if not nothing:
-            _rich_tables(data, color, view, wide)
+            from ipcli.rich_tables import rich_tables
+
+            rich_tables(data, color, view, wide)
         return
-    if fmt == "json":  # written as it is encoded: a long listing is never held twice in memory
-        for chunk in json_chunks(data):
-            click.echo(chunk, nl=False)
+    write_out(_rendered(data, fmt, view, wide, bom is not None), out)
+
+
+def _rendered(data, fmt: str, view: View, wide: bool, bom: bool):
+    """The output in `fmt`, as text or bytes in a few chunks: a long json listing is written as it is
+    encoded, never held twice in memory."""
+    if fmt == "json":
+        yield from json_chunks(data)
+    elif fmt == "xlsx":
+        from ipcli.workbook import workbook_bytes
+
+        rows = _as_rows(data)
+        yield workbook_bytes(rows, _columns(rows) or list(view.keys))
+    else:
+        text = render_text(data, fmt, view, wide)
+        yield "\ufeff" + text if bom and fmt == "csv" and text else text
+
+
+def write_out(chunks, out=None) -> None:
+    """Text or bytes to stdout, or into --out FILE through ipcli.files (whole or not at all)."""
+    if out is not None:
+        from ipcli import files
+
+        files.write_bytes(out, (chunk.encode("utf-8") if isinstance(chunk, str) else chunk for chunk in chunks))
         return
-    text = render_text(data, fmt, view, wide)
-    if text:  # color=True: click would strip what looks like an escape sequence from a csv or tsv value
-        click.echo(text, nl=False, color=True)
+    for chunk in chunks:
+        if chunk:  # color=True: click would strip what looks like an escape sequence from a csv or tsv value
+            click.echo(chunk, nl=False, color=True)
 
 
 def stderr_line(text: str) -> None:

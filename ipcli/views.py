@@ -12,6 +12,20 @@ FREE_TEXT = frozenset({"owner", "title", "name", "window_name", "pledgor", "pled
 # Amounts of money in CNY, shown with thousands separators.
 MONEY = frozenset({"amount", "fee", "fees", "fee_total", "fee_renewal", "fee_late", "fee_payable", "late_fee",
                    "total"})
+# Identifiers: numbers of rights, ID numbers (USCC, resident ID), ids of records, filings and batches, window
+# codes. Text in a spreadsheet even where they are integers or look like numbers, so none loses a digit or
+# its leading zeros (--format xlsx writes them as text cells).
+IDENTIFIERS = frozenset({"reg_no", "app_no", "right_no", "rights", "owner_id", "registrant_id", "assignor_id",
+                         "assignee_id", "licensor_id", "licensee_id", "pledgor_id", "pledgee_id", "debtor_id",
+                         "to_id", "id", "filing_id", "batch_id", "pledge_id", "notice_id", "record_id", "invocation",
+                         "reverts", "window", "parent", "code", "default_window", "known_as", "items_sha256",
+                         "rule"})
+# Calendar dates (ISO YYYY-MM-DD): every key ending in _on, and these.
+DATES = frozenset({"open_license_from", "deadline_raw", "from", "to", "date", "next_working_day"})
+
+
+def is_date_field(key: str) -> bool:
+    return key.endswith("_on") or key in DATES
 
 
 @dataclass(frozen=True)

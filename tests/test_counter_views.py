@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from rich.cells import cell_len
 
 from conftest import BASE_ENV, write_beside_results
-from ipcli import output
+from ipcli import output, rich_tables
 from ipcli.cli import cli
 from ipcli.i18n import set_language
 from ipcli.views import MONEY
@@ -438,11 +438,11 @@ def test_an_empty_listing_says_so_on_stderr(invoke, command, en, zh, tmp_path):
 ])
 def test_fitted(columns, width, expected):
     TRIED["layouts"] += 1
-    widths = output.fitted(columns, width)
+    widths = rich_tables.fitted(columns, width)
     assert widths == expected
     for (natural, least, free), fitted_width in zip(columns, widths):
         assert least <= fitted_width <= natural and (free or fitted_width == natural)
-    assert sum(widths) + output.GAP * (len(widths) - 1) <= max(width, columns[0][0])
+    assert sum(widths) + rich_tables.GAP * (len(widths) - 1) <= max(width, columns[0][0])
 
 
 def test_the_keys_of_nested_records_are_shown_literally(capsys):

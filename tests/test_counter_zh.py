@@ -90,7 +90,7 @@ ALLOWED_TEXT = re.compile("|".join((
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*[A-Za-z0-9]")
 # Names of formats, protocols and standards, and the words of the files and addresses ipcli reads.
 TECHNICAL_WORDS = frozenset({"ipcli", "JSON", "JSONL", "CSV", "TSV", "HTML", "SMTP", "SQLite", "GB", "PCT", "HTTP",
-                             "http", "https", "key", "access_token", "wecom", "dingtalk", "GB18030"})
+                             "http", "https", "key", "access_token", "wecom", "dingtalk", "GB18030", "Excel"})
 
 
 def english_words(text: str, allowed) -> list[str]:

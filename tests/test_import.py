@@ -527,12 +527,13 @@ def test_mark_rows_equal_mark_row(values):
 
 
 def patent_row_of(values):
-    app, patent_type, filed_on, granted_on, title, owner, owner_id, paid_through, reduction, window, open_from = values
+    (app, patent_type, filed_on, granted_on, title, owner, owner_id, paid_through, reduction, window, open_from,
+     open_license) = values
     return rights.patent_row(
         KEY_DATES, app_no=app, filed_on=import_rows.parse_date(filed_on, "filed_on"), patent_type=patent_type or None,
         granted_on=import_rows.parse_date(granted_on, "granted_on") if granted_on else None,
         paid_through=int(paid_through or 0), title=title, owner=owner, owner_id=owner_id,
-        reduction=reduction or "none", window=window,
+        reduction=reduction or "none", window=window, open_license=open_license in ("true", "是"),
         open_license_from=import_rows.parse_date(open_from, "open_license_from") if open_from else None)
 
 
@@ -542,7 +543,8 @@ def patent_row_of(values):
                  st.sampled_from(["", "2018-01-01", "2022-01-10"]), st.sampled_from(TEXTS), st.sampled_from(TEXTS),
                  st.sampled_from(["", USCC, "91350100M000100Y44"]), st.sampled_from(["", "0", "3", "16"]),
                  st.sampled_from(["", "none", "85", "half", "open"]), st.sampled_from(TEXTS),
-                 st.sampled_from(["", "2024-09-01", "2018-01-01", "2024-9-1", "2024-02-30"])))
+                 st.sampled_from(["", "2024-09-01", "2018-01-01", "2024-9-1", "2024-02-30"]),
+                 st.sampled_from(["", "true", "false", "是"])))
 def test_patent_rows_equal_patent_row(values):
     staged = reference(lambda: dict(zip(PATENT_ROWS.target.staged, PATENT_ROWS.validate(1, values)[1:])))
     assert staged == reference(lambda: patent_row_of(values))

@@ -45,7 +45,7 @@ def batch():
 @option("--all-windows", is_flag=True, help="opt.batch_all_windows")
 @option("--until", type=DATE, help="opt.batch_until")
 @option("--out", "out_dir", type=PATH, metavar="DIR", required=True, help="opt.batch_out")
-@format_option
+@format_option(out=False)
 @without_gc_pauses
 @click.pass_context
 def export(ctx, filing_type, window, all_windows, until, out_dir, fmt):

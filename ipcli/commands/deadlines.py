@@ -33,10 +33,10 @@ def deadlines(ctx, days, kinds, owners, window, overdue, since, check, explain, 
     since = since or register.default_overdue_since(app.today)
     query = dict(days=days, kinds=kinds or DEADLINE_KINDS, owners=owners, window=window)
     rows = register.deadlines(store, app.today, overdue_since=since if overdue else None, **query)
-    if fmt == "ics":
+    if app.output_format(fmt, extra=("ics",)) == "ics":
         from ipcli.ics import render_ics
 
-        click.echo(render_ics(rows, app.today), nl=False)
+        app.write(render_ics(rows, app.today))
     else:
         app.emit(rows, fmt, deadlines_view(explain, overdue), days=days, since=since)
     if check and (rows or _has_overdue(store, app.today, since, query)):

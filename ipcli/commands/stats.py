@@ -11,7 +11,7 @@ from ipcli.clickext import DATE, PATH, Choice, Command, option
 from ipcli.context import get_app
 from ipcli.i18n import t
 from ipcli.literal import visible
-from ipcli.output import format_option, resolve_format, view_options
+from ipcli.output import format_option, view_options
 from ipcli.register import stats as register
 from ipcli.register.filings import STATUSES
 from ipcli.views import STATS
@@ -60,15 +60,16 @@ def stats(start, end, by, window, rollup, since, statuses, summary, fmt):
         return
     rows = register.rows(result)
     app.emit(rows, fmt, STATS, start=start, end=end)
-    drawn_with_rich = resolve_format(fmt) == "table" and (app.color == "always" or sys.stdout.isatty())
+    drawn_with_rich = (app.output_format(fmt) == "table" and app.out_file is None
+                       and (app.color == "always" or sys.stdout.isatty()))
     if rows and drawn_with_rich:
         draw_bars(rows, by, app.color)
 
 
 def _print_summary(app, record: dict, fmt) -> None:
     """The sentence alone as text (also for --format table); the figures with it in the data formats."""
-    if fmt in (None, "table"):
-        click.echo(visible(record["text"]))
+    if (fmt or app.format_of_out()) in (None, "table"):
+        app.write(visible(record["text"]) + "\n")
     else:
         app.emit(record, fmt)
 
@@ -111,7 +112,7 @@ def draw_bars(rows: list[dict], by: str, color: str) -> None:
 @window_option
 @since_option
 @status_option
-@format_option
+@format_option(out=False)
 def report(start, end, out, window, since, statuses, fmt):
     """The report goes where --out says, decided before it is drawn: a regular file (a symbolic link is
     followed to it) is replaced whole by a private file (0600) renamed over it; a character device or FIFO

@@ -6,7 +6,7 @@ import click
 from ipcli.clickext import Group, argument, option
 from ipcli.context import get_app
 from ipcli.i18n import t
-from ipcli.output import format_option, resolve_format, view_options
+from ipcli.output import format_option, view_options
 from ipcli.register import stats as windows
 from ipcli.views import WINDOWS
 
@@ -35,7 +35,7 @@ def add(code, name, parent, replace, fmt):
 def list_(fmt):
     app = get_app()
     rows = windows.list_windows(app.store())
-    app.emit(tree_rows(rows) if resolve_format(fmt) == "table" else rows, fmt, WINDOWS)
+    app.emit(tree_rows(rows) if app.output_format(fmt) == "table" else rows, fmt, WINDOWS)
 
 
 @window.command("set-default", help="help.window_set_default")

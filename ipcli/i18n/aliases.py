@@ -3,6 +3,8 @@ type or reduction column of an import), its Chinese name is accepted too. A code
 and en labels (`value.<code>`), so the word ipcli shows (in a table, or a sheet it exports) is a word it
 reads, and the words below."""
 
+from functools import cache
+
 from ipcli.i18n import catalog
 from ipcli.rules.written import half_width
 
@@ -60,9 +62,22 @@ LABEL_LANGUAGES = ("zh", "en")
 
 
 def names(code: str) -> tuple[str, ...]:
-    """The words read as `code`: its zh and en labels and WORDS."""
+    """The words read as `code`: its zh and en labels (also those it has in one field, output.code_label)
+    and WORDS."""
     labels = () if code in UNLABELLED else (catalog(language).get(f"value.{code}") for language in LABEL_LANGUAGES)
-    return tuple(filter(None, labels)) + WORDS.get(code, ())
+    return tuple(filter(None, labels)) + _field_labels().get(code, ()) + WORDS.get(code, ())
+
+
+@cache
+def _field_labels() -> dict[str, tuple[str, ...]]:
+    """{code: its labels in a field, `value.<field>.<code>`, in both languages}."""
+    found = {}
+    for language in LABEL_LANGUAGES:
+        for key, text in catalog(language).items():
+            parts = key.split(".")
+            if len(parts) == 3 and parts[0] == "value":
+                found.setdefault(parts[2], []).append(text)
+    return {code: tuple(texts) for code, texts in found.items()}
 
 
 def code_of(text: str, codes) -> str | None:

@@ -54,9 +54,12 @@ ALIASES = {
         "reduction": ("费减", "费减比例"),
         "window": _WINDOW,
         "open_license_from": ("开放许可生效日", "开放许可日"),
+        "open_license": ("是否开放许可",),
     },
 }
 LABEL_LANGUAGES = ("en", "zh")
+# Yes/no columns: a JSON boolean or a TRUE/FALSE cell is read as the text true/false (import_rows.parse_flag).
+FLAG_COLUMNS = frozenset({"open_license"})
 
 
 @dataclass(frozen=True)

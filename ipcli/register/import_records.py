@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ipcli import files, jsontext
 from ipcli.errors import Rejected, UsageProblem
-from ipcli.register.import_columns import FORMAT_RULE, Columns, InputRejected, getter, json_keys
+from ipcli.register.import_columns import FLAG_COLUMNS, FORMAT_RULE, Columns, InputRejected, getter, json_keys
 from ipcli.register.import_encoding import GB18030_BOM, TEXT_BOM
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
@@ -232,6 +232,8 @@ def _json_value(value, column: str):
         return value
     if type(value) is int:
         return str(value)
+    if type(value) is bool and column in FLAG_COLUMNS:
+        return "true" if value else "false"
     if column == "classes" and type(value) is list and all(type(item) in (int, str) for item in value):
         return ";".join(str(item) for item in value)
     raise Rejected("import.not_text", rule=FORMAT_RULE, column=column, value=json.dumps(value, ensure_ascii=False))

@@ -52,6 +52,18 @@ def _text(text: str, sheet: bool) -> str | None:
     return unneutralised(text) if sheet and text[0] == "'" else text
 
 
+# A yes/no column as the listings write it: true/false in CSV, TSV and JSONL, TRUE/FALSE cells in a
+# workbook, 是/否 in a zh table.
+FLAGS = {"true": True, "false": False, "yes": True, "no": False, "1": True, "0": False, "是": True, "否": False}
+
+
+def parse_flag(text: str, column: str) -> bool:
+    flag = FLAGS.get(text.strip().casefold())
+    if flag is None:
+        raise Rejected("import.bad_choice", rule=VALUE_RULE, column=column, value=text, choices=", ".join(FLAGS))
+    return flag
+
+
 def _missing(values: tuple, columns: Columns) -> Rejected:
     for name in columns.required:
         if not values[columns.names.index(name)]:
@@ -189,7 +201,7 @@ class PatentRows:
     target = bulk.PATENTS
     sheet = False
     columns = Columns("patent", ("app_no", "type", "filed_on", "granted_on", "title", "owner", "owner_id",
-                                 "paid_through", "reduction", "window", "open_license_from"),
+                                 "paid_through", "reduction", "window", "open_license_from", "open_license"),
                       required=("app_no", "filed_on"))
     compared = ("type", "filed_on", "granted_on", "title", "owner", "owner_id", "paid_through", "reduction",
                 "open_license", "open_license_from", "window")
@@ -206,7 +218,7 @@ class PatentRows:
 
     def validate(self, line: int, values: tuple) -> tuple:
         (app_no, patent_type, filed_on, granted_on, title, owner, owner_id, paid_through, reduction, window,
-         open_license_from) = values
+         open_license_from, open_license) = values
         if not (app_no and filed_on):
             raise _missing(values, self.columns)
         patent_type = self._type[patent_type] if patent_type else None
@@ -219,6 +231,7 @@ class PatentRows:
             paid_through=parse_integer(paid_through, "paid_through") if paid_through else 0,
             title=_text(title, self.sheet), owner=_text(owner, self.sheet),
             reduction=self._reduction[reduction] if reduction else "none", window=window,
+            open_license=parse_flag(open_license, "open_license") if open_license else False,
             open_license_from=self._open_license_from[open_license_from] if open_license_from else None)
         row["owner_id"] = self._owner_id[owner_id]
         years = rights.missing_years(self.key_dates, row)

@@ -22,7 +22,8 @@ from pathlib import Path
 
 from ipcli.errors import Rejected
 from ipcli.literal import Sentence
-from ipcli.register.import_columns import DATE_RULE, FORMAT_RULE, NUMBER_RULE, Columns, InputRejected, getter
+from ipcli.register.import_columns import (DATE_RULE, FLAG_COLUMNS, FORMAT_RULE, NUMBER_RULE, Columns, InputRejected,
+                                           getter)
 
 EXCEL_DIGITS = 15  # significant digits Excel keeps of a number
 EXACT_BELOW = 10 ** EXCEL_DIGITS
@@ -128,6 +129,8 @@ class SheetRecords:
             return value.isoformat()
         if kind is int or kind is float:
             return number_text(value, column)
+        if kind is bool and column in FLAG_COLUMNS:  # as the export writes a yes/no column
+            return "true" if value else "false"
         raise Rejected("import.cell_value", rule=FORMAT_RULE, column=column, value=str(value))
 
 

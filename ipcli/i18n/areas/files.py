@@ -13,6 +13,7 @@ EN = {
                                 "through",
     "err.output_is_register": "{file} is the register {register} or one of its side files (-wal, -shm, "
                               "-journal): write to another file",
+    "err.output_is_url": "{file} is an address, not a file name: give a file here (ipcli uploads nothing)",
     "value.char_device": "a character device",
     "value.block_device": "a block device",
     "value.fifo": "a FIFO (named pipe)",
@@ -49,6 +50,7 @@ ZH = {
     "err.output_not_regular": "{file} 是{kind}，不是普通文件：不向其写入",
     "err.output_dangling_link": "{file} 是指向 {target} 的符号链接，而该目标不存在：不经它写入",
     "err.output_is_register": "{file} 是登记簿 {register} 或其附属文件（-wal、-shm、-journal）：请写入另一个文件",
+    "err.output_is_url": "{file} 是网址，不是文件名：请给出本机文件（ipcli 不上传任何内容）",
     "value.char_device": "字符设备",
     "value.block_device": "块设备",
     "value.fifo": "命名管道（FIFO）",

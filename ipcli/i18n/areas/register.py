@@ -88,6 +88,9 @@ EN = {
     "value.batch": "batch",
     "value.database": "register",
     "value.none": "none",
+    "value.reduction.85": "85% off",
+    "value.reduction.70": "70% off",
+    "value.reduction.open": "open licence",
 }
 
 ZH = {
@@ -178,4 +181,7 @@ ZH = {
     "value.batch": "批次",
     "value.database": "登记簿",
     "value.none": "无",
+    "value.reduction.85": "减缴85%",
+    "value.reduction.70": "减缴70%",
+    "value.reduction.open": "开放许可",
 }

@@ -4,6 +4,12 @@ EN = {
     "opt.columns": "Only these columns (keys as in --format json, separated by commas), in this order.",
     "opt.wide": "Table: every column, not only those chosen for the screen.",
     "opt.explain_deadlines": "Table: show the rule behind each date right after what falls due.",
+    "opt.out": "Write to FILE instead of standard output (replaced whole, or left as it was); without --format "
+               "its suffix names the format (.xlsx, .csv, .tsv, .json, .jsonl).",
+    "opt.bom": "csv: begin with the UTF-8 byte order mark that Excel needs to read Chinese (env IPCLI_CSV_BOM=1).",
+    "view.bom_csv_only": "--bom is for --format csv, not {value}",
+    "view.xlsx_to_terminal": "a workbook cannot be shown on a terminal: give --out FILE.xlsx, or redirect standard "
+                             "output to a file",
     "view.unknown_column": "no column {value!r}; the columns are: {keys}",
     "view.more": " +{count}",
     "view.nested_label": "{outer} {inner}",
@@ -34,6 +40,11 @@ ZH = {
     "opt.columns": "只显示这些列（键名同 --format json 的输出，逗号分隔），按此顺序。",
     "opt.wide": "表格：显示全部列，而不只是为屏幕挑选的列。",
     "opt.explain_deadlines": "表格：在事项之后显示每个日期所依据的规则。",
+    "opt.out": "写入文件 FILE 而不是标准输出（整体替换，否则保持原样）；未给 --format 时按文件后缀（.xlsx、.csv、.tsv、.json、"
+               ".jsonl）确定格式。",
+    "opt.bom": "csv：在开头写入 UTF-8 字节顺序标记，Excel 据此正确读出中文（环境变量 IPCLI_CSV_BOM=1）。",
+    "view.bom_csv_only": "--bom 只用于 --format csv，不用于 {value}",
+    "view.xlsx_to_terminal": "工作簿无法显示在终端上：请用 --out 文件名.xlsx，或把标准输出重定向到文件",
     "view.unknown_column": "没有列 {value!r}；可用的列：{keys}",
     "view.more": " 等{count}项",
     "view.nested_label": "{outer}{inner}",
