@@ -7,6 +7,15 @@ from ipcli.cli import cli
 BASE_ENV = {"IPCLI_LANG": "en", "IPCLI_TODAY": "2026-11-21", "LANG": "C", "NO_COLOR": None, "IPCLI_DEBUG": None}
 
 
+@pytest.fixture(autouse=True)
+def language_of_the_environment():
+    """A test that sets the language (a zh run in-process) leaves none behind for the next one."""
+    yield
+    from ipcli import i18n
+
+    i18n.set_language(None)
+
+
 @pytest.fixture
 def db_path(tmp_path):
     return tmp_path / "ipcli.db"
