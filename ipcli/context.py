@@ -174,8 +174,9 @@ class App:
 
         return click.get_current_context().meta.get(OUT_META)
 
-    def write(self, text: str) -> None:
-        """Text a command renders itself (a calendar file, a sentence) to stdout or --out FILE."""
+    def write(self, text: str | bytes) -> None:
+        """What a command renders itself (a calendar file, a sentence, a template workbook) to stdout or
+        --out FILE."""
         from ipcli.output import write_out
 
         write_out([text], self._destination())

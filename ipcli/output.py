@@ -439,8 +439,8 @@ def emit(data, fmt: str | None, *, color: str = "auto", quiet: bool = False, vie
     fmt = fmt or ("tsv" if out else resolve_format(None))
     if bom == BOM_GIVEN and fmt != "csv":
         raise UsageProblem("view.bom_csv_only", value=fmt)
-    if fmt == "xlsx" and out is None and _is_terminal(sys.stdout):
-        raise UsageProblem("view.xlsx_to_terminal")
+    if fmt == "xlsx":
+        refuse_workbook_on_terminal(out)
     if columns:
         data = picked(data, columns, view)
         view = replace(view, keys=columns, human=columns)
@@ -456,6 +456,12 @@ def emit(data, fmt: str | None, *, color: str = "auto", quiet: bool = False, vie
             rich_tables(data, color, view, wide)
         return
     write_out(_rendered(data, fmt, view, wide, bom is not None), out)
+
+
+def refuse_workbook_on_terminal(out) -> None:
+    """A workbook goes to --out FILE, or to stdout when it is a file or a pipe: never onto a terminal."""
+    if out is None and _is_terminal(sys.stdout):
+        raise UsageProblem("view.xlsx_to_terminal")
 
 
 def _rendered(data, fmt: str, view: View, wide: bool, bom: bool):

@@ -12,6 +12,7 @@ counting two.
 import re
 from datetime import date
 from io import BytesIO
+from typing import NamedTuple
 
 from wcwidth import wcswidth
 
@@ -29,27 +30,61 @@ _TEXT_OR_NOTHING = frozenset({str, type(None)})
 _ERROR_CODES = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"})
 
 
-def workbook_bytes(rows: list[dict], keys: list[str]) -> bytes:
-    """The .xlsx file of `rows`, one column per key in `keys` (a header row alone when there are none)."""
+def workbook_bytes(rows: list[dict], keys: list[str], *, title: str | None = None, notes=None) -> bytes:
+    """The .xlsx file of `rows`, one column per key in `keys` (a header row alone when there are none);
+    `notes`: a second sheet (Notes) of plain text, such as a template's explanation of its columns."""
     from openpyxl import Workbook
-    from openpyxl.utils import get_column_letter
 
     book = Workbook(write_only=True)
-    sheet = book.create_sheet()
-    columns = [_column(key, [row.get(key) for row in rows]) for key in keys]
-    headers = [label(key) for key in keys]
-    for number, (key, header, cells) in enumerate(zip(keys, headers, columns), 1):
-        sheet.column_dimensions[get_column_letter(number)].width = _width(header, cells, key in MONEY)
-    if keys:
-        sheet.freeze_panes = "A2"
-        sheet.auto_filter.ref = f"A1:{get_column_letter(len(keys))}{len(rows) + 1}"
-    sheet.append(_header_cells(sheet, headers))
-    styled = [_styled_cells(sheet, key, cells) for key, cells in zip(keys, columns)]
-    for row in zip(*styled):
-        sheet.append(row)
+    _listing_sheet(book.create_sheet(title), rows, keys)
+    if notes is not None:
+        _notes_sheet(book.create_sheet(notes.title), notes)
     stream = BytesIO()
     book.save(stream)
     return stream.getvalue()
+
+
+class Notes(NamedTuple):
+    title: str
+    headers: list[str]
+    rows: list[list[str]]
+
+
+def _listing_sheet(sheet, rows: list[dict], keys: list[str]) -> None:
+    columns = [_column(key, [row.get(key) for row in rows]) for key in keys]
+    headers = [label(key) for key in keys]
+    for letter, key, header, cells in zip(_letters(len(keys)), keys, headers, columns):
+        dimension = sheet.column_dimensions[letter]
+        dimension.width = _width(header, cells, key in MONEY)
+        if key in IDENTIFIERS:  # what a user types below the rows stays text too
+            dimension.number_format = TEXT_FORMAT
+    _header_row(sheet, headers, len(rows))
+    styled = [_styled_cells(sheet, key, cells) for key, cells in zip(keys, columns)]
+    for row in zip(*styled):
+        sheet.append(row)
+
+
+def _notes_sheet(sheet, notes: Notes) -> None:
+    cells = [list(map(_text, row)) for row in notes.rows]
+    for letter, header, column in zip(_letters(len(notes.headers)), notes.headers, zip(*cells)):
+        sheet.column_dimensions[letter].width = _width(header, list(column), False)
+    _header_row(sheet, notes.headers, len(cells))
+    for row in cells:
+        sheet.append(row)
+
+
+def _letters(count: int) -> list[str]:
+    from openpyxl.utils import get_column_letter
+
+    return [get_column_letter(number) for number in range(1, count + 1)]
+
+
+def _header_row(sheet, headers: list[str], rows: int) -> None:
+    """The header: bold, frozen, filtered over the `rows` below it."""
+    if headers:
+        sheet.freeze_panes = "A2"
+        sheet.auto_filter.ref = f"A1:{_letters(len(headers))[-1]}{rows + 1}"
+    sheet.append(_header_cells(sheet, headers))
 
 
 def _column(key: str, values: list) -> list:

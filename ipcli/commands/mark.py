@@ -90,3 +90,5 @@ def list_(owner, window, fmt):
 
 from ipcli.commands.importing import import_marks  # noqa: E402
 mark.add_command(import_marks, "import")
+from ipcli.commands.template import mark_template  # noqa: E402
+mark.add_command(mark_template, "template")

@@ -104,3 +104,5 @@ def list_(owner, window, fmt):
 
 from ipcli.commands.importing import import_patents  # noqa: E402
 patent.add_command(import_patents, "import")
+from ipcli.commands.template import patent_template  # noqa: E402
+patent.add_command(patent_template, "template")

@@ -33,6 +33,7 @@ EN = {
     "template.note_paid_through": "The last patent year whose annual fee is paid (default 0).",
     "template.note_reduction": "Annual fee reduction: none, 85 or 70 (无, 减缴85%, 减缴70%); open for an open licence of unknown date.",
     "template.note_open_license_from": "The day an open licence declaration took effect (FEE-OPEN-LICENSE).",
+    "template.note_open_license": "yes for an open licence, also when its date is unknown; default no.",
 }
 
 ZH = {
@@ -68,4 +69,5 @@ ZH = {
     "template.note_paid_through": "已缴年费的最后一个专利年度（默认为 0）。",
     "template.note_reduction": "年费减缴：无、减缴85%、减缴70%；开放许可生效日不详时填“开放许可”。",
     "template.note_open_license_from": "开放许可声明生效之日（FEE-OPEN-LICENSE）。",
+    "template.note_open_license": "有开放许可的填“是”，生效日不详时也填；默认为否。",
 }
