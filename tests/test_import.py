@@ -13,7 +13,9 @@ from hypothesis import strategies as st
 from ipcli.cli import cli
 from ipcli.db import bulk
 from ipcli.errors import Rejected
-from ipcli.register import import_records, import_rows, importing, rights
+from ipcli.register import importing, rights
+from ipcli.register.importing import records as import_records
+from ipcli.register.importing import rows as import_rows
 from ipcli.rules.calendar import WorkCalendar
 from ipcli.rules.identifiers import patent_check_char
 

@@ -1,4 +1,4 @@
-"""A large import read by two processes (ipcli.register.import_parts): the cut at a record end, and
+"""A large import read by two processes (ipcli.register.importing.parts): the cut at a record end, and
 the same outcome, to the byte of every message and stored row, as the input read whole in one
 process, into an empty register (rows inserted as read) and into one holding rights (rows staged);
 and the rollback journal of a large write (ipcli.db.connection)."""
@@ -14,7 +14,8 @@ from click.testing import CliRunner
 from ipcli.cli import cli
 from ipcli.db import connection
 from ipcli.errors import Busy
-from ipcli.register import import_parts, importing
+from ipcli.register import importing
+from ipcli.register.importing import parts as import_parts
 from tests.conftest import BASE_ENV
 from tests.test_import import HEADER, PATENT_HEADER, app_no, many_marks, write
 

@@ -44,7 +44,8 @@ def import_patents(file, input_format, sheet, update, dry_run, fmt):
 
 def run_import(kind: str, file: str, input_format: str | None, sheet: str | None, update: bool, dry_run: bool,
                fmt: str | None) -> None:
-    from ipcli.register import import_records, importing
+    from ipcli.register import importing
+    from ipcli.register.importing import records as import_records
 
     app = get_app()
     with importing.Importer(kind, app.store(), app.key_dates(), update=update) as importer:

@@ -11,7 +11,7 @@ from ipcli.errors import Rejected
 from ipcli.i18n.aliases import code_of
 from ipcli.literal import unneutralised
 from ipcli.register import rights
-from ipcli.register.import_columns import DATE_RULE, FORMAT_RULE, Columns
+from ipcli.register.importing.columns import DATE_RULE, FORMAT_RULE, Columns
 from ipcli.rules import dates, identifiers
 from ipcli.rules.fees import REDUCTION_SPELLINGS
 from ipcli.rules.patent import PATENT_TYPES

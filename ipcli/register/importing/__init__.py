@@ -1,7 +1,7 @@
 """`mark import` and `patent import` (CLI.md): rows of a CSV, TSV or JSONL file or of a workbook's sheet,
 every one validated before anything is written, then written whole in one transaction, or not at all.
-The input and its records: import_records (a workbook: import_xlsx), its encoding: import_encoding,
-its columns and their names: import_columns, how a record becomes a row: import_rows.
+The input and its records: records (a workbook: xlsx), its encoding: encoding, its columns and their
+names: columns, how a record becomes a row: rows (modules of this package).
 
 How a million rows stay fast and small:
 - The input is read once, as a stream, and always decoded strictly: as UTF-8 (with or without BOM)
@@ -11,7 +11,7 @@ How a million rows stay fast and small:
   A workbook is streamed by openpyxl in read-only mode, by this process alone.
 - A large input is read by two processes at once on a machine with two CPUs or more: a forked
   worker parses and validates most of the file and sends its rows to this process, which reads the
-  rest itself and stages (or inserts) both (ipcli.register.import_parts).
+  rest itself and stages (or inserts) both (ipcli.register.importing.parts).
 - Each valid row becomes one tuple of its own values, staged a small chunk at a time (while the
   chunk is still in the CPU cache) in a TEMP table of the import's connection; values that many rows
   share (a mark's dates, kind and key dates) are staged once and named by an id (ipcli.db.bulk).
@@ -42,11 +42,12 @@ from ipcli.clock import now_stamp
 from ipcli.db import bulk
 from ipcli.errors import Rejected
 from ipcli.memory import without_cyclic_gc
-from ipcli.register import import_parts, rights
-from ipcli.register.import_columns import CONFLICT_RULE, DUPLICATE_RULE, Columns, InputRejected
-from ipcli.register.import_encoding import UTF8, detect_encoding, refuse_utf16
-from ipcli.register.import_records import Source, csv_header, csv_records, jsonl_records
-from ipcli.register.import_rows import ROWS
+from ipcli.register import rights
+from ipcli.register.importing import parts as import_parts
+from ipcli.register.importing.columns import CONFLICT_RULE, DUPLICATE_RULE, Columns, InputRejected
+from ipcli.register.importing.encoding import UTF8, detect_encoding, refuse_utf16
+from ipcli.register.importing.records import Source, csv_header, csv_records, jsonl_records
+from ipcli.register.importing.rows import ROWS
 
 CHUNK_ROWS = 1_000  # validated rows staged at a time: a batch small enough to stay in the CPU cache
 # Drop the tables' indexes and build them again after the rows are in, when an import adds at least
@@ -110,7 +111,7 @@ def _records(source: Source, encoding: str | None, part, columns: Columns, heade
     """The records of a part of the input, and what tells how many of its bytes were read (`consumed`);
     `header`: the CSV header of a part after the first."""
     if source.fmt == "xlsx":
-        from ipcli.register import import_xlsx
+        from ipcli.register.importing import xlsx as import_xlsx
 
         records = import_xlsx.SheetRecords(source.sheet, columns, source.size)
         yield records, records

@@ -3,7 +3,7 @@ values a tuple of text or None in the order of Columns.names, or a Rejected for 
 be read. `line` is the physical line where the record starts (the row of a workbook's sheet).
 
 CSV, TSV (as ipcli's listings write it: one record a line, `\\`, `\t`, `\n` and `\r` escaped) and
-JSONL are read here; a workbook by ipcli.register.import_xlsx.
+JSONL are read here; a workbook by ipcli.register.importing.xlsx.
 """
 
 import codecs
@@ -18,8 +18,8 @@ from pathlib import Path
 
 from ipcli import files, jsontext
 from ipcli.errors import Rejected, UsageProblem
-from ipcli.register.import_columns import FORMAT_RULE, Columns, InputRejected, getter, json_keys
-from ipcli.register.import_encoding import GB18030_BOM, TEXT_BOM
+from ipcli.register.importing.columns import FORMAT_RULE, Columns, InputRejected, getter, json_keys
+from ipcli.register.importing.encoding import GB18030_BOM, TEXT_BOM
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
@@ -74,9 +74,9 @@ def _opened(path: Path, name: str, fmt: str, sheet: str | None):
             raise UsageProblem("import.sheet_not_xlsx", value=sheet)
         yield Source(path, name, fmt)
         return
-    from ipcli.register import import_xlsx
+    from ipcli.register.importing import xlsx
 
-    with import_xlsx.opened_sheet(path, name, sheet) as worksheet:
+    with xlsx.opened_sheet(path, name, sheet) as worksheet:
         yield Source(path, name, fmt, worksheet)
 
 
@@ -114,7 +114,7 @@ def _sniff(path: Path) -> str:
 def csv_records(handle, columns: Columns, header: tuple[list, int] | None = None, first_line: int = 1,
                 fmt: str = "csv"):
     """The records of a CSV (or TSV) file; or, given the file's `header` (names, line), of a part of it
-    after the header whose first line is `first_line` (ipcli.register.import_parts)."""
+    after the header whose first line is `first_line` (ipcli.register.importing.parts)."""
     reader = _reader(handle, fmt)
     header, header_line = header or _header(reader)
     values_of = getter(header, columns, header_line)
