@@ -3,9 +3,9 @@ validating its part of the file.
 
 On Linux, with two CPUs or more, an input of at least MIN_BYTES is cut in two at a line end
 (`split`): a first share of it is read in this process, the rest by a Worker, which sends its valid
-rows back through a pipe for this process to stage or insert (ipcli.register.importing) between its
-own chunks. Staging costs about half as much as reading and validating, and inserting straight into
-the table more, hence the uneven cuts. A worker never touches the database: the parent's connection
+rows back through a pipe for this process's writer to take (reading.Reader) between its own chunks.
+Staging costs about half as much as reading and validating, and inserting straight into the table
+more, hence the uneven cuts (writers.Writer.own_share). A worker never touches the database: the parent's connection
 stays its own. Rows travel as marshal data, the quickest serialisation of tuples of text and
 numbers; the worker's result and any error it raised travel pickled.
 
