@@ -108,7 +108,7 @@ def run_sqlite_utils(sqlite_utils: str, csv_path: Path, db_path: Path) -> None:
 
 
 # `ipcli mark import` run in a Python process that then prints its own peak RSS and that of its
-# worker process (ipcli.register.import_parts): the two run at the same time, so their sum bounds the
+# worker process (ipcli.register.importing.parts): the two run at the same time, so their sum bounds the
 # import's memory. ru_maxrss is in KiB on Linux, in bytes on macOS.
 MEASURED_IMPORT = """
 import json, resource, sys

@@ -29,7 +29,7 @@ def test_other_errors_pass_through():
 
 
 def test_a_refusal_keeps_its_rule_and_values_through_pickle():
-    # An import's worker process sends its refusals to the parent pickled (ipcli.register.import_parts).
+    # An import's worker process sends its refusals to the parent pickled (ipcli.register.importing.parts).
     copy = pickle.loads(pickle.dumps(Rejected("import.date_range", rule="IMPORT-DATE", value=date(1979, 12, 31))))
     assert (type(copy), copy.key, copy.rule, copy.params) == \
         (Rejected, "import.date_range", "IMPORT-DATE", {"value": date(1979, 12, 31)})

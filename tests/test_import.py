@@ -13,7 +13,9 @@ from hypothesis import strategies as st
 from ipcli.cli import cli
 from ipcli.db import bulk
 from ipcli.errors import Rejected
-from ipcli.register import import_records, import_rows, importing, rights
+from ipcli.register import importing, rights
+from ipcli.register.importing import reading, writers
+from ipcli.register.importing import rows as import_rows
 from ipcli.rules.calendar import WorkCalendar
 from ipcli.rules.identifiers import patent_check_char
 
@@ -191,7 +193,7 @@ def test_a_registration_number_twice_in_one_input_is_refused(invoke, tmp_path, d
 
 
 def test_repeated_keys_across_chunks_name_the_first_valid_row(invoke, tmp_path, monkeypatch):
-    monkeypatch.setattr(importing, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(reading, "CHUNK_ROWS", 2)
     rows = ["5,9,,,,,2020-02-30,\n",  # line 2: invalid, so line 4 is the first valid row with 5
             "6,9,,,,,2020-01-01,\n", "5,9,,,,,2020-01-02,\n", "7,9,,,,,2020-01-03,\n", "8,9,,,,,2020-01-04,\n",
             "6,9,,,,,2020-01-05,\n", "5,9,,,,,2020-01-06,\n"]
@@ -210,7 +212,7 @@ def test_the_write_restores_the_connection_settings(tmp_path):
 
     store = Store(tmp_path / "ipcli.db")
     importer = importing.Importer("mark", store, rights.KeyDates(WorkCalendar({})))
-    with import_records.open_source(str(write(tmp_path, "marks.csv", HEADER + "".join(GOOD))), None) as source:
+    with importing.open_source(str(write(tmp_path, "marks.csv", HEADER + "".join(GOOD))), None) as source:
         report = importer.check(source)
     importer.write(report)
     pragmas = [store.db.execute(f"PRAGMA {name}").fetchone()[0] for name in ("foreign_keys", "threads")]
@@ -432,8 +434,8 @@ def many_marks(count: int):
 
 
 def test_twenty_thousand_rows_in_several_chunks(invoke, tmp_path, db_path, monkeypatch):
-    monkeypatch.setattr(importing, "CHUNK_ROWS", 7_000)
-    monkeypatch.setattr(importing, "REBUILD_MIN_ROWS", 1_000)  # the path a large import takes
+    monkeypatch.setattr(reading, "CHUNK_ROWS", 7_000)
+    monkeypatch.setattr(writers, "REBUILD_MIN_ROWS", 1_000)  # the path a large import takes
     path = write(tmp_path, "marks.csv", HEADER + "".join(many_marks(20_000)))
     assert as_json(invoke("-q", "mark", "import", path, "--format", "json"))["added"] == 20_000
     with sqlite3.connect(db_path) as connection:
@@ -460,7 +462,7 @@ def test_a_register_changed_after_the_check_is_refused_at_write(tmp_path):
     key_dates = rights.KeyDates(WorkCalendar({}))
     path = write(tmp_path, "marks.csv", HEADER + "".join(GOOD))
     importer = importing.Importer("mark", store, key_dates)
-    with import_records.open_source(str(path), None) as source:
+    with importing.open_source(str(path), None) as source:
         report = importer.check(source)
     assert report.errors == [] and report.counts["added"] == 3
     other = Store(tmp_path / "ipcli.db")  # another writer, between the check and the write

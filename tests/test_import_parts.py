@@ -1,4 +1,4 @@
-"""A large import read by two processes (ipcli.register.import_parts): the cut at a record end, and
+"""A large import read by two processes (ipcli.register.importing.parts): the cut at a record end, and
 the same outcome, to the byte of every message and stored row, as the input read whole in one
 process, into an empty register (rows inserted as read) and into one holding rights (rows staged);
 and the rollback journal of a large write (ipcli.db.connection)."""
@@ -14,7 +14,8 @@ from click.testing import CliRunner
 from ipcli.cli import cli
 from ipcli.db import connection
 from ipcli.errors import Busy
-from ipcli.register import import_parts, importing
+from ipcli.register.importing import parts as import_parts
+from ipcli.register.importing import reading, writers
 from tests.conftest import BASE_ENV
 from tests.test_import import HEADER, PATENT_HEADER, app_no, many_marks, write
 
@@ -45,7 +46,7 @@ def reads(request, monkeypatch, tmp_path):
     returns both results, the parts of the last cut tried, and whether the second run read the file
     whole after all."""
     cuts, wholes = [], []
-    split, read_whole = import_parts.split, importing.Importer._read_whole
+    split, read_whole = import_parts.split, reading.Reader._read_whole
 
     def recording_split(path, share, quoted):
         parts = split(path, share, quoted)
@@ -62,7 +63,7 @@ def reads(request, monkeypatch, tmp_path):
             monkeypatch.setattr(import_parts, "workers_available", lambda workers=workers: workers)
             monkeypatch.setattr(import_parts, "MIN_BYTES", smallest)
             monkeypatch.setattr(import_parts, "split", recording_split)
-            monkeypatch.setattr(importing.Importer, "_read_whole", recording_read_whole)
+            monkeypatch.setattr(reading.Reader, "_read_whole", recording_read_whole)
             wholes.clear()
             db_path = tmp_path / f"{path.name}.{name}.db"
             if request.param == "holding rights":
@@ -90,7 +91,7 @@ def test_a_file_read_in_two_parts_is_stored_as_if_read_whole(reads, tmp_path):
 
 def test_bad_rows_and_repeats_in_both_parts_are_reported_at_their_lines(reads, tmp_path, monkeypatch):
     # All the worker's rows are staged after this process's first chunk: line 2962 before line 32.
-    monkeypatch.setattr(importing, "CHUNK_ROWS", 5)
+    monkeypatch.setattr(reading, "CHUNK_ROWS", 5)
     monkeypatch.setattr(import_parts.Worker, "ready", import_parts.Worker.rest)
     rows = list(many_marks(3_000))
     rows[10] = "1000010,99,Bad class,,,,2020-01-01,\n"    # in the first part
@@ -208,7 +209,7 @@ def test_a_worker_sends_rows_and_its_result(tmp_path):
 
 
 def test_a_large_import_into_a_register_nobody_else_has_open_leaves_it_in_wal(tmp_path, monkeypatch):
-    monkeypatch.setattr(importing, "REBUILD_MIN_ROWS", 100)
+    monkeypatch.setattr(writers, "REBUILD_MIN_ROWS", 100)
     path = write(tmp_path, "marks.csv", HEADER + "".join(many_marks(500)))
     db_path = tmp_path / "ipcli.db"
     assert run(db_path, "-q", "mark", "import", path).exit_code == 0
@@ -218,7 +219,7 @@ def test_a_large_import_into_a_register_nobody_else_has_open_leaves_it_in_wal(tm
 
 
 def test_a_large_import_with_a_reader_open_keeps_the_wal(tmp_path, monkeypatch):
-    monkeypatch.setattr(importing, "REBUILD_MIN_ROWS", 100)
+    monkeypatch.setattr(writers, "REBUILD_MIN_ROWS", 100)
     db_path = tmp_path / "ipcli.db"
     assert run(db_path, "init").exit_code == 0
     reader = sqlite3.connect(db_path)

@@ -6,7 +6,7 @@ from datetime import datetime
 import pytest
 from openpyxl import load_workbook
 
-from ipcli.register.import_rows import ROWS
+from ipcli.register.importing.rows import ROWS
 
 HEADERS = {
     ("mark", "zh"): ["注册号", "类别", "名称", "权利人", "权利人证件号", "种类", "注册日", "当前有效期起始", "窗口"],

@@ -12,8 +12,9 @@ from click.testing import CliRunner
 from openpyxl import Workbook
 
 from ipcli.cli import cli
-from ipcli.register import import_columns, import_xlsx
-from ipcli.register.import_columns import ALIASES, accepted_names, column_of
+from ipcli.register.importing import columns as import_columns
+from ipcli.register.importing import xlsx as import_xlsx
+from ipcli.register.importing.columns import ALIASES, accepted_names, column_of
 
 USCC = "91350100M000100Y43"
 RIC = "11010519491231002X"

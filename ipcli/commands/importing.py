@@ -44,13 +44,13 @@ def import_patents(file, input_format, sheet, update, dry_run, fmt):
 
 def run_import(kind: str, file: str, input_format: str | None, sheet: str | None, update: bool, dry_run: bool,
                fmt: str | None) -> None:
-    from ipcli.register import import_records, importing
+    from ipcli.register import importing
 
     app = get_app()
-    with importing.Importer(kind, app.store(), app.key_dates(), update=update) as importer:
-        with import_records.open_source(file, input_format, sys.stdin.buffer, sheet) as source:
+    with importing.Importer(kind, app.store(), app.key_dates(), update=update, insert_as_read=not dry_run) as importer:
+        with importing.open_source(file, input_format, sys.stdin.buffer, sheet) as source:
             with progress_bar(app, source.size, "import.checking") as advance_to:
-                report = importer.check(source, advance_to, writing=not dry_run)
+                report = importer.check(source, advance_to)
         refuse_bad_rows(report)
         app.check_calendar(report.missing_years)
         if not dry_run:

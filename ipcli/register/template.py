@@ -5,8 +5,8 @@ from datetime import date
 
 from ipcli.i18n import t
 from ipcli.output import display, label
-from ipcli.register.import_columns import accepted_names
-from ipcli.register.import_rows import ROWS
+from ipcli.register.importing.columns import accepted_names
+from ipcli.register.importing.rows import ROWS
 
 # Rows that import as they are (tests/test_template.py imports them).
 EXAMPLES = {

@@ -58,7 +58,7 @@ ALIASES = {
     },
 }
 LABEL_LANGUAGES = ("en", "zh")
-# Yes/no columns: a JSON boolean or a TRUE/FALSE cell is read as the text true/false (import_rows.parse_flag).
+# Yes/no columns: a JSON boolean or a TRUE/FALSE cell is read as the text true/false (rows.parse_flag).
 FLAG_COLUMNS = frozenset({"open_license"})
 
 

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from ipcli.errors import Rejected
-from ipcli.register.import_columns import ENCODING_RULE, InputRejected
+from ipcli.register.importing.columns import ENCODING_RULE, InputRejected
 
 READ_BLOCK = 1 << 20
 UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)

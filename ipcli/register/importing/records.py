@@ -1,112 +1,22 @@
-"""The input of `mark import` and `patent import` (a Source) and its records: (line, values) with
-values a tuple of text or None in the order of Columns.names, or a Rejected for a record that cannot
-be read. `line` is the physical line where the record starts (the row of a workbook's sheet).
+"""The records of the input of `mark import` and `patent import` (a source.Source): (line, values)
+with values a tuple of text or None in the order of Columns.names, or a Rejected for a record that
+cannot be read. `line` is the physical line where the record starts (the row of a workbook's sheet).
 
 CSV, TSV (as ipcli's listings write it: one record a line, `\\`, `\t`, `\n` and `\r` escaped) and
-JSONL are read here; a workbook by ipcli.register.import_xlsx.
+JSONL are read here; a workbook by ipcli.register.importing.xlsx.
 """
 
-import codecs
 import csv
 import json
 import re
-import sys
-import tempfile
-from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
-from ipcli import files, jsontext
-from ipcli.errors import Rejected, UsageProblem
-from ipcli.register.import_columns import FLAG_COLUMNS, FORMAT_RULE, Columns, InputRejected, getter, json_keys
-from ipcli.register.import_encoding import GB18030_BOM, TEXT_BOM
+from ipcli import jsontext
+from ipcli.errors import Rejected
+from ipcli.register.importing.columns import FLAG_COLUMNS, FORMAT_RULE, Columns, InputRejected, getter, json_keys
+from ipcli.register.importing.encoding import TEXT_BOM
 
-JSONL_SUFFIXES = (".jsonl", ".ndjson")
-XLSX_SUFFIXES = (".xlsx", ".xlsm")
-ZIP_MAGIC = b"PK\x03\x04"  # how a workbook (a ZIP archive) starts
 FIELD_LIMIT_ERROR = "field larger than field limit"  # how the csv module refuses a field over csv.field_size_limit()
-SNIFF_BYTES = 1 << 16
-
-
-# The input: where it is, what it is called, its format, and for a workbook the sheet read.
-
-@dataclass(frozen=True)
-class Source:
-    path: Path  # the file read; standard input is spooled to a temporary file first
-    name: str   # as messages name it
-    fmt: str    # csv, tsv, jsonl or xlsx
-    sheet: object = None  # of a workbook: the open worksheet read (import_xlsx)
-
-    @property
-    def size(self) -> int:
-        return self.path.stat().st_size
-
-    @property
-    def journal_id(self) -> str:
-        return "import:" + (self.name if self.name == files.STDIN_NAME else Path(self.name).name)
-
-    @property
-    def where(self) -> str:
-        """What a message puts before a line number: `FILE:`, or `FILE:SHEET!` for a row of a sheet."""
-        return f"{self.name}:{self.sheet.title}!" if self.sheet is not None else f"{self.name}:"
-
-
-@contextmanager
-def open_source(argument: str, input_format: str | None, stdin=None, sheet: str | None = None):
-    """The Source for FILE (a regular file) or `-` (standard input, spooled to a temporary file first so
-    that it is read like a file), of at most files.IMPORT_BYTES. The format is `input_format`, else taken
-    from the file extension, else sniffed: a ZIP archive is a workbook, a first non-blank character `{`
-    means JSONL, a tab in the first line TSV. A workbook's sheet is `sheet`, else its first."""
-    if argument == files.STDIN:
-        with _spooled(stdin or sys.stdin.buffer) as path:
-            with _opened(path, files.STDIN_NAME, input_format or _sniff(path), sheet) as source:
-                yield source
-        return
-    path = files.input_path(argument, files.IMPORT_BYTES)
-    with _opened(path, argument, input_format or _format_by_name(path) or _sniff(path), sheet) as source:
-        yield source
-
-
-@contextmanager
-def _opened(path: Path, name: str, fmt: str, sheet: str | None):
-    if fmt != "xlsx":
-        if sheet is not None:
-            raise UsageProblem("import.sheet_not_xlsx", value=sheet)
-        yield Source(path, name, fmt)
-        return
-    from ipcli.register import import_xlsx
-
-    with import_xlsx.opened_sheet(path, name, sheet) as worksheet:
-        yield Source(path, name, fmt, worksheet)
-
-
-@contextmanager
-def _spooled(stream):
-    with tempfile.TemporaryDirectory(prefix="ipcli-import-") as folder:
-        path = Path(folder) / "input"
-        with open(path, "wb") as spool:
-            files.copy_input(files.STDIN, spool, files.IMPORT_BYTES, stdin=stream)
-        yield path
-
-
-def _format_by_name(path: Path) -> str | None:
-    suffix = path.suffix.lower()
-    if suffix in (".csv", ".tsv"):
-        return suffix[1:]
-    if suffix in XLSX_SUFFIXES:
-        return "xlsx"
-    return "jsonl" if suffix in JSONL_SUFFIXES else None
-
-
-def _sniff(path: Path) -> str:
-    with open(path, "rb") as handle:
-        start = handle.read(SNIFF_BYTES)
-    if start.startswith(ZIP_MAGIC):
-        return "xlsx"
-    start = start.removeprefix(codecs.BOM_UTF8).removeprefix(GB18030_BOM).lstrip()
-    if start.startswith(b"{"):
-        return "jsonl"
-    return "tsv" if b"\t" in start.split(b"\n", 1)[0] else "csv"
 
 
 # CSV and TSV
@@ -114,7 +24,7 @@ def _sniff(path: Path) -> str:
 def csv_records(handle, columns: Columns, header: tuple[list, int] | None = None, first_line: int = 1,
                 fmt: str = "csv"):
     """The records of a CSV (or TSV) file; or, given the file's `header` (names, line), of a part of it
-    after the header whose first line is `first_line` (ipcli.register.import_parts)."""
+    after the header whose first line is `first_line` (ipcli.register.importing.parts)."""
     reader = _reader(handle, fmt)
     header, header_line = header or _header(reader)
     values_of = getter(header, columns, header_line)
@@ -204,7 +114,7 @@ JSON_REFUSALS = {jsontext.DUPLICATE_KEY: "import.json_duplicate_key", jsontext.T
 
 def jsonl_records(handle, columns: Columns, first_line: int = 1):
     """The records of a JSONL file, or of a part of it whose first line is `first_line`. Its objects' keys
-    are read as headers are (import_columns), once for each set of keys."""
+    are read as headers are (ipcli.register.importing.columns), once for each set of keys."""
     keys_of = _KeysOf(columns)
     for line, text in enumerate(handle, start=first_line):
         if line == 1:
@@ -243,7 +153,7 @@ KEY_SETS_KEPT = 1_000  # sets of keys remembered: a file of objects all keyed ap
 
 
 class _KeysOf(dict):
-    """The keys read as the columns (import_columns.json_keys), by the keys of an object."""
+    """The keys read as the columns (columns.json_keys), by the keys of an object."""
 
     def __init__(self, columns: Columns):
         super().__init__()

@@ -22,8 +22,8 @@ from pathlib import Path
 
 from ipcli.errors import Rejected
 from ipcli.literal import Sentence
-from ipcli.register.import_columns import (DATE_RULE, FLAG_COLUMNS, FORMAT_RULE, NUMBER_RULE, Columns, InputRejected,
-                                           getter)
+from ipcli.register.importing.columns import (DATE_RULE, FLAG_COLUMNS, FORMAT_RULE, NUMBER_RULE, Columns,
+                                              InputRejected, getter)
 
 EXCEL_DIGITS = 15  # significant digits Excel keeps of a number
 EXACT_BELOW = 10 ** EXCEL_DIGITS

@@ -1,5 +1,5 @@
-"""How `mark import` and `patent import` validate a record into the row they stage (ipcli.register.
-importing): MarkRows and PatentRows, and the values they read."""
+"""How `mark import` and `patent import` validate a record into the row they write (ipcli.register.
+importing.writers): MarkRows and PatentRows, and the values they read."""
 
 from datetime import date
 from functools import partial
@@ -11,7 +11,7 @@ from ipcli.errors import Rejected
 from ipcli.i18n.aliases import code_of
 from ipcli.literal import unneutralised
 from ipcli.register import rights
-from ipcli.register.import_columns import DATE_RULE, FORMAT_RULE, Columns
+from ipcli.register.importing.columns import DATE_RULE, FORMAT_RULE, Columns
 from ipcli.rules import dates, identifiers
 from ipcli.rules.fees import REDUCTION_SPELLINGS
 from ipcli.rules.patent import PATENT_TYPES
@@ -100,7 +100,7 @@ def _owner_id(text: str | None) -> str | None:
 
 class Ids(dict):
     """A small id for each distinct value (a tuple): first, first + step, first + 2 * step, ... (the
-    workers of import_parts number apart). take_new() hands out the values first seen since its
+    workers of ipcli.register.importing.parts number apart). take_new() hands out the values first seen since its
     last call, as (id, *value) rows for a side table."""
 
     def __init__(self, first: int = 0, step: int = 1):
