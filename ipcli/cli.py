@@ -244,13 +244,20 @@ def _param_name(param) -> str:
 
 
 def _set_db(ctx, param, value):
-    """--db, else IPCLI_DB: an empty path is a usage error, never the default register."""
+    """--db, else IPCLI_DB: an empty path or an address is a usage error, never a register."""
     if value == "" or (value is None and param.envvar and os.environ.get(param.envvar) == ""):
         raise click.BadParameter(t("err.db_empty"), ctx, param)
-    if value is not None:
-        from ipcli.db.location import RegisterLocation
+    if value is None:
+        return
+    from ipcli.files import is_url
 
-        ctx.find_object(App).register = RegisterLocation(value)
+    if is_url(value):  # postgresql://..., https://...: never a file of that name (a postgresql: directory)
+        from ipcli.net import redacted_url
+
+        raise click.BadParameter(t("err.db_url", value=redacted_url(value)), ctx, param)
+    from ipcli.db.location import RegisterLocation
+
+    ctx.find_object(App).register = RegisterLocation(value)
 
 
 def _set_language(ctx, param, value):

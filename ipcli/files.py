@@ -140,6 +140,11 @@ def _too_large(name: str, limit: int) -> Rejected:
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 
 
+def is_url(text: str) -> bool:
+    """Whether `text` is an address (scheme://...), which names no file here."""
+    return bool(_URL.match(text))
+
+
 class Destination(NamedTuple):
     path: Path    # the file to write: a link's target; the name as given for a device or FIFO
     stream: bool  # a character device or FIFO, to be written into directly (never renamed over)
@@ -151,7 +156,7 @@ def output_path(argument: str, register, *, devices: bool) -> Destination:
     /dev/stdout, /dev/null or a pipe), else refused; a block device (a disk), a socket or a directory is
     always refused, and so is the register (a RegisterLocation) or one of its side files, by any path
     (exit 2), and a URL, which names no file here."""
-    if _URL.match(argument):
+    if is_url(argument):
         raise UsageProblem("err.output_is_url", file=argument)
     with os_errors_as("err.file_unwritable", file=argument):
         named = _lexists(argument)

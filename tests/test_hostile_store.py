@@ -526,3 +526,19 @@ def test_an_empty_db_is_a_usage_error(invoke, tmp_path, how, args):
     message = one_error_line(result, 2)
     assert ("--db" if how == "option" else "IPCLI_DB") in message
     assert not config.exists()
+
+
+# 16. An address as --db is a usage error, never a file of that name
+
+
+@pytest.mark.parametrize("how", ["option", "environment"])
+@pytest.mark.parametrize("address", ["postgresql://clerk:s3cret@db.example/ipcli", "postgresql:///ipcli?service=x",
+                                     "https://example.cn/ipcli.db"])
+@pytest.mark.parametrize("args", [("init",), NEW_MARK, ("mark", "list")], ids=" ".join)
+def test_an_address_as_db_is_refused_and_creates_nothing(invoke, tmp_path, monkeypatch, how, address, args):
+    monkeypatch.chdir(tmp_path)
+    env = {"IPCLI_DB": address if how == "environment" else None}
+    result = invoke(*(("--db", address) if how == "option" else ()), *args, env=env)
+    message = one_error_line(result, 2)
+    assert "s3cret" not in message and "address" in message
+    assert list(tmp_path.iterdir()) == []
