@@ -1,10 +1,8 @@
 """Messages of `mark template` and `patent template`: the workbook a client fills in for an import."""
 
 EN = {
-    "help.mark_template": "Write an empty import workbook for trademarks: the headers, one example row and a sheet of notes.",
-    "help.patent_template": "Write an empty import workbook for patents: the headers, one example row and a sheet of notes.",
-    "opt.template_format": "xlsx (default) or csv (the header and the example row).",
-    "opt.template_out": "The file to write (required for xlsx on a terminal; - or absent writes to stdout).",
+    "help.mark_template": "Write an import template for trademarks: with --out FILE.xlsx a workbook (the headers, one example row and a sheet of notes); in another format the header and the example row.",
+    "help.patent_template": "Write an import template for patents: with --out FILE.xlsx a workbook (the headers, one example row and a sheet of notes); in another format the header and the example row.",
     "template.sheet_rights_mark": "Trademarks",
     "template.sheet_rights_patent": "Patents",
     "template.sheet_notes": "Notes",
@@ -37,10 +35,8 @@ EN = {
 }
 
 ZH = {
-    "help.mark_template": "写出空白的商标导入工作簿：表头、一行示例和一张填写说明。",
-    "help.patent_template": "写出空白的专利导入工作簿：表头、一行示例和一张填写说明。",
-    "opt.template_format": "xlsx（默认）或 csv（表头和示例行）。",
-    "opt.template_out": "写入的文件（在终端上写 xlsx 时必填；为 - 或不填时写到标准输出）。",
+    "help.mark_template": "写出商标导入模板：用 --out 文件.xlsx 写出工作簿（表头、一行示例和一张填写说明）；其他格式只有表头和示例行。",
+    "help.patent_template": "写出专利导入模板：用 --out 文件.xlsx 写出工作簿（表头、一行示例和一张填写说明）；其他格式只有表头和示例行。",
     "template.sheet_rights_mark": "商标",
     "template.sheet_rights_patent": "专利",
     "template.sheet_notes": "填写说明",
