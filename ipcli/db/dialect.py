@@ -22,10 +22,12 @@ _TOKEN = re.compile(r"""
 # SQLite functions that PostgreSQL spells otherwise; applied after the placeholders are rewritten.
 _REWRITES = (
     (re.compile(r"\bINSERT OR IGNORE INTO\b(?P<rest>.*)$", re.S), r"INSERT INTO\g<rest> ON CONFLICT DO NOTHING"),
+    (re.compile(r"\s+NOT INDEXED\b"), ""),  # SQLite's planner hint; PostgreSQL's planner needs none
     (re.compile(r"\bifnull\(", re.I), "coalesce("),
     (re.compile(r"\bgroup_concat\(", re.I), "string_agg("),
     (re.compile(r"\bjson_extract\(([\w.]+), '\$\.(\w+)'\)"), r"(\1::jsonb ->> '\2')"),
     (re.compile(r"\bjson_each\((%s|%\(\w+\)s)\)"), r"jsonb_array_elements_text(\1::jsonb) AS value"),
+    (re.compile(r"\bAS REAL\)"), "AS NUMERIC)"),
     (re.compile(r"\bjulianday\(([\w.]+)\)"), r"(\1)::timestamptz"),
     (re.compile(r"strftime\('%%w', ([\w.]+)\)"), r"extract(dow FROM (\1)::date)::int::text"),
 )
