@@ -90,6 +90,5 @@ def test_without_psycopg_a_postgresql_url_asks_for_the_extra(scheme, monkeypatch
     import sys
 
     monkeypatch.setitem(sys.modules, "psycopg", None)
-    result = CliRunner(env={**BASE_ENV, "IPCLI_DB": f"{scheme}:///nowhere"}).invoke(cli, ["mark", "list"],
-                                                                                  prog_name="ipcli")
+    result = on_postgresql(f"{scheme}:///nowhere")("mark", "list")
     assert result.exit_code == 78 and "pip install 'ipcli[postgresql]'" in result.stderr

@@ -21,14 +21,16 @@ _RIGHT_WINDOW = ("COALESCE((SELECT window FROM marks WHERE reg_no = {no}), "
 
 def _mark(kind: str, column: str, rule: str, provisional: str = "0", unmet: str = _NO_OPEN_RENEWAL) -> str:
     return f"""SELECT m.{column} AS due_on, '{kind}' AS kind, 'mark' AS right_type, m.reg_no AS right_no,
-        m.owner AS owner, m.name AS title, '{rule}' AS rule, {provisional} AS provisional, CAST(NULL AS INTEGER) AS filing_id,
-        m.window AS window FROM marks m WHERE m.{column} BETWEEN :start AND :end AND {unmet}"""
+        m.owner AS owner, m.name AS title, '{rule}' AS rule, {provisional} AS provisional,
+        CAST(NULL AS INTEGER) AS filing_id, m.window AS window
+        FROM marks m WHERE m.{column} BETWEEN :start AND :end AND {unmet}"""
 
 
 def _patent(kind: str, column: str, rule: str, provisional: str = "0") -> str:
     return f"""SELECT p.{column} AS due_on, '{kind}' AS kind, 'patent' AS right_type, p.app_no AS right_no,
-        p.owner AS owner, p.title AS title, '{rule}' AS rule, {provisional} AS provisional, CAST(NULL AS INTEGER) AS filing_id,
-        p.window AS window FROM patents p WHERE p.{column} BETWEEN :start AND :end"""
+        p.owner AS owner, p.title AS title, '{rule}' AS rule, {provisional} AS provisional,
+        CAST(NULL AS INTEGER) AS filing_id, p.window AS window
+        FROM patents p WHERE p.{column} BETWEEN :start AND :end"""
 
 
 def _pledge(unmet: str) -> str:

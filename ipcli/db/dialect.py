@@ -38,8 +38,9 @@ _DDL_REWRITES = (
     (re.compile(r"\bINTEGER\b"), "BIGINT"),
     (re.compile(r"\bREAL\b"), "NUMERIC"),  # money: exact, never float4
 )
-_RETURNING_ID = re.compile(r"^\s*INSERT INTO (filings|pledges|licenses|notices|journal|digest_log)\b(?!.*\bRETURNING\b)",
-                           re.S)
+# The tables whose INSERT tells its new row's id (sqlite3's lastrowid).
+_RETURNING_ID = re.compile(r"^\s*INSERT INTO (filings|pledges|licenses|notices|journal|digest_log)\b"
+                           r"(?!.*\bRETURNING\b)", re.S)
 
 
 @lru_cache(maxsize=512)

@@ -356,7 +356,8 @@ def m009_open_license_and_license_provisional(db):
     db.execute("UPDATE patents SET open_license = 1, reduction = 'none' WHERE reduction = 'open'")
     if is_postgresql(db):
         db.execute("ALTER TABLE patents DROP CONSTRAINT patents_reduction_check")
-        db.execute("ALTER TABLE patents ADD CONSTRAINT patents_reduction_check CHECK (reduction IN ('none', '85', '70'))")
+        db.execute("ALTER TABLE patents ADD CONSTRAINT patents_reduction_check "
+                   "CHECK (reduction IN ('none', '85', '70'))")
     else:
         _narrow_reduction_check(db)
     db.execute("ALTER TABLE licenses ADD COLUMN provisional INTEGER NOT NULL DEFAULT 0")

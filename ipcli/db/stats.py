@@ -75,8 +75,10 @@ def filing_groups(store, start: str, end: str, group: str, since: str | None = N
     FROM (SELECT {WINDOW} AS window, {GROUPS[group]} AS grp, f.type AS type, {RIGHT_TYPE} AS right_type,
                  CASE WHEN f.type = 'renewal' THEN json_extract(f.details, '$.renewal_status') END
                      AS renewal_status,
-                 CASE WHEN f.type IN ('license', 'pledge') THEN CAST(json_extract(f.details, '$.amount') AS REAL) END AS amount,
-                 f.fee_total AS fee_total, CASE WHEN f.status = 'accepted' THEN 1 ELSE 0 END AS accepted, {since_flag} AS since
+                 CASE WHEN f.type IN ('license', 'pledge') THEN CAST(json_extract(f.details, '$.amount') AS REAL) END
+                     AS amount,
+                 f.fee_total AS fee_total, CASE WHEN f.status = 'accepted' THEN 1 ELSE 0 END AS accepted,
+                 {since_flag} AS since
           FROM {source} WHERE f.received_on BETWEEN ? AND ?{status_filter}) AS counted
     GROUP BY window, grp, type, right_type, renewal_status, since"""
     return list(store.db.query(sql, [*since_params, start, end, *statuses]))
@@ -86,6 +88,7 @@ def _covers_much(db, start: str, end: str) -> bool:
     """Whether the period holds more than 1/SCAN_SHARE of the filings (counted on the date index, and
     only up to that share)."""
     share = db.execute("SELECT count(*) FROM filings").fetchone()[0] // SCAN_SHARE
-    counted = db.execute("SELECT count(*) FROM (SELECT 1 FROM filings WHERE received_on BETWEEN ? AND ? LIMIT ?) AS counted",
+    counted = db.execute("SELECT count(*) FROM (SELECT 1 FROM filings WHERE received_on BETWEEN ? AND ? LIMIT ?) "
+                         "AS counted",
                          [start, end, share + 1]).fetchone()[0]
     return counted > share
