@@ -92,3 +92,12 @@ def test_without_psycopg_a_postgresql_url_asks_for_the_extra(scheme, monkeypatch
     monkeypatch.setitem(sys.modules, "psycopg", None)
     result = on_postgresql(f"{scheme}:///nowhere")("mark", "list")
     assert result.exit_code == 78 and "pip install 'ipcli[postgresql]'" in result.stderr
+
+
+def test_mark_import_not_ported_is_refused_without_writing(postgresql_url, tmp_path):
+    source = tmp_path / "marks.csv"
+    source.write_text("reg_no,registered_on,classes\n12345678,2016-02-29,9\n", encoding="utf-8")
+    postgresql = on_postgresql(postgresql_url)
+    result = postgresql("mark", "import", source)
+    assert result.exit_code == 78 and result.stderr == "ipcli: error: mark import is not yet available on PostgreSQL\n"
+    assert as_json(postgresql("mark", "list", "--format", "json")) == []

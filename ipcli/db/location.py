@@ -114,6 +114,7 @@ class PostgresLocation(RegisterLocation):
 
     def __init__(self, url: str):
         self.url = url
+        self.command = "ipcli"  # the command that opened it: named when its SQL is not ported yet
 
     def __str__(self) -> str:
         from ipcli.net import redacted_url
@@ -133,6 +134,7 @@ class PostgresLocation(RegisterLocation):
     def open(self, operator: str = "", command: str = ""):
         from ipcli.db.store import Store
 
+        self.command = command or self.command
         return Store(self, operator=operator, command=command)
 
     def connect(self):
@@ -173,7 +175,7 @@ class PostgresLocation(RegisterLocation):
     def failure(self, error: BaseException):
         from ipcli.db.postgres import register_failure
 
-        return register_failure(error, str(self))
+        return register_failure(error, str(self), self.command)
 
 
 def _not_yet(command: str):

@@ -231,11 +231,15 @@ def check(location) -> tuple[dict, list]:
     return record, []
 
 
-def register_failure(error: BaseException, shown: str):
-    """What a psycopg error about the register is reported as: Busy, RegisterUnusable, or None."""
+def register_failure(error: BaseException, shown: str, command: str):
+    """What a psycopg error about the register is reported as: Busy, RegisterUnusable, or None. Any other
+    error of the server comes from SQL of ipcli/db that is not ported to PostgreSQL yet: the command is
+    refused as not yet available (ConfigError), never a traceback."""
     module = psycopg()
     if isinstance(error, module.errors.LockNotAvailable):
         return Busy("err.db_busy", path=shown)
     if isinstance(error, module.OperationalError):
         return RegisterUnusable("err.register_unusable", path=shown, reason=first_line(error))
+    if isinstance(error, module.Error):
+        return ConfigError("err.pg_not_yet", command=command.removeprefix("ipcli "))
     return None
