@@ -101,3 +101,17 @@ def test_mark_import_not_ported_is_refused_without_writing(postgresql_url, tmp_p
     result = postgresql("mark", "import", source)
     assert result.exit_code == 78 and result.stderr == "ipcli: error: mark import is not yet available on PostgreSQL\n"
     assert as_json(postgresql("mark", "list", "--format", "json")) == []
+
+
+def test_a_writer_waits_for_the_write_lock_and_gives_up_busy_while_readers_go_on(postgresql_url):
+    import psycopg
+
+    from ipcli.db.postgres import WRITE_LOCK
+
+    postgresql = on_postgresql(postgresql_url)
+    with psycopg.connect(postgresql_url) as other_writer:
+        other_writer.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+        runner = CliRunner(env={**BASE_ENV, "IPCLI_DB": postgresql_url, "IPCLI_BUSY_TIMEOUT": "0.2"})
+        busy = runner.invoke(cli, ["mark", "add", "5", "--registered", "2016-01-01", "--classes", "9"])
+        assert busy.exit_code == 75 and "locked by another writer" in busy.stderr
+        assert as_json(postgresql("mark", "list", "--format", "json")) == []
