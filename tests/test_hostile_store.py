@@ -18,7 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from made_up_notices import HOLIDAYS_2027
 
-from ipcli.db import store as store_module
+from ipcli.db import connection as connection_module
 
 TODAY = {"IPCLI_LANG": "en", "IPCLI_TODAY": "2026-11-21", "LANG": "C", "NO_COLOR": "1"}
 MARK = "30000037"  # a mark of the sample portfolio
@@ -343,7 +343,7 @@ def test_a_new_register_in_a_read_only_directory_exits_74(tmp_path, read_only):
 
 def test_a_full_register_exits_74_and_keeps_what_it_held(invoke, db_path, monkeypatch):
     """SQLITE_FULL without a full disk: the connection may not grow the register by a page."""
-    opened = store_module.open_db
+    opened = connection_module.open_db
 
     def at_its_limit(path, *args, **kwargs):
         db = opened(path, *args, **kwargs)
@@ -353,7 +353,7 @@ def test_a_full_register_exits_74_and_keeps_what_it_held(invoke, db_path, monkey
 
     assert invoke("init").exit_code == 0  # a new, empty register
     before = dump(db_path)
-    monkeypatch.setattr(store_module, "open_db", at_its_limit)
+    monkeypatch.setattr(connection_module, "open_db", at_its_limit)  # as SqliteLocation.connect() opens it
     message = one_error_line(invoke("sample", "load", "--format", "json"), 74)
     assert str(db_path) in message and "full" in message
     assert dump(db_path) == before
