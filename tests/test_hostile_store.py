@@ -528,12 +528,11 @@ def test_an_empty_db_is_a_usage_error(invoke, tmp_path, how, args):
     assert not config.exists()
 
 
-# 16. An address as --db is a usage error, never a file of that name
+# 16. An address as --db is a usage error, never a file of that name; a postgresql:// one names a server
 
 
 @pytest.mark.parametrize("how", ["option", "environment"])
-@pytest.mark.parametrize("address", ["postgresql://clerk:s3cret@db.example/ipcli", "postgresql:///ipcli?service=x",
-                                     "https://example.cn/ipcli.db"])
+@pytest.mark.parametrize("address", ["https://clerk:s3cret@example.cn/ipcli.db", "ftp://example.cn/ipcli.db"])
 @pytest.mark.parametrize("args", [("init",), NEW_MARK, ("mark", "list")], ids=" ".join)
 def test_an_address_as_db_is_refused_and_creates_nothing(invoke, tmp_path, monkeypatch, how, address, args):
     monkeypatch.chdir(tmp_path)
@@ -541,4 +540,14 @@ def test_an_address_as_db_is_refused_and_creates_nothing(invoke, tmp_path, monke
     result = invoke(*(("--db", address) if how == "option" else ()), *args, env=env)
     message = one_error_line(result, 2)
     assert "s3cret" not in message and "address" in message
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("address", ["postgresql://clerk:s3cret@db.invalid/ipcli", "postgresql:///ipcli?service=x"])
+def test_a_postgresql_server_out_of_reach_exits_74_without_its_password_and_creates_nothing(invoke, tmp_path,
+                                                                                            monkeypatch, address):
+    pytest.importorskip("psycopg")
+    monkeypatch.chdir(tmp_path)
+    message = one_error_line(invoke("--db", address, *NEW_MARK, env={"PGSERVICEFILE": str(tmp_path / "none")}), 74)
+    assert "s3cret" not in message and "cannot use the register postgresql://" in message
     assert list(tmp_path.iterdir()) == []

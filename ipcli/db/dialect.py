@@ -22,6 +22,8 @@ _TOKEN = re.compile(r"""
 # SQLite functions that PostgreSQL spells otherwise; applied after the placeholders are rewritten.
 _REWRITES = (
     (re.compile(r"\bINSERT OR IGNORE INTO\b(?P<rest>.*)$", re.S), r"INSERT INTO\g<rest> ON CONFLICT DO NOTHING"),
+    # ipcli.db.shifted_dates' "every row" condition, `1`, which an applied migration (m010) runs as it is.
+    (re.compile(r"\b(WHERE|AND) \(1\)"), r"\1 (1 = 1)"),
     (re.compile(r"\s+NOT INDEXED\b"), ""),  # SQLite's planner hint; PostgreSQL's planner needs none
     (re.compile(r"\bifnull\(", re.I), "coalesce("),
     (re.compile(r"\bgroup_concat\(", re.I), "string_agg("),

@@ -85,7 +85,7 @@ def _either(*conditions: str) -> str:
 
 TABLES = (
     (_Table("mark", "marks", "reg_no", "grace_ends_on", "dates_provisional",
-            "term_starts_on, grace_ends_on, dates_provisional", "1 = 1",
+            "term_starts_on, grace_ends_on, dates_provisional", "1",
             _LATE_DECEMBER.format(column="grace_ends_on")), _mark_dates),
     (_Table("patent", "patents", "app_no", "next_annuity_grace_ends_on", "dates_provisional",
             "type, filed_on, next_annuity_year, next_annuity_grace_ends_on, dates_provisional",
@@ -94,9 +94,9 @@ TABLES = (
                     _LATE_DECEMBER.format(column="next_annuity_grace_ends_on"),
                     _LATE_DECEMBER.format(column="next_annuity_due_on"))), _patent_dates),
     (_Table("notice", "notices", "id", "deadline_on", "provisional", "kind, deadline_raw, deadline_on, provisional",
-            "status = 'open'", "1 = 1"), _notice_dates),
+            "status = 'open'", "1"), _notice_dates),
     (_Table("license", "licenses", "id", "recordal_due_on", "provisional", "starts_on, recordal_due_on, provisional",
-            "status = 'pending' AND right_type = 'patent'", "1 = 1"), _license_dates),
+            "status = 'pending' AND right_type = 'patent'", "1"), _license_dates),
 )
 
 
