@@ -251,13 +251,13 @@ def _set_db(ctx, param, value):
         return
     from ipcli.files import is_url
 
-    if is_url(value):  # postgresql://..., https://...: never a file of that name (a postgresql: directory)
+    from ipcli.db.location import POSTGRESQL_SCHEMES, register_location
+
+    if is_url(value) and not value.lower().startswith(POSTGRESQL_SCHEMES):  # https://...: never a file name
         from ipcli.net import redacted_url
 
         raise click.BadParameter(t("err.db_url", value=redacted_url(value)), ctx, param)
-    from ipcli.db.location import RegisterLocation
-
-    ctx.find_object(App).register = RegisterLocation(value)
+    ctx.find_object(App).register = register_location(value)
 
 
 def _set_language(ctx, param, value):

@@ -8,14 +8,14 @@ from pathlib import Path
 import click
 
 from ipcli.clock import today_in_shanghai
-from ipcli.db.location import RegisterLocation
+from ipcli.db.location import RegisterLocation, SqliteLocation
 from ipcli.errors import CalendarMissing, ConfigError
 from ipcli.i18n import t
 from ipcli.literal import unencodable
 
 
 def default_register() -> RegisterLocation:
-    return RegisterLocation(Path(click.get_app_dir("ipcli")) / "ipcli.db")
+    return SqliteLocation(Path(click.get_app_dir("ipcli")) / "ipcli.db")
 
 
 def require_register(register: RegisterLocation) -> None:

@@ -1,3 +1,6 @@
+import itertools
+import os
+
 import pytest
 from click.testing import CliRunner
 
@@ -27,6 +30,69 @@ def invoke(db_path):
 
     def run(*args, env=None):
         runner = CliRunner(env={**BASE_ENV, "IPCLI_DB": str(db_path), **(env or {})})
+        return runner.invoke(cli, [str(a) for a in args], catch_exceptions=False, prog_name="ipcli")
+
+    return run
+
+
+# PostgreSQL: IPCLI_TEST_POSTGRESQL is a base URL of a server the tests may create databases on (.ci/run
+# starts a throwaway one); without it the PostgreSQL half of backend-parametrised tests is skipped.
+POSTGRESQL_ENV = "IPCLI_TEST_POSTGRESQL"
+POSTGRESQL_TEMPLATE = "ipcli_test_template"
+BACKENDS = ("sqlite", "postgresql")
+_databases = itertools.count()
+
+
+def database_url(base: str, name: str) -> str:
+    """`base` (postgresql:///anything?host=...) naming the database `name` instead."""
+    address, question, query = base.partition("?")
+    scheme, _, rest = address.partition("://")
+    host = rest.split("/", 1)[0]
+    return f"{scheme}://{host}/{name}{question}{query}"
+
+
+@pytest.fixture(scope="session")
+def postgresql_template():
+    """The base URL of the test server, with a migrated template database created once per session."""
+    base = os.environ.get(POSTGRESQL_ENV)
+    if not base:
+        pytest.skip(f"PostgreSQL tests need a server: set {POSTGRESQL_ENV} (as .ci/run does)")
+    psycopg = pytest.importorskip("psycopg", reason="PostgreSQL tests need psycopg: pip install 'ipcli[postgresql]'")
+    from ipcli.db.location import PostgresLocation
+
+    with psycopg.connect(database_url(base, "postgres"), autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {POSTGRESQL_TEMPLATE}")
+        admin.execute(f"CREATE DATABASE {POSTGRESQL_TEMPLATE}")
+    PostgresLocation(database_url(base, POSTGRESQL_TEMPLATE)).open().close()
+    return base
+
+
+@pytest.fixture
+def postgresql_url(postgresql_template):
+    """A fresh, migrated database of its own for the test, dropped afterwards."""
+    import psycopg
+
+    name = f"t_{os.getpid()}_{next(_databases)}"
+    admin_url = database_url(postgresql_template, "postgres")
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name} TEMPLATE {POSTGRESQL_TEMPLATE}")
+    yield database_url(postgresql_template, name)
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture(params=BACKENDS)
+def register(request, db_path):
+    """The --db of a fresh register on each backend: an SQLite file, or a PostgreSQL database."""
+    return str(db_path) if request.param == "sqlite" else request.getfixturevalue("postgresql_url")
+
+
+@pytest.fixture
+def invoke_on(register):
+    """`invoke` on each backend (the tests that use it run twice)."""
+
+    def run(*args, env=None):
+        runner = CliRunner(env={**BASE_ENV, "IPCLI_DB": register, **(env or {})})
         return runner.invoke(cli, [str(a) for a in args], catch_exceptions=False, prog_name="ipcli")
 
     return run

@@ -18,7 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from made_up_notices import HOLIDAYS_2027
 
-from ipcli.db import store as store_module
+from ipcli.db import connection as connection_module
 
 TODAY = {"IPCLI_LANG": "en", "IPCLI_TODAY": "2026-11-21", "LANG": "C", "NO_COLOR": "1"}
 MARK = "30000037"  # a mark of the sample portfolio
@@ -343,7 +343,7 @@ def test_a_new_register_in_a_read_only_directory_exits_74(tmp_path, read_only):
 
 def test_a_full_register_exits_74_and_keeps_what_it_held(invoke, db_path, monkeypatch):
     """SQLITE_FULL without a full disk: the connection may not grow the register by a page."""
-    opened = store_module.open_db
+    opened = connection_module.open_db
 
     def at_its_limit(path, *args, **kwargs):
         db = opened(path, *args, **kwargs)
@@ -353,7 +353,7 @@ def test_a_full_register_exits_74_and_keeps_what_it_held(invoke, db_path, monkey
 
     assert invoke("init").exit_code == 0  # a new, empty register
     before = dump(db_path)
-    monkeypatch.setattr(store_module, "open_db", at_its_limit)
+    monkeypatch.setattr(connection_module, "open_db", at_its_limit)  # as SqliteLocation.connect() opens it
     message = one_error_line(invoke("sample", "load", "--format", "json"), 74)
     assert str(db_path) in message and "full" in message
     assert dump(db_path) == before
@@ -528,12 +528,11 @@ def test_an_empty_db_is_a_usage_error(invoke, tmp_path, how, args):
     assert not config.exists()
 
 
-# 16. An address as --db is a usage error, never a file of that name
+# 16. An address as --db is a usage error, never a file of that name; a postgresql:// one names a server
 
 
 @pytest.mark.parametrize("how", ["option", "environment"])
-@pytest.mark.parametrize("address", ["postgresql://clerk:s3cret@db.example/ipcli", "postgresql:///ipcli?service=x",
-                                     "https://example.cn/ipcli.db"])
+@pytest.mark.parametrize("address", ["https://clerk:s3cret@example.cn/ipcli.db", "ftp://example.cn/ipcli.db"])
 @pytest.mark.parametrize("args", [("init",), NEW_MARK, ("mark", "list")], ids=" ".join)
 def test_an_address_as_db_is_refused_and_creates_nothing(invoke, tmp_path, monkeypatch, how, address, args):
     monkeypatch.chdir(tmp_path)
@@ -541,4 +540,14 @@ def test_an_address_as_db_is_refused_and_creates_nothing(invoke, tmp_path, monke
     result = invoke(*(("--db", address) if how == "option" else ()), *args, env=env)
     message = one_error_line(result, 2)
     assert "s3cret" not in message and "address" in message
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("address", ["postgresql://clerk:s3cret@db.invalid/ipcli", "postgresql:///ipcli?service=x"])
+def test_a_postgresql_server_out_of_reach_exits_74_without_its_password_and_creates_nothing(invoke, tmp_path,
+                                                                                            monkeypatch, address):
+    pytest.importorskip("psycopg")
+    monkeypatch.chdir(tmp_path)
+    message = one_error_line(invoke("--db", address, *NEW_MARK, env={"PGSERVICEFILE": str(tmp_path / "none")}), 74)
+    assert "s3cret" not in message and "cannot use the register postgresql://" in message
     assert list(tmp_path.iterdir()) == []

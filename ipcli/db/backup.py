@@ -13,7 +13,7 @@ from ipcli import files
 from ipcli.clock import SHANGHAI
 from ipcli.db import maintenance
 from ipcli.db.connection import applied_migrations, known_migrations, unknown_migrations
-from ipcli.db.location import RegisterLocation
+from ipcli.db.location import SqliteLocation
 from ipcli.db.sqlite_file import SIDE_FILES, storage_failures_as
 from ipcli.errors import Rejected, RegisterUnusable, UsageProblem, os_errors_as
 from ipcli.i18n import t
@@ -71,7 +71,7 @@ def backup_target(path: str, live: Path, force: bool) -> Path:
     """Where the backup goes: a regular file only. A backup is a checked copy to restore from, and a device
     or FIFO can hold neither (it is refused, never written into nor replaced); a symbolic link is followed
     to the file it names, which --force replaces; the register and its side files are refused."""
-    target = files.output_path(path, RegisterLocation(live), devices=False)
+    target = files.output_path(path, SqliteLocation(live), devices=False)
     if target.exists and not force:
         raise UsageProblem("db.target_exists", path=str(Path(path).absolute()))
     with os_errors(target.path):

@@ -61,7 +61,7 @@ def provisional_rights(store) -> list[dict]:
 def years_of_shifted_dates(store) -> set[int]:
     """The holiday years every stored date that was moved, or would be moved, to a working day needs: its
     own, and the next one for a date from December 25 (R-PROVISIONAL-DECEMBER)."""
-    needed = "CAST(substr({d}, 1, 4) AS INTEGER) + (substr({d}, 6) >= '{late}')"
+    needed = "CAST(substr({d}, 1, 4) AS INTEGER) + CASE WHEN substr({d}, 6) >= '{late}' THEN 1 ELSE 0 END"
     sources = ((MARK_SHIFTED, "marks"), (PATENT_SHIFTED, "patents"), ("next_annuity_due_on", "patents"),
                ("deadline_on", "notices"), ("recordal_due_on", "licenses"))
     sql = " UNION ".join(f"SELECT DISTINCT {needed.format(d=column, late=shifted_dates.LATE_DECEMBER)} AS year "

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ipcli.db.database import Database, sqlite_utils
+from ipcli.db.dialect import is_postgresql
 from ipcli.db.schema import MIGRATION_NAMES, MIGRATION_SET, MIGRATIONS_TABLE
 from ipcli.db.sqlite_file import busy_timeout_from_env, connect, is_busy
 from ipcli.errors import Busy, ConfigError, RegisterUnusable, os_errors_as
@@ -171,6 +172,8 @@ def translate_busy(path):
 
 
 def database_path(db) -> str:
+    if is_postgresql(db):
+        return db.url
     return db.conn.execute("PRAGMA database_list").fetchone()[2]
 
 
@@ -178,8 +181,15 @@ def database_path(db) -> str:
 def write(db):
     """One BEGIN IMMEDIATE transaction: it commits whole, or rolls back and leaves nothing.
 
-    Inside a transaction already begun, it is a savepoint of that transaction.
+    Inside a transaction already begun, it is a savepoint of that transaction. On PostgreSQL, one
+    transaction holding the advisory write lock (ipcli.db.postgres.write).
     """
+    if is_postgresql(db):
+        from ipcli.db import postgres
+
+        with postgres.write(db):
+            yield db
+        return
     if db.conn.in_transaction:
         with db.atomic():
             yield db
@@ -196,6 +206,10 @@ def write(db):
 def begin(db) -> None:
     """BEGIN IMMEDIATE: the write lock, waited for up to the busy timeout, else Busy. A register that a newer
     ipcli has migrated is not written to (ConfigError naming its newer migrations)."""
+    if is_postgresql(db):
+        from ipcli.db import postgres
+
+        return postgres.begin(db)
     path = database_path(db)
     with translate_busy(path):
         db.execute("BEGIN IMMEDIATE")
@@ -210,12 +224,16 @@ def check_writable(db) -> None:
     read-only file: SQLITE_READONLY), before work that cannot be undone, such as sending a digest."""
     begin(db)
     try:
-        db.execute(f"DELETE FROM {MIGRATIONS_TABLE} WHERE 0")  # changes nothing, yet is a write
+        db.execute(f"DELETE FROM {MIGRATIONS_TABLE} WHERE 1 = 0")  # changes nothing, yet is a write
     finally:
         rollback(db)
 
 
 def commit(db) -> None:
+    if is_postgresql(db):
+        from ipcli.db import postgres
+
+        return postgres.commit(db)
     with translate_busy(database_path(db)):
         db.execute("COMMIT")
 

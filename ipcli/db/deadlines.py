@@ -10,7 +10,7 @@ _NO_OPEN_RENEWAL = """NOT EXISTS (SELECT 1 FROM filing_rights fr JOIN filings f 
     WHERE fr.right_type = 'mark' AND fr.right_no = m.reg_no AND f.type = 'renewal'
     AND f.status IN ('received', 'ready', 'exported', 'submitted'))"""
 _NO_OPEN_PLEDGE_FILING = """NOT EXISTS (SELECT 1 FROM filings f WHERE f.type IN ('pledge_extension', 'pledge_release')
-    AND f.status NOT IN ('rejected', 'withdrawn') AND json_extract(f.details, '$.pledge_id') = g.id)"""
+    AND f.status NOT IN ('rejected', 'withdrawn') AND CAST(json_extract(f.details, '$.pledge_id') AS INTEGER) = g.id)"""
 _RIGHT_OWNER = ("COALESCE((SELECT owner FROM marks WHERE reg_no = {no}), "
                 "(SELECT owner FROM patents WHERE app_no = {no}))")
 _RIGHT_TITLE = ("COALESCE((SELECT name FROM marks WHERE reg_no = {no}), "
@@ -21,14 +21,16 @@ _RIGHT_WINDOW = ("COALESCE((SELECT window FROM marks WHERE reg_no = {no}), "
 
 def _mark(kind: str, column: str, rule: str, provisional: str = "0", unmet: str = _NO_OPEN_RENEWAL) -> str:
     return f"""SELECT m.{column} AS due_on, '{kind}' AS kind, 'mark' AS right_type, m.reg_no AS right_no,
-        m.owner AS owner, m.name AS title, '{rule}' AS rule, {provisional} AS provisional, NULL AS filing_id,
-        m.window AS window FROM marks m WHERE m.{column} BETWEEN :start AND :end AND {unmet}"""
+        m.owner AS owner, m.name AS title, '{rule}' AS rule, {provisional} AS provisional,
+        CAST(NULL AS INTEGER) AS filing_id, m.window AS window
+        FROM marks m WHERE m.{column} BETWEEN :start AND :end AND {unmet}"""
 
 
 def _patent(kind: str, column: str, rule: str, provisional: str = "0") -> str:
     return f"""SELECT p.{column} AS due_on, '{kind}' AS kind, 'patent' AS right_type, p.app_no AS right_no,
-        p.owner AS owner, p.title AS title, '{rule}' AS rule, {provisional} AS provisional, NULL AS filing_id,
-        p.window AS window FROM patents p WHERE p.{column} BETWEEN :start AND :end"""
+        p.owner AS owner, p.title AS title, '{rule}' AS rule, {provisional} AS provisional,
+        CAST(NULL AS INTEGER) AS filing_id, p.window AS window
+        FROM patents p WHERE p.{column} BETWEEN :start AND :end"""
 
 
 def _pledge(unmet: str) -> str:
@@ -52,7 +54,7 @@ def _license(kind: str, column: str, statuses: str, provisional: str = "0") -> s
 _NOTICE = f"""SELECT n.deadline_on AS due_on, 'notice_response_due' AS kind, n.right_type AS right_type,
     n.right_no AS right_no, {_RIGHT_OWNER.format(no='n.right_no')} AS owner,
     {_RIGHT_TITLE.format(no='n.right_no')} AS title, n.rule AS rule, n.provisional AS provisional,
-    NULL AS filing_id, {_RIGHT_WINDOW.format(no='n.right_no')} AS window
+    CAST(NULL AS INTEGER) AS filing_id, {_RIGHT_WINDOW.format(no='n.right_no')} AS window
     FROM notices n WHERE n.status = 'open' AND n.deadline_on BETWEEN :start AND :end"""
 
 DEADLINE_QUERIES = {
@@ -75,9 +77,9 @@ COLUMNS = ("due_on", "kind", "right_type", "right_no", "owner", "title", "rule",
 
 # Terms that end, whatever was filed about them.
 EXPIRY_QUERIES = {
-    "mark_expires": _mark("mark_expires", "expires_on", "R-TM-TERM", unmet="1"),
+    "mark_expires": _mark("mark_expires", "expires_on", "R-TM-TERM", unmet="1 = 1"),
     "patent_term_ends": DEADLINE_QUERIES["patent_term_ends"],
-    "pledge_term_ends": _pledge(unmet="1"),
+    "pledge_term_ends": _pledge(unmet="1 = 1"),
     "license_term_ends": DEADLINE_QUERIES["license_term_ends"],
 }
 
@@ -89,7 +91,7 @@ def deadline_rows(store, start: str, end: str, kinds, owners=(), window: str | N
     union = " UNION ALL ".join((queries or DEADLINE_QUERIES)[kind] for kind in kinds)
     filters = [clause for clause, value in (("owner IN (SELECT value FROM json_each(:owners))", owners),
                                             ("window = :window", window)) if value]
-    sql = f"SELECT * FROM ({union})" + (" WHERE " + " AND ".join(filters) if filters else "")
+    sql = f"SELECT * FROM ({union}) AS due" + (" WHERE " + " AND ".join(filters) if filters else "")
     params = {"start": start, "end": end, "owners": json.dumps(list(owners), ensure_ascii=False), "window": window}
     return store.db.conn.execute(sql + " ORDER BY due_on, right_no, kind", params)
 

@@ -77,7 +77,8 @@ def undecided_filings(store, right_type: str, right_no: str) -> list[dict]:
 def last_paid_year(store, app_no: str) -> int | None:
     """The latest patent year of an accepted annual fee filing on the patent."""
     return store.db.execute(
-        "SELECT max(json_extract(f.details, '$.year')) FROM filings f JOIN filing_rights r ON r.filing_id = f.id "
+        "SELECT max(CAST(json_extract(f.details, '$.year') AS INTEGER)) "
+        "FROM filings f JOIN filing_rights r ON r.filing_id = f.id "
         "WHERE r.right_type = 'patent' AND r.right_no = ? AND f.type = 'annuity' AND f.status = 'accepted'",
         [app_no]).fetchone()[0]
 

@@ -4,9 +4,10 @@ opening its Store, its holiday years for a command that opens none, its backup, 
 whether a file an output would replace is part of it, and where this machine keeps the files of an
 export in progress.
 
-SQLite only: a location is a file path, its side files are SQLite's (-wal, -shm, -journal), backup and
-restore copy pages of the file (ipcli.db.backup), and the export intents live beside the file
-(ipcli.register.publication), so that they move with it."""
+An SQLite location (SqliteLocation) is a file path: its side files are SQLite's (-wal, -shm, -journal),
+backup and restore copy pages of the file (ipcli.db.backup), and the export intents live beside the file
+(ipcli.register.publication), so that they move with it. A PostgreSQL location (PostgresLocation) is a
+postgresql:// URL, shown without its password; register_location() picks one for the text of --db."""
 
 import os
 from pathlib import Path
@@ -17,7 +18,21 @@ from ipcli.db.sqlite_file import SIDE_FILES
 REGISTER_SUFFIXES = ("", *SIDE_FILES)
 
 
+POSTGRESQL_SCHEMES = ("postgresql://", "postgres://")
+
+
+def register_location(text) -> "RegisterLocation":
+    """The location `text` (--db, IPCLI_DB) names: a PostgreSQL database for its URL, else an SQLite file."""
+    if str(text).lower().startswith(POSTGRESQL_SCHEMES):
+        return PostgresLocation(str(text))
+    return SqliteLocation(text)
+
+
 class RegisterLocation:
+    """What every location answers; the methods are those of SqliteLocation and PostgresLocation."""
+
+
+class SqliteLocation(RegisterLocation):
     def __init__(self, path):
         self.path = Path(path)
 
@@ -25,7 +40,7 @@ class RegisterLocation:
         return str(self.path)
 
     def __eq__(self, other) -> bool:
-        return isinstance(other, RegisterLocation) and self.path == other.path
+        return isinstance(other, SqliteLocation) and self.path == other.path
 
     def __hash__(self) -> int:
         return hash(self.path)
@@ -41,7 +56,13 @@ class RegisterLocation:
         """The Store, created (mode 0600) and migrated when needed."""
         from ipcli.db.store import Store
 
-        return Store(self.path, operator=operator, command=command)
+        return Store(self, operator=operator, command=command)
+
+    def connect(self):
+        """The migrated Database (ipcli.db.database)."""
+        from ipcli.db.connection import open_db
+
+        return open_db(self.path)
 
     def calendar_documents(self) -> dict[int, dict]:
         """The holiday years imported into the register, read without creating or migrating it."""
@@ -85,6 +106,82 @@ class RegisterLocation:
         from ipcli.db.sqlite_file import register_failure
 
         return register_failure(error, self.path)
+
+
+class PostgresLocation(RegisterLocation):
+    """A PostgreSQL database named by its URL; credentials come from libpq (.pgpass, the service file,
+    PGPASSWORD) or the URL, whose password is never shown."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.command = "ipcli"  # the command that opened it: named when its SQL is not ported yet
+
+    def __str__(self) -> str:
+        from ipcli.net import redacted_url
+
+        return redacted_url(self.url)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, PostgresLocation) and self.url == other.url
+
+    def __hash__(self) -> int:
+        return hash(self.url)
+
+    def exists(self) -> bool:
+        """A database on a server always exists for ipcli: `CREATE DATABASE` is the administrator's."""
+        return True
+
+    def open(self, operator: str = "", command: str = ""):
+        from ipcli.db.store import Store
+
+        self.command = command or self.command
+        return Store(self, operator=operator, command=command)
+
+    def connect(self):
+        from ipcli.db import postgres
+
+        return postgres.connect(self.url, str(self))
+
+    def calendar_documents(self) -> dict[int, dict]:
+        store = self.open()
+        try:
+            return store.calendar_documents()
+        finally:
+            store.close()
+
+    def holds(self, path: Path) -> bool:
+        return False  # no file is part of a database on a server
+
+    def intents_prefix(self) -> Path:
+        """Export intents are files of this machine: in its application directory, named after the database."""
+        import hashlib
+
+        import click
+
+        digest = hashlib.sha256(self.url.encode()).hexdigest()[:16]
+        return Path(click.get_app_dir("ipcli")) / f"postgresql-{digest}"
+
+    def backup(self, target: str, force: bool) -> dict:
+        raise _not_yet("db backup")
+
+    def check(self) -> tuple[dict, list]:
+        from ipcli.db.postgres import check
+
+        return check(self)
+
+    def restore(self, source: Path, *, operator: str, command: str) -> dict:
+        raise _not_yet("db restore")
+
+    def failure(self, error: BaseException):
+        from ipcli.db.postgres import register_failure
+
+        return register_failure(error, str(self), self.command)
+
+
+def _not_yet(command: str):
+    from ipcli.errors import ConfigError
+
+    return ConfigError("err.pg_not_yet", command=command)
 
 
 def _same_file(first: Path, second: Path) -> bool:

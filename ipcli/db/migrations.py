@@ -6,6 +6,7 @@ grow by a new migration, never by changing what an applied one wrote."""
 import re
 
 from ipcli.db.database import sqlite_utils
+from ipcli.db.dialect import is_postgresql
 from ipcli.db.schema import MIGRATION_SET
 
 MIGRATIONS = sqlite_utils().Migrations(MIGRATION_SET)
@@ -280,7 +281,13 @@ def m007_unique_key_indexes(db):
     # and uniqueness are the same; a large import can now drop the key index with the others, insert
     # its rows as they come and build the index once, instead of sorting every row by key first
     # (bench/import.py). Each table is rebuilt from its own CREATE statement with the key changed.
+    # PostgreSQL alters the key in place.
     for table, key in (("marks", "reg_no"), ("patents", "app_no")):
+        if is_postgresql(db):
+            db.execute(f"ALTER TABLE {table} DROP CONSTRAINT {table}_pkey")
+            db.execute(f"ALTER TABLE {table} ALTER COLUMN {key} SET NOT NULL")
+            db.execute(f"CREATE UNIQUE INDEX {table}_{key} ON {table}({key})")
+            continue
         create, indexes = _definition(db, table)
         primary_key, not_null = f"{key} TEXT PRIMARY KEY", f"{key} TEXT NOT NULL"
         assert create.count(primary_key) == 1
@@ -296,7 +303,10 @@ def m008_choice_checks_as_comparisons(db):
     # written `c = 'a' OR c = 'b'` instead of `c IN ('a', 'b')`: the same values pass (the columns are
     # NOT NULL), and SQLite evaluates it faster, as it looks each row's value up in a temporary index
     # of the list for IN (bench/import.py: 0.3-0.4 s of a million-mark import, 5 %). Each table is
-    # rebuilt from its own CREATE statement with its rows, in their order, and its indexes.
+    # rebuilt from its own CREATE statement with its rows, in their order, and its indexes. Only SQLite's
+    # evaluation changes: PostgreSQL keeps its CHECKs as they are.
+    if is_postgresql(db):
+        return
     for table, checks in (("marks", 1), ("patents", 2)):
         create, indexes = _definition(db, table)
         rewritten, count = CHOICE_CHECK.subn(_as_comparisons, create)
@@ -344,6 +354,16 @@ def m009_open_license_and_license_provisional(db):
     db.execute("ALTER TABLE patents ADD COLUMN open_license INTEGER NOT NULL DEFAULT 0")
     db.execute("ALTER TABLE patents ADD COLUMN open_license_from TEXT")
     db.execute("UPDATE patents SET open_license = 1, reduction = 'none' WHERE reduction = 'open'")
+    if is_postgresql(db):
+        db.execute("ALTER TABLE patents DROP CONSTRAINT patents_reduction_check")
+        db.execute("ALTER TABLE patents ADD CONSTRAINT patents_reduction_check "
+                   "CHECK (reduction IN ('none', '85', '70'))")
+    else:
+        _narrow_reduction_check(db)
+    db.execute("ALTER TABLE licenses ADD COLUMN provisional INTEGER NOT NULL DEFAULT 0")
+
+
+def _narrow_reduction_check(db) -> None:
     create, indexes = _definition(db, "patents")
     old_check = "reduction = 'none' OR reduction = '85' OR reduction = '70' OR reduction = 'open'"
     assert create.count(old_check) == 1
@@ -351,7 +371,6 @@ def m009_open_license_and_license_provisional(db):
                                                             "reduction = '70'"), order_by="rowid")
     for sql in indexes:
         db.execute(sql)
-    db.execute("ALTER TABLE licenses ADD COLUMN provisional INTEGER NOT NULL DEFAULT 0")
 
 
 @MIGRATIONS()

@@ -83,7 +83,7 @@ _REFERENCES = {
                "UNION ALL SELECT 'pledge', id, status FROM pledges WHERE filing_id = :key "
                "UNION ALL SELECT 'license', id, status FROM licenses WHERE filing_id = :key"),
     "pledge": ("SELECT 'filing', id, status FROM filings WHERE type IN ('pledge_extension', 'pledge_change', "
-               "'pledge_release') AND json_extract(details, '$.pledge_id') = :key"),
+               "'pledge_release') AND CAST(json_extract(details, '$.pledge_id') AS INTEGER) = :key"),
 }
 
 

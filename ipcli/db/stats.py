@@ -67,17 +67,19 @@ def filing_groups(store, start: str, end: str, group: str, since: str | None = N
     contract amounts, pledge secured amounts) and the sum of those of the filings accepted."""
     status_filter = f" AND f.status IN ({', '.join('?' * len(statuses))})" if statuses else ""
     source = "filings f NOT INDEXED" if _covers_much(store.db, start, end) else "filings f"
-    since_flag, since_params = ("f.received_on >= ?", [since]) if since else ("0", [])
+    since_flag, since_params = ("CASE WHEN f.received_on >= ? THEN 1 ELSE 0 END", [since]) if since else ("0", [])
     sql = f"""
     SELECT window, grp, type, right_type, renewal_status, since,
-           count(*) AS filings, sum(accepted) AS accepted, sum(fee_total) AS fees,
-           sum(CASE WHEN accepted THEN amount END) AS amount, count(amount) AS amounts
+           count(*) AS filings, CAST(sum(accepted) AS INTEGER) AS accepted, sum(fee_total) AS fees,
+           sum(CASE WHEN accepted = 1 THEN amount END) AS amount, count(amount) AS amounts
     FROM (SELECT {WINDOW} AS window, {GROUPS[group]} AS grp, f.type AS type, {RIGHT_TYPE} AS right_type,
                  CASE WHEN f.type = 'renewal' THEN json_extract(f.details, '$.renewal_status') END
                      AS renewal_status,
-                 CASE WHEN f.type IN ('license', 'pledge') THEN json_extract(f.details, '$.amount') END AS amount,
-                 f.fee_total AS fee_total, f.status = 'accepted' AS accepted, {since_flag} AS since
-          FROM {source} WHERE f.received_on BETWEEN ? AND ?{status_filter})
+                 CASE WHEN f.type IN ('license', 'pledge') THEN CAST(json_extract(f.details, '$.amount') AS REAL) END
+                     AS amount,
+                 f.fee_total AS fee_total, CASE WHEN f.status = 'accepted' THEN 1 ELSE 0 END AS accepted,
+                 {since_flag} AS since
+          FROM {source} WHERE f.received_on BETWEEN ? AND ?{status_filter}) AS counted
     GROUP BY window, grp, type, right_type, renewal_status, since"""
     return list(store.db.query(sql, [*since_params, start, end, *statuses]))
 
@@ -86,6 +88,7 @@ def _covers_much(db, start: str, end: str) -> bool:
     """Whether the period holds more than 1/SCAN_SHARE of the filings (counted on the date index, and
     only up to that share)."""
     share = db.execute("SELECT count(*) FROM filings").fetchone()[0] // SCAN_SHARE
-    counted = db.execute("SELECT count(*) FROM (SELECT 1 FROM filings WHERE received_on BETWEEN ? AND ? LIMIT ?)",
+    counted = db.execute("SELECT count(*) FROM (SELECT 1 FROM filings WHERE received_on BETWEEN ? AND ? LIMIT ?) "
+                         "AS counted",
                          [start, end, share + 1]).fetchone()[0]
     return counted > share

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from ipcli.clock import in_shanghai, now_stamp
-from ipcli.db.connection import check_writable, open_db, write
+from ipcli.db.connection import check_writable, write
 from ipcli.db.filings import FILING_STATUSES
-from ipcli.db.location import RegisterLocation
+from ipcli.db.location import RegisterLocation, SqliteLocation
 from ipcli.db.nice_classes import class_list, classes_text
 
 MARK_COLUMNS = ("reg_no", "classes", "name", "owner", "owner_id", "kind", "registered_on", "term_starts_on",
@@ -36,9 +36,10 @@ def journal_text(value) -> str | None:
 
 
 class Store:
-    def __init__(self, path, operator: str = "", command: str = ""):
-        self.location = RegisterLocation(path)
-        self.db = open_db(path)
+    def __init__(self, location, operator: str = "", command: str = ""):
+        """The register at `location` (a RegisterLocation, or the path of an SQLite file)."""
+        self.location = location if isinstance(location, RegisterLocation) else SqliteLocation(location)
+        self.db = self.location.connect()
         self.operator = operator
         self.command = command
         self.invocation = uuid.uuid4().hex  # shared by every journal entry this command writes
