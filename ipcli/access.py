@@ -79,6 +79,19 @@ def command_name(ctx) -> str:
     return " ".join(reversed(names))
 
 
+# The commands whose SQL runs on a PostgreSQL register (README "A shared register on PostgreSQL"); any
+# other is refused there before it touches the database, until its SQL is ported (issue 20).
+ON_POSTGRESQL = frozenset({
+    "init", "sample load", "mark add", "mark show", "mark list", "patent add", "patent show", "patent list",
+    "renew add", "license add", "pledge add", "filing list", "deadlines", "expiries", "digest", "stats", "log",
+    "batch list", "notice list", "window list", "db check",
+})
+
+
+def runs_on_postgresql(ctx) -> bool:
+    return command_name(ctx) in ON_POSTGRESQL
+
+
 def access_of(ctx) -> str:
     """READ, WRITE or NONE for the command running in `ctx`; a command missing from the table is a
     writer, as every command was before reads were told apart (tests/test_counter_cron.py checks that

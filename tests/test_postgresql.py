@@ -76,8 +76,11 @@ def test_sample_deadlines_and_stats_are_those_of_sqlite(postgresql_url, invoke):
 
 def test_a_postgresql_url_never_shows_its_password(postgresql_url):
     secret = postgresql_url.replace("postgresql://", "postgresql://someone:s3cretpass@", 1)
-    result = CliRunner(env={**BASE_ENV, "IPCLI_DB": secret}).invoke(cli, ["mark", "list"], prog_name="ipcli")
-    assert result.exit_code != 0 and "s3cretpass" not in result.stderr + result.stdout
+    listed = CliRunner(env={**BASE_ENV, "IPCLI_DB": secret}).invoke(cli, ["mark", "list"], prog_name="ipcli")
+    assert listed.exit_code == 0 and "s3cretpass" not in listed.stderr + listed.stdout
+    unreachable = "postgresql://someone:s3cretpass@/ipcli?host=/nonexistent-socket-dir&port=1"
+    failed = CliRunner(env={**BASE_ENV, "IPCLI_DB": unreachable}).invoke(cli, ["mark", "list"], prog_name="ipcli")
+    assert failed.exit_code == 74 and "s3cretpass" not in failed.stderr and "***" in failed.stderr
 
 
 def test_commands_not_ported_are_refused_in_one_line(postgresql_url, tmp_path):

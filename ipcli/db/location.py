@@ -114,7 +114,6 @@ class PostgresLocation(RegisterLocation):
 
     def __init__(self, url: str):
         self.url = url
-        self.command = "ipcli"  # the command that opened it: named when its SQL is not ported yet
 
     def __str__(self) -> str:
         from ipcli.net import redacted_url
@@ -128,13 +127,19 @@ class PostgresLocation(RegisterLocation):
         return hash(self.url)
 
     def exists(self) -> bool:
-        """A database on a server always exists for ipcli: `CREATE DATABASE` is the administrator's."""
-        return True
+        """Whether ipcli has made its register in the database (`CREATE DATABASE` is the administrator's):
+        a command that only looks migrates no empty database."""
+        from ipcli.db import postgres
+
+        db = postgres.connect(self.url, str(self), migrated=False)
+        try:
+            return postgres.applied_migrations(db) is not None
+        finally:
+            db.conn.close()
 
     def open(self, operator: str = "", command: str = ""):
         from ipcli.db.store import Store
 
-        self.command = command or self.command
         return Store(self, operator=operator, command=command)
 
     def connect(self):
@@ -143,11 +148,19 @@ class PostgresLocation(RegisterLocation):
         return postgres.connect(self.url, str(self))
 
     def calendar_documents(self) -> dict[int, dict]:
-        store = self.open()
+        """The holiday years imported, read without making or migrating the register."""
+        import json
+
+        from ipcli.db import postgres
+
+        db = postgres.connect(self.url, str(self), migrated=False)
         try:
-            return store.calendar_documents()
+            if "calendar_years" not in db.table_names():
+                return {}
+            return {year: json.loads(document)
+                    for year, document in db.execute("SELECT year, document FROM calendar_years").fetchall()}
         finally:
-            store.close()
+            db.conn.close()
 
     def holds(self, path: Path) -> bool:
         return False  # no file is part of a database on a server
@@ -175,7 +188,7 @@ class PostgresLocation(RegisterLocation):
     def failure(self, error: BaseException):
         from ipcli.db.postgres import register_failure
 
-        return register_failure(error, str(self), self.command)
+        return register_failure(error, str(self))
 
 
 def _not_yet(command: str):

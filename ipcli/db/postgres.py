@@ -98,8 +98,9 @@ class Database:
         return [name for name, in self.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")]
 
 
-def connect(url: str, shown: str) -> Database:
-    """The migrated Database at `url` (libpq reads .pgpass, the service file and PGPASSWORD)."""
+def connect(url: str, shown: str, migrated: bool = True) -> Database:
+    """The Database at `url` (libpq reads .pgpass, the service file and PGPASSWORD), migrated unless
+    `migrated` is false (a command that only looks, ipcli.db.location.PostgresLocation)."""
     module = psycopg()
     try:
         raw = module.connect(url, autocommit=True)
@@ -107,7 +108,8 @@ def connect(url: str, shown: str) -> Database:
         raise RegisterUnusable("err.register_unusable", path=shown, reason=first_line(error)) from None
     _load_like_sqlite(raw)
     db = Database(Connection(raw), shown)
-    migrate(db)
+    if migrated:
+        migrate(db)
     return db
 
 
@@ -231,15 +233,12 @@ def check(location) -> tuple[dict, list]:
     return record, []
 
 
-def register_failure(error: BaseException, shown: str, command: str):
-    """What a psycopg error about the register is reported as: Busy, RegisterUnusable, or None. Any other
-    error of the server comes from SQL of ipcli/db that is not ported to PostgreSQL yet: the command is
-    refused as not yet available (ConfigError), never a traceback."""
+def register_failure(error: BaseException, shown: str):
+    """What a psycopg error about the register is reported as: Busy, RegisterUnusable, or None (an
+    internal error: the commands that run on PostgreSQL are those of ipcli.access.ON_POSTGRESQL)."""
     module = psycopg()
     if isinstance(error, module.errors.LockNotAvailable):
         return Busy("err.db_busy", path=shown)
     if isinstance(error, module.OperationalError):
         return RegisterUnusable("err.register_unusable", path=shown, reason=first_line(error))
-    if isinstance(error, module.Error):
-        return ConfigError("err.pg_not_yet", command=command.removeprefix("ipcli "))
     return None
