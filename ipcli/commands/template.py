@@ -22,13 +22,14 @@ def patent_template(fmt):
 
 def write_template(kind: str, fmt: str | None) -> None:
     """xlsx: the example row under the import's headers (labelled in --lang) and a notes sheet; any other
-    format: the example row as a listing, whose csv, tsv or jsonl imports as it is."""
+    format: the example row, whose csv, tsv or jsonl imports as it is (a record on a terminal, every field
+    shown)."""
     from ipcli.register import template
 
     app = get_app()
     example = template.example(kind)
     if app.output_format(fmt) != "xlsx":
-        app.emit([example], fmt)
+        app.emit(example, fmt)
         return
     from ipcli.i18n import t
     from ipcli.output import refuse_workbook_on_terminal

@@ -181,15 +181,9 @@ def database_path(db) -> str:
 def write(db):
     """One BEGIN IMMEDIATE transaction: it commits whole, or rolls back and leaves nothing.
 
-    Inside a transaction already begun, it is a savepoint of that transaction. On PostgreSQL, one
-    transaction holding the advisory write lock (ipcli.db.postgres.write).
+    Inside a transaction already begun, it is a savepoint of that transaction. On PostgreSQL, begin()
+    and commit() are those of ipcli.db.postgres: the advisory write lock, an unknown outcome said.
     """
-    if is_postgresql(db):
-        from ipcli.db import postgres
-
-        with postgres.write(db):
-            yield db
-        return
     if db.conn.in_transaction:
         with db.atomic():
             yield db

@@ -7,6 +7,7 @@ then Busy, exit 75), readers never take it."""
 from contextlib import contextmanager
 from itertools import count
 
+from ipcli.db.connection import write
 from ipcli.db.dialect import POSTGRESQL, postgresql
 from ipcli.db.schema import MIGRATION_NAMES, MIGRATION_SET, MIGRATIONS_TABLE
 from ipcli.errors import Busy, ConfigError, RegisterUnusable
@@ -58,7 +59,9 @@ class Connection:
 
     @property
     def in_transaction(self) -> bool:
-        return self.raw.info.transaction_status != psycopg().pq.TransactionStatus.IDLE
+        """As sqlite3's: a transaction is open (not on a lost connection, which has none to roll back)."""
+        status = psycopg().pq.TransactionStatus
+        return self.raw.info.transaction_status in (status.ACTIVE, status.INTRANS, status.INERROR)
 
     def rollback(self) -> None:
         self.raw.rollback()
@@ -168,22 +171,6 @@ def applied_migrations(db: Database) -> list[str] | None:
 
 
 # writes
-
-
-@contextmanager
-def write(db: Database):
-    """One transaction holding the write lock; inside one already begun, a savepoint of it."""
-    if db.conn.in_transaction:
-        with db.atomic():
-            yield db
-        return
-    begin(db)
-    try:
-        yield db
-    except BaseException:
-        db.conn.rollback()
-        raise
-    commit(db)
 
 
 def begin(db: Database) -> None:
