@@ -1,5 +1,6 @@
 import itertools
 import os
+from decimal import Decimal
 
 import pytest
 from click.testing import CliRunner
@@ -24,22 +25,11 @@ def db_path(tmp_path):
     return tmp_path / "ipcli.db"
 
 
-@pytest.fixture
-def invoke(db_path):
-    """Run ipcli in-process on a fresh database; the result has .exit_code, .stdout and .stderr apart."""
-
-    def run(*args, env=None):
-        runner = CliRunner(env={**BASE_ENV, "IPCLI_DB": str(db_path), **(env or {})})
-        return runner.invoke(cli, [str(a) for a in args], catch_exceptions=False, prog_name="ipcli")
-
-    return run
-
-
 # PostgreSQL: IPCLI_TEST_POSTGRESQL is a base URL of a server the tests may create databases on (.ci/run
 # starts a throwaway one); without it the PostgreSQL half of backend-parametrised tests is skipped.
 POSTGRESQL_ENV = "IPCLI_TEST_POSTGRESQL"
 POSTGRESQL_TEMPLATE = "ipcli_test_template"
-BACKENDS = ("sqlite", "postgresql")
+BACKENDS = ("sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql))
 _databases = itertools.count()
 
 
@@ -83,19 +73,53 @@ def postgresql_url(postgresql_template):
 
 @pytest.fixture(params=BACKENDS)
 def register(request, db_path):
-    """The --db of a fresh register on each backend: an SQLite file, or a PostgreSQL database."""
-    return str(db_path) if request.param == "sqlite" else request.getfixturevalue("postgresql_url")
+    """The --db of a fresh register on each backend: an SQLite file (not yet created), or a PostgreSQL
+    database (migrated). A test marked `sqlite_only(reason)` runs on SQLite alone and says why."""
+    if request.param == "sqlite":
+        return str(db_path)
+    only = request.node.get_closest_marker("sqlite_only")
+    if only is not None:
+        pytest.skip(f"SQLite only: {only.args[0]}")
+    return request.getfixturevalue("postgresql_url")
+
+
+def on_postgresql(register: str) -> bool:
+    return register.startswith("postgresql:")
 
 
 @pytest.fixture
-def invoke_on(register):
-    """`invoke` on each backend (the tests that use it run twice)."""
+def invoke(register):
+    """Run ipcli in-process on a fresh register, once on each backend; the result has .exit_code,
+    .stdout and .stderr apart."""
 
     def run(*args, env=None):
         runner = CliRunner(env={**BASE_ENV, "IPCLI_DB": register, **(env or {})})
         return runner.invoke(cli, [str(a) for a in args], catch_exceptions=False, prog_name="ipcli")
 
     return run
+
+
+def register_sql(register: str, sql: str, *params) -> list[tuple]:
+    """Run `sql` (SQLite's spelling, translated for PostgreSQL) on the register behind `register`, on
+    either backend, committed; its rows as tuples, money as float on both."""
+    if on_postgresql(register):
+        import psycopg
+
+        from ipcli.db.dialect import postgresql
+
+        with psycopg.connect(register) as connection:
+            cursor = connection.execute(postgresql(sql), params)
+            rows = cursor.fetchall() if cursor.description else []
+    else:
+        import sqlite3
+
+        connection = sqlite3.connect(register)
+        try:
+            with connection:
+                rows = connection.execute(sql, params).fetchall()
+        finally:
+            connection.close()
+    return [tuple(float(value) if isinstance(value, Decimal) else value for value in row) for row in rows]
 
 
 def write_beside_results(request, line: str) -> None:

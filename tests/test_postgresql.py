@@ -1,4 +1,4 @@
-"""The same commands on both backends (tests/conftest.py: `invoke_on` runs each test on SQLite and, when
+"""The same commands on both backends (tests/conftest.py: `invoke` runs each test on SQLite and, when
 IPCLI_TEST_POSTGRESQL names a server, on PostgreSQL), and what only a PostgreSQL register does."""
 
 import json
@@ -19,59 +19,59 @@ def as_json(result):
     return json.loads(ok(result).stdout)
 
 
-def test_mark_add_show_and_list(invoke_on):
-    added = as_json(invoke_on("mark", "add", "12345678", "--registered", "2016-02-29", "--classes", "35,9",
+def test_mark_add_show_and_list(invoke):
+    added = as_json(invoke("mark", "add", "12345678", "--registered", "2016-02-29", "--classes", "35,9",
                               "--owner", "甲公司", "--format", "json"))
-    assert as_json(invoke_on("mark", "show", "12345678", "--format", "json")) == added
+    assert as_json(invoke("mark", "show", "12345678", "--format", "json")) == added
     assert added["classes"] == [9, 35] and added["pledged"] is False
-    listed = as_json(invoke_on("mark", "list", "--format", "json"))
+    listed = as_json(invoke("mark", "list", "--format", "json"))
     assert [mark["reg_no"] for mark in listed] == ["12345678"]
 
 
-def test_a_mark_added_twice_is_refused(invoke_on):
-    ok(invoke_on("mark", "add", "5", "--registered", "2016-01-01", "--classes", "9"))
-    again = invoke_on("mark", "add", "5", "--registered", "2017-01-01", "--classes", "9")
+def test_a_mark_added_twice_is_refused(invoke):
+    ok(invoke("mark", "add", "5", "--registered", "2016-01-01", "--classes", "9"))
+    again = invoke("mark", "add", "5", "--registered", "2017-01-01", "--classes", "9")
     assert again.exit_code == 65 and "5" in again.stderr and again.stdout == ""
 
 
-def test_patent_add(invoke_on):
-    patent = as_json(invoke_on("patent", "add", "ZL 2019 1 0123456.X", "--filed", "2019-06-03", "--granted",
+def test_patent_add(invoke):
+    patent = as_json(invoke("patent", "add", "ZL 2019 1 0123456.X", "--filed", "2019-06-03", "--granted",
                                "2021-09-01", "--paid-through", "6", "--format", "json"))
     assert (patent["app_no"], patent["next_annuity_year"]) == ("201910123456.X", 7)
 
 
-def test_filings_renew_license_pledge_and_a_double_pledge_refused(invoke_on):
-    ok(invoke_on("init"))
-    ok(invoke_on("mark", "add", "12345678", "--registered", "2017-06-01", "--classes", "9"))
-    renewal = as_json(invoke_on("renew", "add", "12345678", "--filed", "2026-11-20", "--format", "json"))
-    license = as_json(invoke_on("license", "add", "12345678", "--licensee", "丁", "--kind", "ordinary", "--from",
+def test_filings_renew_license_pledge_and_a_double_pledge_refused(invoke):
+    ok(invoke("init"))
+    ok(invoke("mark", "add", "12345678", "--registered", "2017-06-01", "--classes", "9"))
+    renewal = as_json(invoke("renew", "add", "12345678", "--filed", "2026-11-20", "--format", "json"))
+    license = as_json(invoke("license", "add", "12345678", "--licensee", "丁", "--kind", "ordinary", "--from",
                                 "2026-12-01", "--to", "2027-05-30", "--filed", "2026-11-20", "--format", "json"))
-    pledge = as_json(invoke_on("pledge", "add", "12345678", "--pledgee", "银行", "--amount", "5000000", "--from",
+    pledge = as_json(invoke("pledge", "add", "12345678", "--pledgee", "银行", "--amount", "5000000", "--from",
                                "2026-12-01", "--to", "2027-05-30", "--filed", "2026-11-20", "--format", "json"))
     assert len({renewal["id"], license["id"], pledge["id"]}) == 3
-    twice = invoke_on("pledge", "add", "12345678", "--pledgee", "另一银行", "--amount", "1", "--from", "2026-12-01",
+    twice = invoke("pledge", "add", "12345678", "--pledgee", "另一银行", "--amount", "1", "--from", "2026-12-01",
                       "--to", "2027-05-30", "--filed", "2026-11-20")
     assert twice.exit_code == 65 and "12345678" in twice.stderr
-    filings = as_json(invoke_on("filing", "list", "--format", "json"))
+    filings = as_json(invoke("filing", "list", "--format", "json"))
     assert sorted(filing["type"] for filing in filings) == ["license", "pledge", "renewal"]
-    assert as_json(invoke_on("mark", "show", "12345678", "--format", "json"))["pledged"] is True
-    entries = as_json(invoke_on("log", "--format", "json"))
+    assert as_json(invoke("mark", "show", "12345678", "--format", "json"))["pledged"] is True
+    entries = as_json(invoke("log", "--format", "json"))
     assert {entry["record_type"] for entry in entries} >= {"mark", "filing"}
 
 
-def on_postgresql(url):
+def runner_on(url):
     def run(*args):
         return CliRunner(env={**BASE_ENV, "IPCLI_DB": url}).invoke(cli, [str(a) for a in args], prog_name="ipcli")
 
     return run
 
 
-def test_sample_deadlines_and_stats_are_those_of_sqlite(postgresql_url, invoke):
-    postgresql = on_postgresql(postgresql_url)
-    for run in (postgresql, invoke):
+def test_sample_deadlines_and_stats_are_those_of_sqlite(postgresql_url, db_path):
+    postgresql, sqlite = runner_on(postgresql_url), runner_on(str(db_path))
+    for run in (postgresql, sqlite):
         ok(run("sample", "load"))
     for command in (["deadlines", "--days", "90"], ["stats"], ["expiries"], ["filing", "list"], ["mark", "list"]):
-        assert as_json(postgresql(*command, "--format", "json")) == as_json(invoke(*command, "--format", "json"))
+        assert as_json(postgresql(*command, "--format", "json")) == as_json(sqlite(*command, "--format", "json"))
 
 
 def test_a_postgresql_url_never_shows_its_password(postgresql_url):
@@ -84,7 +84,7 @@ def test_a_postgresql_url_never_shows_its_password(postgresql_url):
 
 
 def test_commands_not_ported_are_refused_in_one_line(postgresql_url, tmp_path):
-    result = on_postgresql(postgresql_url)("db", "backup", tmp_path / "copy.db")
+    result = runner_on(postgresql_url)("db", "backup", tmp_path / "copy.db")
     assert result.exit_code == 78 and result.stderr.strip().endswith("not yet available on PostgreSQL")
 
 
@@ -93,14 +93,14 @@ def test_without_psycopg_a_postgresql_url_asks_for_the_extra(scheme, monkeypatch
     import sys
 
     monkeypatch.setitem(sys.modules, "psycopg", None)
-    result = on_postgresql(f"{scheme}:///nowhere")("mark", "list")
+    result = runner_on(f"{scheme}:///nowhere")("mark", "list")
     assert result.exit_code == 78 and "pip install 'ipcli[postgresql]'" in result.stderr
 
 
 def test_mark_import_not_ported_is_refused_without_writing(postgresql_url, tmp_path):
     source = tmp_path / "marks.csv"
     source.write_text("reg_no,registered_on,classes\n12345678,2016-02-29,9\n", encoding="utf-8")
-    postgresql = on_postgresql(postgresql_url)
+    postgresql = runner_on(postgresql_url)
     result = postgresql("mark", "import", source)
     assert result.exit_code == 78 and result.stderr == "ipcli: error: mark import is not yet available on PostgreSQL\n"
     assert as_json(postgresql("mark", "list", "--format", "json")) == []
@@ -111,7 +111,7 @@ def test_a_writer_waits_for_the_write_lock_and_gives_up_busy_while_readers_go_on
 
     from ipcli.db.postgres import WRITE_LOCK
 
-    postgresql = on_postgresql(postgresql_url)
+    postgresql = runner_on(postgresql_url)
     with psycopg.connect(postgresql_url) as other_writer:
         other_writer.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
         runner = CliRunner(env={**BASE_ENV, "IPCLI_DB": postgresql_url, "IPCLI_BUSY_TIMEOUT": "0.2"})

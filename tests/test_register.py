@@ -86,6 +86,7 @@ def test_journal_records_operator_command_and_after(invoke):
     assert entry["before"] is None and entry["after"]["expires_on"] == "2025-12-31"
 
 
+@pytest.mark.sqlite_only("a file's mode and journal")
 def test_database_file_is_private_and_in_wal_mode(invoke, db_path):
     invoke("mark", "add", "5", "--registered", "2016-01-01", "--classes", "9")
     assert stat.S_IMODE(os.stat(db_path).st_mode) == 0o600
