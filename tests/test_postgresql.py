@@ -21,7 +21,7 @@ def as_json(result):
 
 def test_mark_add_show_and_list(invoke):
     added = as_json(invoke("mark", "add", "12345678", "--registered", "2016-02-29", "--classes", "35,9",
-                              "--owner", "甲公司", "--format", "json"))
+                           "--owner", "甲公司", "--format", "json"))
     assert as_json(invoke("mark", "show", "12345678", "--format", "json")) == added
     assert added["classes"] == [9, 35] and added["pledged"] is False
     listed = as_json(invoke("mark", "list", "--format", "json"))
@@ -36,7 +36,7 @@ def test_a_mark_added_twice_is_refused(invoke):
 
 def test_patent_add(invoke):
     patent = as_json(invoke("patent", "add", "ZL 2019 1 0123456.X", "--filed", "2019-06-03", "--granted",
-                               "2021-09-01", "--paid-through", "6", "--format", "json"))
+                            "2021-09-01", "--paid-through", "6", "--format", "json"))
     assert (patent["app_no"], patent["next_annuity_year"]) == ("201910123456.X", 7)
 
 
@@ -45,12 +45,12 @@ def test_filings_renew_license_pledge_and_a_double_pledge_refused(invoke):
     ok(invoke("mark", "add", "12345678", "--registered", "2017-06-01", "--classes", "9"))
     renewal = as_json(invoke("renew", "add", "12345678", "--filed", "2026-11-20", "--format", "json"))
     license = as_json(invoke("license", "add", "12345678", "--licensee", "丁", "--kind", "ordinary", "--from",
-                                "2026-12-01", "--to", "2027-05-30", "--filed", "2026-11-20", "--format", "json"))
+                             "2026-12-01", "--to", "2027-05-30", "--filed", "2026-11-20", "--format", "json"))
     pledge = as_json(invoke("pledge", "add", "12345678", "--pledgee", "银行", "--amount", "5000000", "--from",
-                               "2026-12-01", "--to", "2027-05-30", "--filed", "2026-11-20", "--format", "json"))
+                            "2026-12-01", "--to", "2027-05-30", "--filed", "2026-11-20", "--format", "json"))
     assert len({renewal["id"], license["id"], pledge["id"]}) == 3
     twice = invoke("pledge", "add", "12345678", "--pledgee", "另一银行", "--amount", "1", "--from", "2026-12-01",
-                      "--to", "2027-05-30", "--filed", "2026-11-20")
+                   "--to", "2027-05-30", "--filed", "2026-11-20")
     assert twice.exit_code == 65 and "12345678" in twice.stderr
     filings = as_json(invoke("filing", "list", "--format", "json"))
     assert sorted(filing["type"] for filing in filings) == ["license", "pledge", "renewal"]
