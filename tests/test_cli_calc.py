@@ -7,6 +7,12 @@ import json
 import pytest
 
 
+@pytest.fixture
+def register(db_path):
+    """`calc` needs no register (it never opens one): these tests run once, not once per backend."""
+    return str(db_path)
+
+
 def calc_json(invoke, *args, env=None):
     result = invoke("calc", *args, "--format", "json", env=env)
     assert result.exit_code == 0, result.stderr
