@@ -131,6 +131,14 @@ def register_tables(register: str) -> list[str]:
     return sorted(name for (name,) in register_sql(register, sql))
 
 
+def nothing_written(register: str) -> bool:
+    """Whether a fresh register is still untouched: on SQLite its file was not created; on PostgreSQL
+    (migrated already) nothing was journaled, as every write is."""
+    if on_postgresql(register):
+        return register_sql(register, "SELECT count(*) FROM journal") == [(0,)]
+    return not os.path.exists(register)
+
+
 def write_beside_results(request, line: str) -> None:
     """A line in pytest's own output (the cases a module tried), even while output is captured."""
     reporter = request.config.pluginmanager.get_plugin("terminalreporter")
