@@ -85,6 +85,10 @@ ON_POSTGRESQL = frozenset({
     "init", "sample load", "mark add", "mark show", "mark list", "patent add", "patent show", "patent list",
     "renew add", "license add", "pledge add", "filing list", "deadlines", "expiries", "digest", "stats", "log",
     "batch list", "notice list", "window list", "db check",
+    # corrections and filings
+    "mark edit", "mark remove", "patent edit", "patent remove", "undo", "log revert", "filing show",
+    "filing set-status", "filing revert", "pledge list", "pledge extend", "pledge release", "pledge change",
+    "transfer add", "annuity pay", "notice add", "notice done", "report", "window add",
 })
 
 

@@ -122,6 +122,23 @@ def register_sql(register: str, sql: str, *params) -> list[tuple]:
     return [tuple(float(value) if isinstance(value, Decimal) else value for value in row) for row in rows]
 
 
+def register_tables(register: str) -> list[str]:
+    """The names of the register's tables on either backend, sorted, without SQLite's own (sqlite_sequence)."""
+    if on_postgresql(register):
+        sql = "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+    else:
+        sql = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+    return sorted(name for (name,) in register_sql(register, sql))
+
+
+def nothing_written(register: str) -> bool:
+    """Whether a fresh register is still untouched: on SQLite its file was not created; on PostgreSQL
+    (migrated already) nothing was journaled, as every write is."""
+    if on_postgresql(register):
+        return register_sql(register, "SELECT count(*) FROM journal") == [(0,)]
+    return not os.path.exists(register)
+
+
 def write_beside_results(request, line: str) -> None:
     """A line in pytest's own output (the cases a module tried), even while output is captured."""
     reporter = request.config.pluginmanager.get_plugin("terminalreporter")

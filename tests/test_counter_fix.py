@@ -4,14 +4,12 @@ rows the register held before the write (every table compared whole) and be jour
 refusal must write nothing (every table and the journal compared)."""
 
 import json
-import sqlite3
 from collections import Counter
-from contextlib import closing
 
 import pytest
 from click.testing import CliRunner
 
-from conftest import BASE_ENV, report_cases
+from conftest import BASE_ENV, register_sql, register_tables, report_cases
 from ipcli.cli import cli
 from ipcli.db.migrations import MIGRATIONS
 
@@ -29,23 +27,24 @@ def ok(result):
     return json.loads(result.stdout) if result.stdout.strip() else None
 
 
-def tables(db_path) -> dict:
+JOURNAL_COLUMNS = ("id", "at", "operator", "command", "record_type", "record_id", "before", "after", "invocation",
+                   "revertible", "reverts")
+
+
+def tables(register) -> dict:
     """Every row of every table but the journal (which a revert adds to) and SQLite's own (the
     AUTOINCREMENT counters: an id once given is never given again)."""
-    with closing(sqlite3.connect(db_path)) as db:
-        names = [name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
-                                                "AND name NOT LIKE 'sqlite_%' AND name != 'journal' ORDER BY name")]
-        return {name: sorted(db.execute(f'SELECT * FROM "{name}"').fetchall(), key=repr) for name in names}
+    return {name: sorted(register_sql(register, f'SELECT * FROM "{name}"'), key=repr)
+            for name in register_tables(register) if name != "journal"}
 
 
-def journal(db_path) -> list[dict]:
-    with closing(sqlite3.connect(db_path)) as db:
-        db.row_factory = sqlite3.Row
-        return [dict(row) for row in db.execute("SELECT * FROM journal ORDER BY id")]
+def journal(register) -> list[dict]:
+    rows = register_sql(register, f"SELECT {', '.join(JOURNAL_COLUMNS)} FROM journal ORDER BY id")
+    return [dict(zip(JOURNAL_COLUMNS, row)) for row in rows]
 
 
-def everything(db_path) -> tuple:
-    return tables(db_path), journal(db_path)
+def everything(register) -> tuple:
+    return tables(register), journal(register)
 
 
 @pytest.fixture
@@ -89,24 +88,24 @@ def _move_to(run, filing_id: int, status: str) -> None:
 
 @pytest.mark.parametrize("current", STEPS)
 @pytest.mark.parametrize("target", ("ready", "exported", "submitted", "accepted", "rejected", "withdrawn"))
-def test_set_status_moves_one_step_and_skips_only_with_skip(portfolio, invoke, db_path, current, target):
+def test_set_status_moves_one_step_and_skips_only_with_skip(portfolio, invoke, register, current, target):
     TRIED["lifecycle moves"] += 1
     filing_id = ok(portfolio("renew", "add", "100001", "--filed", "2026-11-20"))["id"]
     _move_to(portfolio, filing_id, current)
     backwards = target in STEPS and STEPS.index(target) <= STEPS.index(current)
     one_step = target == "withdrawn" or NEXT.get(current) == target or (
         current == "submitted" and target in ("accepted", "rejected"))
-    before = everything(db_path)
+    before = everything(register)
     result = invoke("filing", "set-status", filing_id, target, "--format", "json")
     if backwards:
         refused(result, rule="FILING-LIFECYCLE")
-        assert everything(db_path) == before
+        assert everything(register) == before
         return
     if one_step:
         assert ok(result)["status"] == target
         return
     assert "--skip" in refused(result, rule="FILING-LIFECYCLE")
-    assert everything(db_path) == before
+    assert everything(register) == before
     skipped = STEPS[STEPS.index(current) + 1:STEPS.index(target) if target in STEPS else len(STEPS)]
     result = invoke("filing", "set-status", filing_id, target, "--skip", "--format", "json")
     assert ok(result)["status"] == target
@@ -174,23 +173,23 @@ WRITES = {
 }
 
 
-def _write(run, db_path, name: str):
+def _write(run, register, name: str):
     """Set the scene of WRITES[name] and do its write: the tables before and after it, the journal before
     it, and what it printed."""
     setup, write = WRITES[name]
     for command in setup:
         ok(run(*command))
-    before, journal_before = tables(db_path), journal(db_path)
+    before, journal_before = tables(register), journal(register)
     printed = ok(run(*write))
-    after = tables(db_path)
+    after = tables(register)
     assert after != before
     return before, after, journal_before, printed
 
 
-def _assert_revert_journaled(db_path, journal_before: list, command: str) -> list[dict]:
+def _assert_revert_journaled(register, journal_before: list, command: str) -> list[dict]:
     """The journal kept what it held and gained the write and the revert, each one command of its own,
     the revert undoing the write's records entry by entry (newest first) and revertible in turn."""
-    entries = journal(db_path)
+    entries = journal(register)
     assert entries[:len(journal_before)] == journal_before
     added = entries[len(journal_before):]
     written = [e for e in added if not e["command"].endswith(command)]
@@ -206,53 +205,53 @@ def _assert_revert_journaled(db_path, journal_before: list, command: str) -> lis
 
 
 @pytest.mark.parametrize("name", WRITES)
-def test_undo_restores_every_table_exactly_and_can_be_undone(portfolio, invoke, db_path, name):
+def test_undo_restores_every_table_exactly_and_can_be_undone(portfolio, invoke, register, name):
     TRIED["reverted writes"] += 1
-    before, after, journal_before, _ = _write(portfolio, db_path, name)
+    before, after, journal_before, _ = _write(portfolio, register, name)
     shown = ok(invoke("undo", "--yes", "--format", "json"))
-    assert tables(db_path) == before
+    assert tables(register) == before
     records = {"mark", "patent", "filing", "pledge", "license", "notice"}
     assert shown and {row["record_type"] for row in shown} <= records
-    undone = _assert_revert_journaled(db_path, journal_before, "undo")
+    undone = _assert_revert_journaled(register, journal_before, "undo")
     assert "reverted journal entries" in invoke("undo", "--yes").stderr  # the undo undone: the write again
-    assert tables(db_path) == after
-    redone = journal(db_path)[-len(undone):]
+    assert tables(register) == after
+    redone = journal(register)[-len(undone):]
     images = [json.loads(entry["before"] or "null") for entry in reversed(undone)]
     assert [json.loads(entry["after"] or "null") for entry in redone] == images
 
 
 @pytest.mark.parametrize("name", [name for name in WRITES if WRITES[name][1][0] == "filing" or
                                   name in ("renew add", "pledge add", "annuity pay")])
-def test_filing_revert_restores_every_table_exactly(portfolio, invoke, db_path, name):
+def test_filing_revert_restores_every_table_exactly(portfolio, invoke, register, name):
     TRIED["reverted writes"] += 1
-    before, _, journal_before, printed = _write(portfolio, db_path, name)
+    before, _, journal_before, printed = _write(portfolio, register, name)
     ok(invoke("filing", "revert", printed["id"], "--yes", "--format", "json"))
-    assert tables(db_path) == before
-    _assert_revert_journaled(db_path, journal_before, "filing revert")
+    assert tables(register) == before
+    _assert_revert_journaled(register, journal_before, "filing revert")
 
 
 @pytest.mark.parametrize("name", ["mark edit", "mark remove --force", "accept transfer", "accept pledge change"])
-def test_log_revert_of_any_entry_reverts_its_whole_command(portfolio, invoke, db_path, name):
+def test_log_revert_of_any_entry_reverts_its_whole_command(portfolio, invoke, register, name):
     TRIED["reverted writes"] += 1
-    before, _, journal_before, _ = _write(portfolio, db_path, name)
-    last = journal(db_path)[-1]["id"]
+    before, _, journal_before, _ = _write(portfolio, register, name)
+    last = journal(register)[-1]["id"]
     ok(invoke("log", "revert", last, "--yes", "--format", "json"))
-    assert tables(db_path) == before
-    _assert_revert_journaled(db_path, journal_before, "log revert")
+    assert tables(register) == before
+    _assert_revert_journaled(register, journal_before, "log revert")
 
 
-def test_undo_reverts_an_acceptance_of_the_sample(invoke, db_path):
+def test_undo_reverts_an_acceptance_of_the_sample(invoke, register):
     ok(invoke("sample", "load", "--format", "json"))
     submitted = [f for f in ok(invoke("filing", "list", "--status", "submitted", "--format", "json"))
                  if f["type"] in ("renewal", "transfer", "pledge")]
     assert {f["type"] for f in submitted} == {"renewal", "transfer", "pledge"}
     for filing in submitted:
         TRIED["reverted writes"] += 1
-        before = tables(db_path)
+        before = tables(register)
         ok(invoke("filing", "set-status", filing["id"], "accepted", "--format", "json"))
-        assert tables(db_path) != before
+        assert tables(register) != before
         ok(invoke("filing", "revert", filing["id"], "--yes", "--format", "json"))
-        assert tables(db_path) == before
+        assert tables(register) == before
 
 
 def test_what_a_revert_changes_is_shown_per_record_and_field(portfolio, invoke):
@@ -274,29 +273,29 @@ def _on_terminal(monkeypatch):
     monkeypatch.setattr(correcting, "_stdin_is_terminal", lambda: True)
 
 
-def test_undo_asks_on_a_terminal_and_a_no_changes_nothing(portfolio, db_path, monkeypatch):
+def test_undo_asks_on_a_terminal_and_a_no_changes_nothing(portfolio, register, monkeypatch):
     ok(portfolio("mark", "edit", "100002", "--name", "新名"))
     _on_terminal(monkeypatch)
-    runner = CliRunner(env={**BASE_ENV, "IPCLI_DB": str(db_path)})
-    before = everything(db_path)
+    runner = CliRunner(env={**BASE_ENV, "IPCLI_DB": str(register)})
+    before = everything(register)
     result = runner.invoke(cli, ["undo", "--format", "json"], input="n\n", prog_name="ipcli")
     assert result.exit_code == 0
     assert json.loads(result.stdout) == [{"record_type": "mark", "record_id": "100002", "field": "name",
                                           "now": "新名", "reverted": "ACME"}]
     assert "Revert journal entries" in result.stderr and result.stderr.endswith("nothing was changed\n")
-    assert everything(db_path) == before
+    assert everything(register) == before
     result = runner.invoke(cli, ["undo", "--format", "json"], input="y\n", prog_name="ipcli")
     assert result.exit_code == 0 and "reverted journal entries" in result.stderr
     assert ok(portfolio("mark", "show", "100002"))["name"] == "ACME"
 
 
 @pytest.mark.parametrize("command", [("undo",), ("log", "revert", "5"), ("filing", "revert", "1")])
-def test_a_revert_without_yes_is_refused_when_stdin_is_no_terminal(portfolio, invoke, db_path, command):
+def test_a_revert_without_yes_is_refused_when_stdin_is_no_terminal(portfolio, invoke, register, command):
     TRIED["refusals"] += 1
     ok(portfolio(*RENEWAL))
-    before = everything(db_path)
+    before = everything(register)
     assert "--yes" in refused(invoke(*command), code=2)
-    assert everything(db_path) == before
+    assert everything(register) == before
 
 
 # refusals write nothing
@@ -305,14 +304,14 @@ def _as(operator: str) -> dict:
     return {"IPCLI_OPERATOR": operator}
 
 
-def test_undo_is_refused_when_a_later_write_changed_the_same_record(portfolio, invoke, db_path):
+def test_undo_is_refused_when_a_later_write_changed_the_same_record(portfolio, invoke, register):
     TRIED["refusals"] += 1
     ok(invoke("mark", "edit", "100002", "--name", "甲的更正", "--format", "json", env=_as("甲")))
     ok(invoke("mark", "edit", "100002", "--owner", "乙公司", "--format", "json", env=_as("乙")))
-    before = everything(db_path)
+    before = everything(register)
     message = refused(invoke("undo", "--yes", env=_as("甲")), rule="JOURNAL-DEPENDENT")
     assert "ipcli mark edit, by 乙" in message and "mark 100002" in message
-    assert everything(db_path) == before
+    assert everything(register) == before
     ok(invoke("undo", "--yes", "--format", "json", env=_as("乙")))  # the later one reverted: no longer in the way
     ok(invoke("undo", "--yes", "--format", "json", env=_as("乙")))  # ... unless reverted in turn
     refused(invoke("undo", "--yes", env=_as("甲")), rule="JOURNAL-DEPENDENT")
@@ -321,67 +320,67 @@ def test_undo_is_refused_when_a_later_write_changed_the_same_record(portfolio, i
     assert ok(invoke("mark", "show", "100002", "--format", "json"))["name"] == "ACME"
 
 
-def test_filing_revert_of_an_acceptance_is_refused_after_a_later_edit_of_its_mark(portfolio, invoke, db_path):
+def test_filing_revert_of_an_acceptance_is_refused_after_a_later_edit_of_its_mark(portfolio, invoke, register):
     TRIED["refusals"] += 1
     ok(portfolio(*RENEWAL))
     ok(portfolio("filing", "set-status", "1", "accepted", "--skip"))
     ok(portfolio("mark", "edit", "100001", "--name", "ACME 2"))
-    before = everything(db_path)
+    before = everything(register)
     refused(invoke("filing", "revert", "1", "--yes"), rule="JOURNAL-DEPENDENT")
-    assert everything(db_path) == before
+    assert everything(register) == before
 
 
-def test_a_write_the_journal_does_not_hold_whole_blocks_reverts(portfolio, invoke, db_path, tmp_path):
+def test_a_write_the_journal_does_not_hold_whole_blocks_reverts(portfolio, invoke, register, tmp_path):
     """A batch export moves filings to `exported` without their whole images: the status change before it
     can no longer be reverted, and the export itself cannot be undone."""
     TRIED["refusals"] += 2
     ok(portfolio(*RENEWAL))
     ok(portfolio("filing", "set-status", "1", "ready"))
     ok(portfolio("batch", "export", "--type", "renewal", "--out", tmp_path / "out"))
-    before = everything(db_path)
+    before = everything(register)
     assert "batch export" in refused(invoke("filing", "revert", "1", "--yes"), rule="JOURNAL-DEPENDENT")
     assert "ipcli batch export" in refused(invoke("undo", "--yes"), rule="JOURNAL-IRREVERSIBLE")
-    assert everything(db_path) == before
+    assert everything(register) == before
 
 
-def test_a_batch_decision_is_reverted_whole_not_per_filing(portfolio, invoke, db_path, tmp_path):
+def test_a_batch_decision_is_reverted_whole_not_per_filing(portfolio, invoke, register, tmp_path):
     ok(portfolio("mark", "add", "8", "--registered", "2016-12-05", "--classes", "1"))
     ok(portfolio(*RENEWAL))
     ok(portfolio("renew", "add", "8", "--filed", "2026-11-20"))
     for filing_id in (1, 2):
         ok(portfolio("filing", "set-status", filing_id, "ready"))
     batch = ok(portfolio("batch", "export", "--type", "renewal", "--out", tmp_path / "out"))
-    before = tables(db_path)
+    before = tables(register)
     ok(portfolio("batch", "mark", batch["batch_id"], "accepted"))
     TRIED["refusals"] += 1
-    shared = everything(db_path)
+    shared = everything(register)
     assert "ipcli log revert" in refused(invoke("filing", "revert", "1", "--yes"), rule="JOURNAL-SHARED")
-    assert everything(db_path) == shared
+    assert everything(register) == shared
     TRIED["reverted writes"] += 1
-    ok(invoke("log", "revert", journal(db_path)[-1]["id"], "--yes", "--format", "json"))
-    assert tables(db_path) == before
+    ok(invoke("log", "revert", journal(register)[-1]["id"], "--yes", "--format", "json"))
+    assert tables(register) == before
 
 
-def test_undo_of_an_added_mark_is_refused_once_a_filing_refers_to_it(portfolio, invoke, db_path):
+def test_undo_of_an_added_mark_is_refused_once_a_filing_refers_to_it(portfolio, invoke, register):
     TRIED["refusals"] += 1
     ok(invoke("mark", "add", "8", "--registered", "2016-12-05", "--classes", "1", "--format", "json", env=_as("甲")))
     ok(invoke("renew", "add", "8", "--filed", "2026-11-20", "--format", "json", env=_as("乙")))
-    before = everything(db_path)
+    before = everything(register)
     assert "filing 1" in refused(invoke("undo", "--yes", env=_as("甲")), rule="JOURNAL-DEPENDENT")
-    assert everything(db_path) == before
+    assert everything(register) == before
 
 
-def test_a_filing_is_not_brought_back_for_a_right_removed_since(portfolio, invoke, db_path):
+def test_a_filing_is_not_brought_back_for_a_right_removed_since(portfolio, invoke, register):
     TRIED["refusals"] += 1
     ok(portfolio("mark", "add", "8", "--registered", "2016-12-05", "--classes", "1"))
     ok(portfolio("renew", "add", "8", "--filed", "2026-11-20"))
     ok(invoke("filing", "revert", "1", "--yes", "--format", "json"))  # its creation: the filing goes
-    revert_entry = journal(db_path)[-1]["id"]
+    revert_entry = journal(register)[-1]["id"]
     ok(portfolio("mark", "remove", "8"))
-    before = everything(db_path)
+    before = everything(register)
     message = refused(invoke("log", "revert", revert_entry, "--yes"), rule="JOURNAL-DEPENDENT")
     assert "mark 8" in message and "no longer in the register" in message
-    assert everything(db_path) == before
+    assert everything(register) == before
 
 
 @pytest.mark.parametrize("command, rule", [
@@ -390,14 +389,14 @@ def test_a_filing_is_not_brought_back_for_a_right_removed_since(portfolio, invok
     (("filing", "revert", "9", "--yes"), "JOURNAL-EMPTY"),
     (("log", "revert", "1", "--yes"), "JOURNAL-IRREVERSIBLE"),  # the import's summary
 ])
-def test_nothing_to_revert_is_refused(invoke, db_path, tmp_path, command, rule):
+def test_nothing_to_revert_is_refused(invoke, register, tmp_path, command, rule):
     TRIED["refusals"] += 1
     source = tmp_path / "marks.csv"
     source.write_text("reg_no,classes,registered_on\n5,9,2020-01-01\n", encoding="utf-8")
     ok(invoke("mark", "import", source, "--format", "json", env=_as("导入员")))
-    before = everything(db_path)
+    before = everything(register)
     refused(invoke(*command, env=_as("窗口")), rule=rule)
-    assert everything(db_path) == before
+    assert everything(register) == before
 
 
 def test_refusals_in_chinese_name_the_rule(portfolio, invoke):
@@ -436,11 +435,11 @@ def test_clearing_fields(portfolio):
     assert (patent["open_license"], patent["open_license_from"], patent["granted_on"]) == (False, None, None)
 
 
-def test_an_edit_that_changes_nothing_says_so_and_writes_nothing(portfolio, invoke, db_path):
-    before = everything(db_path)
+def test_an_edit_that_changes_nothing_says_so_and_writes_nothing(portfolio, invoke, register):
+    before = everything(register)
     result = invoke("mark", "edit", "100002", "--name", "ACME", "--classes", "9", "--format", "json")
     assert ok(result)["name"] == "ACME" and result.stderr == "mark 100002: nothing to change\n"
-    assert everything(db_path) == before
+    assert everything(register) == before
 
 
 @pytest.mark.parametrize("args, code, rule, named", [
@@ -461,11 +460,11 @@ def test_an_edit_that_changes_nothing_says_so_and_writes_nothing(portfolio, invo
     (("patent", "edit", "201910123456.X", "--open-license", "2024-08-01", "--clear", "open-license"), 2, None,
      "is both given and cleared"),
 ])
-def test_edits_are_validated_as_adds_and_refusals_write_nothing(portfolio, invoke, db_path, args, code, rule, named):
+def test_edits_are_validated_as_adds_and_refusals_write_nothing(portfolio, invoke, register, args, code, rule, named):
     TRIED["edits refused"] += 1
-    before = everything(db_path)
+    before = everything(register)
     assert named in refused(invoke(*args), code=code, rule=rule)
-    assert everything(db_path) == before
+    assert everything(register) == before
 
 
 @pytest.mark.parametrize("setup, edit, rule", [
@@ -484,13 +483,13 @@ def test_edits_are_validated_as_adds_and_refusals_write_nothing(portfolio, invok
        "2038-12-01", "--filed", "2026-11-21"),),
      ("patent", "edit", "201910123456.X", "--filed", "2018-06-04"), "R-PAT-PLEDGE"),
 ])
-def test_edits_that_would_contradict_filings_are_refused(portfolio, invoke, db_path, setup, edit, rule):
+def test_edits_that_would_contradict_filings_are_refused(portfolio, invoke, register, setup, edit, rule):
     TRIED["edits refused"] += 1
     for command in setup:
         ok(portfolio(*command))
-    before = everything(db_path)
+    before = everything(register)
     refused(invoke(*edit), rule=rule)
-    assert everything(db_path) == before
+    assert everything(register) == before
 
 
 @pytest.mark.parametrize("edit", [
@@ -533,15 +532,15 @@ def test_remove_is_journaled_with_the_whole_right(portfolio, invoke):
     ((("license", "add", "100002", "--licensee", "L", "--from", "2026-01-01", "--to", "2027-01-01", "--filed",
        "2026-11-21"), ACCEPT_1), True, "which is recorded"),
 ])
-def test_remove_is_refused_while_something_refers_to_the_right(portfolio, invoke, db_path, setup, force, rule_text):
+def test_remove_is_refused_while_something_refers_to_the_right(portfolio, invoke, register, setup, force, rule_text):
     TRIED["removals refused"] += 1
     for command in setup:
         ok(portfolio(*command))
     right = "100001" if setup[0] == RENEWAL else "100002"
-    before = everything(db_path)
+    before = everything(register)
     message = refused(invoke("mark", "remove", right, *(["--force"] if force else [])), rule="REMOVE-REFERENCED")
     assert rule_text in message
-    assert everything(db_path) == before
+    assert everything(register) == before
 
 
 def test_remove_force_withdraws_the_open_filings_first(portfolio):
@@ -559,10 +558,11 @@ def test_remove_force_withdraws_the_open_filings_first(portfolio):
 
 # the migration, from the schema before it
 
-def test_the_journal_of_an_older_register_gains_invocations_and_its_old_entries_are_not_reverted(db_path, invoke):
+@pytest.mark.sqlite_only("an older schema: a PostgreSQL register starts at the current one")
+def test_the_journal_of_an_older_register_gains_invocations_and_its_old_entries_are_not_reverted(register, invoke):
     import sqlite_utils
 
-    older = sqlite_utils.Database(db_path)
+    older = sqlite_utils.Database(register)  # a path: SQLite only
     MIGRATIONS.apply(older, stop_before="m011_journal_invocations")
     older.execute("INSERT INTO journal (at, operator, command, record_type, record_id, before, after) VALUES "
                   "('2026-01-01T00:00:00+00:00', '甲', 'ipcli mark edit', 'mark', '5', '{\"name\": \"a\"}', "
@@ -570,11 +570,11 @@ def test_the_journal_of_an_older_register_gains_invocations_and_its_old_entries_
     older.conn.commit()
     older.conn.close()
     refused(invoke("undo", "--yes", env=_as("甲")), rule="JOURNAL-IRREVERSIBLE")
-    (old,) = journal(db_path)  # migrated: the new columns, empty
+    (old,) = journal(register)  # migrated: the new columns, empty
     assert (old["invocation"], old["revertible"]) == (None, 0)
     ok(invoke("mark", "add", "5", "--registered", "2020-01-01", "--classes", "9", "--format", "json",
               env=_as("甲")))
-    new = journal(db_path)[-1]
+    new = journal(register)[-1]
     assert new["invocation"] and new["revertible"] == 1
     ok(invoke("undo", "--yes", "--format", "json", env=_as("甲")))
     assert ok(invoke("mark", "list", "--format", "json")) == []

@@ -30,7 +30,7 @@ from ipcli.rules.patent import PATENT_TYPES
 from ipcli.rules.periods import OFFICES, SERVICE_MODES
 from ipcli.rules.written import NotAnAmount, parse_amount
 
-from conftest import BASE_ENV, write_beside_results
+from conftest import BASE_ENV, nothing_written, write_beside_results
 
 TRIED = Counter()  # cases tried per class of input, printed when the module ends
 TODAY = date.fromisoformat(BASE_ENV["IPCLI_TODAY"])
@@ -168,7 +168,7 @@ def test_today_on_the_command_line_is_the_today_of_the_command_line(invoke, text
      f"'6/1/2025' 可能指不止一个日期；请把四位年份写在最前：{FORMS_ZH}",
      "2025-02-30 不是有效的日历日期"),
 ])
-def test_a_refused_date_shows_the_forms_accepted(invoke, db_path, lang, not_a_date, ambiguous, impossible):
+def test_a_refused_date_shows_the_forms_accepted(invoke, register, lang, not_a_date, ambiguous, impossible):
     for text, message in (("2025-6", not_a_date), ("6/1/2025", ambiguous), ("2025-02-30", impossible)):
         TRIED["dates refused (commands)"] += 2
         stderr = refused(invoke("--lang", lang, "calc", "workday", text))
@@ -176,7 +176,7 @@ def test_a_refused_date_shows_the_forms_accepted(invoke, db_path, lang, not_a_da
         assert stderr == f"{invalid}{message}\n"
         stderr = refused(invoke("--lang", lang, "renew", "add", "12345678", "--filed", text))
         assert message in stderr and "--filed" in stderr
-    assert not db_path.exists()  # bad input writes nothing
+    assert nothing_written(register)  # bad input writes nothing
 
 
 @pytest.mark.parametrize("text, kind", REFUSED_DATES)

@@ -43,7 +43,7 @@ def ok(result):
 
 
 @pytest.fixture(scope="module")
-def register(tmp_path_factory):
+def sample(tmp_path_factory):
     """The sample register with its window tree and one exported batch (the sample has neither)."""
     db = tmp_path_factory.mktemp("views") / "sample.db"
     ok(run(db, "sample", "load"))
@@ -108,10 +108,10 @@ def header_labels(line: str) -> list[str]:
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("width", [80, 120])
 @pytest.mark.parametrize("command, kept, wan", LISTINGS, ids=[" ".join(c[0][:2]) for c in LISTINGS])
-def test_every_date_and_number_of_the_first_rows_is_whole(register, command, kept, wan, width, lang):
-    rows = json_of(register, *command)[:FIRST_ROWS]
+def test_every_date_and_number_of_the_first_rows_is_whole(sample, command, kept, wan, width, lang):
+    rows = json_of(sample, *command)[:FIRST_ROWS]
     assert rows, command
-    lines = drawn(register, *command, lang=lang, width=width).splitlines()
+    lines = drawn(sample, *command, lang=lang, width=width).splitlines()
     set_language(lang)
     labels = header_labels(lines[0])
     headers = {key: output.label(key) for key in rows[0]}
@@ -156,9 +156,9 @@ def leaves(record: dict, parent=None):
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("width", [80, 120])
 @pytest.mark.parametrize("command", RECORDS, ids=[" ".join(c[:2]) for c in RECORDS])
-def test_a_record_shows_every_field_on_a_labelled_line(register, command, width, lang):
-    record = json_of(register, *command)
-    text = drawn(register, *command, lang=lang, width=width)
+def test_a_record_shows_every_field_on_a_labelled_line(sample, command, width, lang):
+    record = json_of(sample, *command)
+    text = drawn(sample, *command, lang=lang, width=width)
     words = set(re.split(r"[\s;]+|, ", text))
     for key, value in leaves(record):
         for shown_text in shown(key, value, lang, ()):
@@ -167,66 +167,66 @@ def test_a_record_shows_every_field_on_a_labelled_line(register, command, width,
     assert "{" not in text  # no JSON
 
 
-def test_a_batch_shows_its_items_as_a_table(register):
-    (batch,) = json_of(register, "batch", "list")
-    text = drawn(register, "batch", "show", batch["batch_id"], lang="zh", width=80)
+def test_a_batch_shows_its_items_as_a_table(sample):
+    (batch,) = json_of(sample, "batch", "list")
+    text = drawn(sample, "batch", "show", batch["batch_id"], lang="zh", width=80)
     assert batch["batch_id"] in text.split()
-    for item in json_of(register, "batch", "show", batch["batch_id"])["items"]:
+    for item in json_of(sample, "batch", "show", batch["batch_id"])["items"]:
         assert re.search(rf"^\s*{item['seq']}\s+{item['filing_id']}\s.*{item['rights'][0]}", text, re.M)
 
 
-def test_deadlines_at_80_columns_in_zh_as_a_clerk_sees_them(register):
-    lines = drawn(register, "deadlines", "--days", "60", lang="zh", width=80).splitlines()
+def test_deadlines_at_80_columns_in_zh_as_a_clerk_sees_them(sample):
+    lines = drawn(sample, "deadlines", "--days", "60", lang="zh", width=80).splitlines()
     assert header_labels(lines[0]) == ["到期日", "剩余天数", "种类", "号码", "权利人", "名称"]
     assert re.match(r"2026-11-21\s+0\s+许可备案期限\s+30000888\s+杭州西湖茶业", lines[2])
     assert "R-TM" not in "\n".join(lines)  # the rule needs --explain, or more room
-    wide = drawn(register, "deadlines", "--days", "60", lang="zh", width=160).splitlines()
+    wide = drawn(sample, "deadlines", "--days", "60", lang="zh", width=160).splitlines()
     assert "规则" in header_labels(wide[0]) and "杭州西湖茶业有限公司" in wide[2]
 
 
-def test_the_readme_shows_deadlines_as_printed(invoke, db_path):
+def test_the_readme_shows_deadlines_as_printed(invoke, register):
     from pathlib import Path
 
     readme = (Path(__file__).parent.parent / "README.md").read_text()
     block = readme.split("`ipcli --lang zh deadlines --days 60` at 80 columns", 1)[1]
     shown = block.split("```text\n", 1)[1].split("```", 1)[0].splitlines()
     ok(invoke("sample", "load"))
-    lines = [line.rstrip() for line in drawn(db_path, "deadlines", "--days", "60", lang="zh", width=80).splitlines()]
+    lines = [line.rstrip() for line in drawn(register, "deadlines", "--days", "60", lang="zh", width=80).splitlines()]
     cut = shown.index("…")
     assert shown[:cut] == lines[:cut] and shown[cut + 1:] == lines[len(lines) - len(shown) + cut + 1:]
     assert f"({len(lines) - 2} rows" in block
 
 
-def test_filing_list_is_one_line_per_filing(register):
-    filings = json_of(register, "filing", "list")
+def test_filing_list_is_one_line_per_filing(sample):
+    filings = json_of(sample, "filing", "list")
     for width in (80, 120):
-        lines = drawn(register, "filing", "list", lang="en", width=width).splitlines()
+        lines = drawn(sample, "filing", "list", lang="en", width=width).splitlines()
         assert len(lines) == len(filings) + 2
         assert "{" not in "\n".join(lines) and "details" not in lines[0]
 
 
-def test_filing_show_labels_and_translates_the_details(register):
-    text = drawn(register, "filing", "show", "26", lang="en", width=80)
+def test_filing_show_labels_and_translates_the_details(sample):
+    text = drawn(sample, "filing", "show", "26", lang="en", width=80)
     assert re.search(r"^assignee name\s+杭州滨江软件股份有限公司\s*$", text, re.M)
     assert re.search(r"^assignee ID number\s+91330100MA20000045\s*$", text, re.M)
     assert re.search(r"^official fees 30000333\s+450\s*$", text, re.M)
     assert re.search(r"^kind\s+assignment\s*$", text, re.M)
-    zh = drawn(register, "filing", "show", "26", lang="zh", width=80)
+    zh = drawn(sample, "filing", "show", "26", lang="zh", width=80)
     assert re.search(r"^受让人名称\s+杭州滨江软件股份有限公司\s*$", zh, re.M) and re.search(r"^种类\s+转让\s*$", zh, re.M)
-    renewal = drawn(register, "filing", "show", "12", lang="zh", width=80)
+    renewal = drawn(sample, "filing", "show", "12", lang="zh", width=80)
     assert re.search(r"^续展费\s+1,350\s*$", renewal, re.M) and re.search(r"^续展期间\s+续展期内\s*$", renewal, re.M)
 
 
-def test_money_has_separators_and_pledges_are_in_wan_in_zh(register):
-    pledge = json_of(register, "pledge", "list")[0]
+def test_money_has_separators_and_pledges_are_in_wan_in_zh(sample):
+    pledge = json_of(sample, "pledge", "list")[0]
     assert pledge["amount"] == 5000000  # json keeps the number
-    en = drawn(register, "pledge", "list", lang="en", width=120).splitlines()
+    en = drawn(sample, "pledge", "list", lang="en", width=120).splitlines()
     assert "5,000,000" in en[2]
-    zh = drawn(register, "pledge", "list", lang="zh", width=120).splitlines()
+    zh = drawn(sample, "pledge", "list", lang="zh", width=120).splitlines()
     assert "金额（万元）" in header_labels(zh[0]) and re.search(r"\s500\s", zh[2])
-    stats = drawn(register, "stats", "--from", "2026-01-01", lang="zh", width=120)
+    stats = drawn(sample, "stats", "--from", "2026-01-01", lang="zh", width=120)
     assert "金额（万元）" in stats and "7,425" in stats
-    assert ok(run(register, "pledge", "list", "--format", "csv")).splitlines()[1].split(",")[5] == "5000000.0"
+    assert ok(run(sample, "pledge", "list", "--format", "csv")).splitlines()[1].split(",")[5] == "5000000.0"
 
 
 @pytest.mark.parametrize("value, text, wan", [
@@ -241,25 +241,25 @@ def test_money_and_wan(value, text, wan):
 
 # which columns: the view's, less the empty ones; --wide, --columns
 
-def test_empty_columns_are_not_drawn(register):
-    plain = drawn(register, "deadlines", "--days", "60", lang="en", width=160).splitlines()[0]
-    overdue = drawn(register, "deadlines", "--overdue", lang="en", width=160).splitlines()[0]
+def test_empty_columns_are_not_drawn(sample):
+    plain = drawn(sample, "deadlines", "--days", "60", lang="en", width=160).splitlines()[0]
+    overdue = drawn(sample, "deadlines", "--overdue", lang="en", width=160).splitlines()[0]
     assert "overdue" not in header_labels(plain) and "late fee" not in header_labels(plain)
     assert "overdue" in header_labels(overdue) and "late fee" in header_labels(overdue)
 
 
-def test_wide_shows_every_column_that_holds_something(register):
-    labels = header_labels(drawn(register, "deadlines", "--days", "60", "--wide", lang="en", width=250).splitlines()[0])
+def test_wide_shows_every_column_that_holds_something(sample):
+    labels = header_labels(drawn(sample, "deadlines", "--days", "60", "--wide", lang="en", width=250).splitlines()[0])
     assert labels == ["due on", "days left", "kind", "right", "number", "owner", "title", "rule", "provisional",
                       "filing", "window"]
-    wide_filings = drawn(register, "filing", "list", "--wide", lang="en", width=400)
+    wide_filings = drawn(sample, "filing", "list", "--wide", lang="en", width=400)
     assert "details" in header_labels(wide_filings.splitlines()[0]) and "registrant: " in wide_filings
 
 
 @pytest.mark.parametrize("fmt", ["json", "jsonl", "csv", "tsv", "table"])
-def test_columns_picks_keys_in_their_order_in_every_format(register, fmt):
+def test_columns_picks_keys_in_their_order_in_every_format(sample, fmt):
     TRIED["--columns"] += 1
-    result = run(register, "deadlines", "--days", "60", "--columns", "right_no, due_on", "--format", fmt)
+    result = run(sample, "deadlines", "--days", "60", "--columns", "right_no, due_on", "--format", fmt)
     out = ok(result)
     if fmt == "json":
         assert list(json.loads(out)[0]) == ["right_no", "due_on"]
@@ -274,9 +274,9 @@ def test_columns_picks_keys_in_their_order_in_every_format(register, fmt):
 @pytest.mark.parametrize("command", [("deadlines",), ("mark", "list"), ("filing", "show", "1"),
                                      ("calc", "workday", "2024-02-10")])
 @pytest.mark.parametrize("columns", ["due_on,nope", "", "DUE_ON", "due_on,,right_no"])
-def test_an_unknown_column_is_a_usage_error_naming_the_valid_ones(register, command, columns):
+def test_an_unknown_column_is_a_usage_error_naming_the_valid_ones(sample, command, columns):
     TRIED["bad --columns"] += 1
-    result = run(register, *command, "--columns", columns)
+    result = run(sample, *command, "--columns", columns)
     valid = {"deadlines": "due_on, days_left, kind", "mark": "reg_no, classes, name", "filing": "id, type, status",
              "calc": "date, is_working_day"}[command[0]]
     known = ("due_on", "right_no") if command[0] == "deadlines" else ()
@@ -286,14 +286,14 @@ def test_an_unknown_column_is_a_usage_error_naming_the_valid_ones(register, comm
     assert len(result.stderr.splitlines()) == 1
 
 
-def test_columns_of_an_empty_listing_are_checked_against_the_views_keys(register):
-    result = run(register, "deadlines", "--days", "0", "--kind", "patent_term_ends", "--columns", "late_fee",
+def test_columns_of_an_empty_listing_are_checked_against_the_views_keys(sample):
+    result = run(sample, "deadlines", "--days", "0", "--kind", "patent_term_ends", "--columns", "late_fee",
                  "--format", "csv")
     assert result.exit_code == 0 and result.stdout == ""
-    assert run(register, "deadlines", "--days", "0", "--kind", "patent_term_ends", "--columns", "x").exit_code == 2
+    assert run(sample, "deadlines", "--days", "0", "--kind", "patent_term_ends", "--columns", "x").exit_code == 2
 
 
-def test_machine_formats_keep_every_key(register):
+def test_machine_formats_keep_every_key(sample):
     """The views' key lists are those of the records, which json, jsonl, csv and tsv keep as they were."""
     from ipcli import views
 
@@ -303,23 +303,23 @@ def test_machine_formats_keep_every_key(register):
               (("batch", "list"), views.BATCHES), (("log",), views.JOURNAL), (("window", "list"), views.WINDOWS)]
     for command, view in checks:
         TRIED["key lists"] += 1
-        rows = json_of(register, *command)
+        rows = json_of(sample, *command)
         assert list(rows[0]) == list(view.keys), command
-        assert ok(run(register, *command, "--format", "tsv")).splitlines()[0] == "\t".join(view.keys)
-    stats = json_of(register, "stats", "--from", "2026-01-01")
+        assert ok(run(sample, *command, "--format", "tsv")).splitlines()[0] == "\t".join(view.keys)
+    stats = json_of(sample, "stats", "--from", "2026-01-01")
     assert set(stats[0]) <= set(views.STATS.keys)
 
 
 # colour
 
-def test_colour_means_overdue_soon_and_provisional(register):
-    overdue = run(register, "--color", "always", "deadlines", "--overdue", "--format", "table", width=120).stdout
+def test_colour_means_overdue_soon_and_provisional(sample):
+    overdue = run(sample, "--color", "always", "deadlines", "--overdue", "--format", "table", width=120).stdout
     first = overdue.splitlines()[2]
     assert "\x1b[31m" in first  # red
-    soon = run(register, "--color", "always", "deadlines", "--format", "table", width=120).stdout.splitlines()
+    soon = run(sample, "--color", "always", "deadlines", "--format", "table", width=120).stdout.splitlines()
     assert "\x1b[33m" in soon[2]  # due today: yellow
-    later = run(register, "--color", "always", "deadlines", "--days", "60", "--format", "table", width=120).stdout
-    rows = json_of(register, "deadlines", "--days", "60")
+    later = run(sample, "--color", "always", "deadlines", "--days", "60", "--format", "table", width=120).stdout
+    rows = json_of(sample, "deadlines", "--days", "60")
     for row, line in zip(rows, later.splitlines()[2:]):
         TRIED["colours"] += 1
         assert row["right_no"] in line
@@ -345,13 +345,13 @@ def test_no_colour_under_never_and_no_color(monkeypatch, color):
     assert ("\x1b[" in terminal.getvalue()) is (color == "auto")
 
 
-def test_no_color_environment_variable_means_never(register):
-    result = run(register, "deadlines", "--format", "table", env={"NO_COLOR": "1"})
+def test_no_color_environment_variable_means_never(sample):
+    result = run(sample, "deadlines", "--format", "table", env={"NO_COLOR": "1"})
     assert "\x1b" not in result.stdout and "2026-11-21" in result.stdout
 
 
-def test_piped_tables_have_no_escapes(register):
-    out = ok(run(register, "deadlines", "--overdue", "--format", "table"))
+def test_piped_tables_have_no_escapes(sample):
+    out = ok(run(sample, "deadlines", "--overdue", "--format", "table"))
     assert "\x1b" not in out and "2025-11-27" in out
 
 
@@ -362,13 +362,13 @@ def cells_by_position(line: str) -> list[str]:
     return [char for char in line for _ in range(cell_len(char))]
 
 
-def test_plain_tables_align_chinese_characters(register):
+def test_plain_tables_align_chinese_characters(sample):
     """tabulate counts a Chinese character as two cells only with wcwidth (a dependency for this): every
     gap between the dashes under the header is blank on every line."""
     for command in (("deadlines", "--days", "60"), ("mark", "list"), ("pledge", "list"), ("window", "list"),
                     ("stats", "--from", "2026-01-01")):
         TRIED["plain tables"] += 1
-        lines = ok(run(register, "--lang", "zh", *command, "--format", "table")).splitlines()
+        lines = ok(run(sample, "--lang", "zh", *command, "--format", "table")).splitlines()
         gaps = [i for i, char in enumerate(lines[1]) if char == " "]
         assert gaps and set(lines[1]) == {"-", " "}
         for line in lines[:1] + lines[2:]:
@@ -376,8 +376,8 @@ def test_plain_tables_align_chinese_characters(register):
             assert all(i >= len(drawn_cells) or drawn_cells[i] == " " for i in gaps), (command, line)
 
 
-def test_plain_tables_show_the_view_without_shortening(register):
-    lines = ok(run(register, "--lang", "zh", "deadlines", "--days", "60", "--format", "table")).splitlines()
+def test_plain_tables_show_the_view_without_shortening(sample):
+    lines = ok(run(sample, "--lang", "zh", "deadlines", "--days", "60", "--format", "table")).splitlines()
     assert header_labels(lines[0])[:6] == ["到期日", "剩余天数", "种类", "号码", "权利人", "名称"]
     assert "…" not in "\n".join(lines) and "杭州西湖茶业有限公司" in lines[2]
 

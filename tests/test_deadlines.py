@@ -24,7 +24,7 @@ def add(run, *args):
 
 
 @pytest.fixture
-def register(run):
+def portfolio(run):
     """Marks and patents whose key dates fall just after 2026-11-21."""
     add(run, "mark", "add", "1001", "--registered", "2016-12-10", "--classes", "9,35", "--owner", "甲", "--name", "A",
         "--window", "W1")       # expires 2026-12-09, grace ends 2027-06-09
@@ -45,8 +45,8 @@ def kinds(rows):
     return [(r["due_on"], r["kind"], r["right_no"]) for r in rows]
 
 
-def test_deadlines_in_the_window_sorted_by_date(register):
-    rows = ok(register("deadlines", "--days", "30", "--format", "json"))
+def test_deadlines_in_the_window_sorted_by_date(portfolio):
+    rows = ok(portfolio("deadlines", "--days", "30", "--format", "json"))
     assert kinds(rows) == [
         ("2026-12-01", "mark_renewal_window_opens", "1002"),
         ("2026-12-03", "patent_annuity_due", "201910123456.X"),
@@ -57,28 +57,28 @@ def test_deadlines_in_the_window_sorted_by_date(register):
             first["filing_id"]) == (10, "mark", "乙", "R-TM-WINDOW", False, None)
 
 
-def test_filters_by_kind_owner_and_window(register):
-    rows = ok(register("deadlines", "--days", "400", "--kind", "mark_expires", "--kind", "mark_grace_ends",
-                       "--owner", "甲", "--format", "json"))
+def test_filters_by_kind_owner_and_window(portfolio):
+    rows = ok(portfolio("deadlines", "--days", "400", "--kind", "mark_expires", "--kind", "mark_grace_ends",
+                        "--owner", "甲", "--format", "json"))
     assert {r["kind"] for r in rows} == {"mark_expires", "mark_grace_ends"}
     assert {r["owner"] for r in rows} == {"甲"}
-    in_w2 = ok(register("deadlines", "--days", "400", "--window", "W2", "--format", "json"))
+    in_w2 = ok(portfolio("deadlines", "--days", "400", "--window", "W2", "--format", "json"))
     assert {r["right_no"] for r in in_w2} == {"1002"}
 
 
-def test_a_received_renewal_meets_the_mark_deadlines(register):
-    ok(register("renew", "add", "1001", "--filed", "2026-11-20", "--format", "json"))
-    assert "1001" not in {r["right_no"] for r in ok(register("deadlines", "--days", "400", "--format", "json"))}
+def test_a_received_renewal_meets_the_mark_deadlines(portfolio):
+    ok(portfolio("renew", "add", "1001", "--filed", "2026-11-20", "--format", "json"))
+    assert "1001" not in {r["right_no"] for r in ok(portfolio("deadlines", "--days", "400", "--format", "json"))}
 
 
-def test_a_paid_annual_fee_moves_the_deadline_to_next_year(register):
-    ok(register("annuity", "pay", "201910123456.X", "--year", "8", "--paid", "2026-11-21", "--format", "json"))
-    due = [r for r in ok(register("deadlines", "--days", "400", "--kind", "patent_annuity_due", "--format", "json"))]
+def test_a_paid_annual_fee_moves_the_deadline_to_next_year(portfolio):
+    ok(portfolio("annuity", "pay", "201910123456.X", "--year", "8", "--paid", "2026-11-21", "--format", "json"))
+    due = [r for r in ok(portfolio("deadlines", "--days", "400", "--kind", "patent_annuity_due", "--format", "json"))]
     assert kinds(due) == [("2027-12-03", "patent_annuity_due", "201910123456.X")]
 
 
-def test_overdue_shows_what_can_be_saved_and_what_is_lost(register):
-    rows = ok(register("deadlines", "--days", "0", "--overdue", "--format", "json"))
+def test_overdue_shows_what_can_be_saved_and_what_is_lost(portfolio):
+    rows = ok(portfolio("deadlines", "--days", "0", "--overdue", "--format", "json"))
     overdue = {(r["kind"], r["right_no"]): r for r in rows}
     in_grace = overdue[("mark_expires", "1004")]
     assert (in_grace["overdue_status"], in_grace["late_fee"], in_grace["days_left"]) == ("saveable", 450, -113)
@@ -99,8 +99,8 @@ def test_overdue_annual_fee_carries_todays_late_fee_band(run):
     assert [r["overdue_status"] for r in late] == ["lost"]
 
 
-def test_provisional_rows_say_so(register):
-    rows = ok(register("deadlines", "--days", "400", "--kind", "mark_grace_ends", "--format", "json"))
+def test_provisional_rows_say_so(portfolio):
+    rows = ok(portfolio("deadlines", "--days", "400", "--kind", "mark_grace_ends", "--format", "json"))
     grace = {r["right_no"]: r for r in rows}
     assert grace["1004"]["due_on"] == "2027-01-31" and grace["1004"]["provisional"] is True
 
@@ -109,8 +109,8 @@ def test_provisional_rows_say_so(register):
     (["--days", "30"], 3),
     (["--days", "0"], 3),            # nothing due today, but overdue items exist
 ])
-def test_check_exits_3_when_anything_is_due_or_overdue(register, args, code):
-    result = register("deadlines", *args, "--check", "--format", "json")
+def test_check_exits_3_when_anything_is_due_or_overdue(portfolio, args, code):
+    result = portfolio("deadlines", *args, "--check", "--format", "json")
     assert result.exit_code == code
 
 
@@ -120,47 +120,47 @@ def test_check_exits_0_on_a_quiet_register(run):
     assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
 
 
-def test_pledge_and_licence_deadlines_and_filing_id(register):
-    pledge = ok(register("pledge", "add", "1002", "--pledgee", "Bank", "--amount", "10", "--from", "2026-01-01",
-                         "--to", "2026-12-20", "--filed", "2025-12-20", "--format", "json"))
-    ok(register("filing", "set-status", str(pledge["id"]), "accepted", "--skip", "--format", "json"))
-    licence = ok(register("license", "add", "201910123456.X", "--licensee", "L", "--from", "2026-10-01", "--to",
-                          "2026-12-15", "--filed", "2026-11-20", "--format", "json"))
-    rows = ok(register("deadlines", "--days", "60", "--format", "json"))
+def test_pledge_and_licence_deadlines_and_filing_id(portfolio):
+    pledge = ok(portfolio("pledge", "add", "1002", "--pledgee", "Bank", "--amount", "10", "--from", "2026-01-01",
+                          "--to", "2026-12-20", "--filed", "2025-12-20", "--format", "json"))
+    ok(portfolio("filing", "set-status", str(pledge["id"]), "accepted", "--skip", "--format", "json"))
+    licence = ok(portfolio("license", "add", "201910123456.X", "--licensee", "L", "--from", "2026-10-01", "--to",
+                           "2026-12-15", "--filed", "2026-11-20", "--format", "json"))
+    rows = ok(portfolio("deadlines", "--days", "60", "--format", "json"))
     by_kind = {r["kind"]: r for r in rows}
     assert (by_kind["pledge_term_ends"]["due_on"], by_kind["pledge_term_ends"]["filing_id"]) == (
         "2026-12-20", pledge["id"])
     recordal = by_kind["license_recordal_due"]  # R-PAT-LICENSE: 3 months; 2027 has no holiday table yet
     assert (recordal["due_on"], recordal["provisional"]) == ("2027-01-01", True)
     assert by_kind["license_term_ends"]["filing_id"] == licence["id"]
-    ok(register("pledge", "extend", "1", "--to", "2027-06-30", "--filed", "2026-12-01", "--format", "json"))
-    assert "pledge_term_ends" not in {r["kind"] for r in ok(register("deadlines", "--days", "40",
-                                                                     "--format", "json"))}
+    ok(portfolio("pledge", "extend", "1", "--to", "2027-06-30", "--filed", "2026-12-01", "--format", "json"))
+    assert "pledge_term_ends" not in {r["kind"] for r in ok(portfolio("deadlines", "--days", "40",
+                                                                      "--format", "json"))}
 
 
-def test_unknown_kind_and_negative_days_are_usage_errors(register):
+def test_unknown_kind_and_negative_days_are_usage_errors(portfolio):
     for args in (["--kind", "tea_time"], ["--days", "-1"]):
-        result = register("deadlines", *args)
+        result = portfolio("deadlines", *args)
         assert result.exit_code == 2 and result.stdout == "" and result.stderr.count("\n") == 1
 
 
-def test_expiries_list_terms_ending(register):
-    rows = ok(register("expiries", "--days", "30", "--format", "json"))
+def test_expiries_list_terms_ending(portfolio):
+    rows = ok(portfolio("expiries", "--days", "30", "--format", "json"))
     assert [(r["ends_on"], r["kind"], r["right_no"]) for r in rows] == [("2026-12-09", "mark_expires", "1001")]
-    ok(register("renew", "add", "1001", "--filed", "2026-11-20", "--format", "json"))
-    assert len(ok(register("expiries", "--days", "30", "--format", "json"))) == 1  # a renewal does not stop expiry
+    ok(portfolio("renew", "add", "1001", "--filed", "2026-11-20", "--format", "json"))
+    assert len(ok(portfolio("expiries", "--days", "30", "--format", "json"))) == 1  # a renewal does not stop expiry
 
 
-def test_notice_response_deadline_appears_until_done(register):
-    notice = ok(register("notice", "add", "1001", "--kind", "refusal_review", "--dispatched", "2026-11-10",
-                         "--served", "electronic", "--format", "json"))
+def test_notice_response_deadline_appears_until_done(portfolio):
+    notice = ok(portfolio("notice", "add", "1001", "--kind", "refusal_review", "--dispatched", "2026-11-10",
+                          "--served", "electronic", "--format", "json"))
     assert (notice["starts_on"], notice["deadline_on"], notice["rule"]) == ("2026-11-25", "2026-12-10", "R-TM-LIMITS")
-    listed = ok(register("deadlines", "--kind", "notice_response_due", "--format", "json"))
+    listed = ok(portfolio("deadlines", "--kind", "notice_response_due", "--format", "json"))
     assert kinds(listed) == [("2026-12-10", "notice_response_due", "1001")]
-    ok(register("notice", "done", str(notice["id"]), "--format", "json"))
-    assert ok(register("deadlines", "--kind", "notice_response_due", "--format", "json")) == []
-    assert ok(register("notice", "list", "--format", "json")) == []
-    assert len(ok(register("notice", "list", "--all", "--format", "json"))) == 1
+    ok(portfolio("notice", "done", str(notice["id"]), "--format", "json"))
+    assert ok(portfolio("deadlines", "--kind", "notice_response_due", "--format", "json")) == []
+    assert ok(portfolio("notice", "list", "--format", "json")) == []
+    assert len(ok(portfolio("notice", "list", "--all", "--format", "json"))) == 1
 
 
 @pytest.mark.parametrize("kind, args, deadline", [
@@ -169,25 +169,25 @@ def test_notice_response_deadline_appears_until_done(register):
     ("reexamination", ["--dispatched", "2026-10-20", "--served", "paper"], "2027-02-04"),
     ("pct_national_phase", ["--from", "2024-05-31"], "2026-11-30"),
 ])
-def test_notice_kinds(register, kind, args, deadline):
+def test_notice_kinds(portfolio, kind, args, deadline):
     right = "1001" if kind == "opposition" else "201910123456.X"
-    assert ok(register("notice", "add", right, "--kind", kind, *args, "--format", "json"))["deadline_on"] == deadline
+    assert ok(portfolio("notice", "add", right, "--kind", kind, *args, "--format", "json"))["deadline_on"] == deadline
 
 
-def test_notice_of_the_other_office_is_refused(register):
-    result = register("notice", "add", "1001", "--kind", "reexamination", "--from", "2026-11-01")
+def test_notice_of_the_other_office_is_refused(portfolio):
+    result = portfolio("notice", "add", "1001", "--kind", "reexamination", "--from", "2026-11-01")
     assert result.exit_code == 65 and result.stderr.rstrip().endswith("[R-PAT-LIMITS]")
 
 
-def test_ics_has_one_stable_event_per_deadline(register):
-    first = register("deadlines", "--days", "30", "--format", "ics").stdout_bytes.decode()
+def test_ics_has_one_stable_event_per_deadline(portfolio):
+    first = portfolio("deadlines", "--days", "30", "--format", "ics").stdout_bytes.decode()
     assert first.startswith("BEGIN:VCALENDAR\r\n") and first.endswith("END:VCALENDAR\r\n")
     assert first.count("BEGIN:VEVENT") == 3
     assert "DTSTART;VALUE=DATE:20261201\r\n" in first and "DTEND;VALUE=DATE:20261202\r\n" in first
     assert "R-TM-WINDOW" in first.replace("\r\n ", "")
     uids = [line for line in first.split("\r\n") if line.startswith("UID:")]
     assert len(set(uids)) == 3
-    later = register("deadlines", "--days", "30", "--format", "ics", today="2026-11-25").stdout_bytes.decode()
+    later = portfolio("deadlines", "--days", "30", "--format", "ics", today="2026-11-25").stdout_bytes.decode()
     assert [line for line in later.split("\r\n") if line.startswith("UID:")] == uids
     assert all(len(line.encode()) <= 75 for line in first.split("\r\n"))
 

@@ -12,6 +12,7 @@ import time
 
 import pytest
 
+from conftest import nothing_written
 from ipcli.db.connection import applied_migrations, open_db
 from ipcli.db.migrations import MIGRATIONS
 
@@ -58,7 +59,7 @@ def test_patent_add_derives_type_and_next_annual_fee(invoke):
     (["patent", "add", "201910123456.X", "--filed", "2019-06-03", "--granted", "2019-01-01"], "2019-01-01",
      "R-PAT-TERM"),
 ])
-def test_refusals_write_nothing(invoke, db_path, args, names, rule):
+def test_refusals_write_nothing(invoke, args, names, rule):
     result = invoke(*args)
     assert result.exit_code == 65 and result.stdout == ""
     assert names in result.stderr and result.stderr.rstrip().endswith(f"[{rule}]")
@@ -93,9 +94,9 @@ def test_database_file_is_private_and_in_wal_mode(invoke, db_path):
     assert sqlite3.connect(db_path).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
-def test_calc_does_not_create_the_database(invoke, db_path):
+def test_calc_does_not_create_the_database(invoke, register):
     invoke("calc", "workday", "2024-02-09")
-    assert not db_path.exists()
+    assert nothing_written(register)
 
 
 def test_a_new_register_has_pages_of_16_kib(tmp_path):

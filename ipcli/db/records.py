@@ -79,9 +79,10 @@ _REFERENCES = {
               "WHERE r.right_type = :type AND r.right_no = :key "
               "UNION ALL SELECT 'license', id, status FROM licenses WHERE right_type = :type AND right_no = :key "
               "UNION ALL SELECT 'notice', id, status FROM notices WHERE right_type = :type AND right_no = :key"),
+    # a batch's id is text: the other ids as text too, the one type PostgreSQL's UNION accepts for the column
     "filing": ("SELECT 'batch', batch_id, NULL FROM batch_items WHERE filing_id = :key "
-               "UNION ALL SELECT 'pledge', id, status FROM pledges WHERE filing_id = :key "
-               "UNION ALL SELECT 'license', id, status FROM licenses WHERE filing_id = :key"),
+               "UNION ALL SELECT 'pledge', CAST(id AS TEXT), status FROM pledges WHERE filing_id = :key "
+               "UNION ALL SELECT 'license', CAST(id AS TEXT), status FROM licenses WHERE filing_id = :key"),
     "pledge": ("SELECT 'filing', id, status FROM filings WHERE type IN ('pledge_extension', 'pledge_change', "
                "'pledge_release') AND CAST(json_extract(details, '$.pledge_id') AS INTEGER) = :key"),
 }
