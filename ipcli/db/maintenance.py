@@ -80,12 +80,18 @@ def foreign_key_check(connection: sqlite3.Connection) -> list[dict]:
 
 
 def missing_schema(connection: sqlite3.Connection, applied: list[str]) -> list[tuple[str, str]]:
-    """What the `applied` migrations create and the database lacks, as (kind, name): a missing table, and
-    the columns, indexes and triggers missing from the tables it has. Extra objects are no problem."""
+    """What the `applied` migrations create and the database lacks (missing_objects)."""
     try:
         present = _schema(connection)
     except sqlite3.DatabaseError:
         return []  # too damaged to read: the integrity check says so
+    return missing_objects(present, applied)
+
+
+def missing_objects(present: set[tuple[str, str, str]], applied: list[str]) -> list[tuple[str, str]]:
+    """What the `applied` migrations create and is not `present` (kind, name, table), as (kind, name): a
+    missing table, and the columns, indexes and triggers missing from the tables it has. Extra objects
+    are no problem."""
     expected = _schema(_migrated_in_memory(applied))
     missing_tables = {name for kind, name, _ in expected - present if kind == "table"}
     return sorted((kind, name) for kind, name, table in expected - present
@@ -121,14 +127,16 @@ _PROVISIONAL = {
 }
 
 
-def provisional_counts(connection: sqlite3.Connection) -> dict:
+def provisional_counts(connection, tables: set[str] | None = None) -> dict:
     """R-PROVISIONAL, R-PROVISIONAL-DECEMBER: stored deadlines computed without the holiday data they need;
-    null where the table or column is missing (an old schema) or unreadable."""
-    return {key: _count_or_none(connection, table, sql) for key, (table, sql) in _PROVISIONAL.items()}
+    null where the table or column is missing (an old schema) or unreadable. `tables`: the tables the
+    database has (a PostgreSQL connection must say; an SQLite one is asked)."""
+    return {key: _count_or_none(connection, tables, table, sql) for key, (table, sql) in _PROVISIONAL.items()}
 
 
-def _count_or_none(connection: sqlite3.Connection, table: str, sql: str) -> int | None:
+def _count_or_none(connection, tables: set[str] | None, table: str, sql: str) -> int | None:
     try:
-        return connection.execute(sql).fetchone()[0] if has_table(connection, table) else None
+        present = has_table(connection, table) if tables is None else table in tables
+        return connection.execute(sql).fetchone()[0] if present else None
     except sqlite3.DatabaseError:
         return None
