@@ -203,21 +203,7 @@ def commit(db: Database) -> None:
         raise
 
 
-# check and failures
-
-
-def check(location) -> tuple[dict, list]:
-    """The `db check` record of a PostgreSQL register (its schema version) and its problems."""
-    store = location.open()
-    try:
-        applied = applied_migrations(store.db) or []
-        unknown = [name for name in applied if name not in MIGRATION_NAMES]
-        record = {"register": str(location), "schema_version": applied[-1] if applied else None,
-                  "migrations_applied": applied, "migrations_pending": [], "migrations_unknown": unknown,
-                  **store.summary(), "ok": not unknown}
-    finally:
-        store.close()
-    return record, []
+# failures
 
 
 def register_failure(error: BaseException, shown: str):
