@@ -103,7 +103,11 @@ class Database:
 
 def connect(url: str, shown: str, migrated: bool = True) -> Database:
     """The Database at `url` (libpq reads .pgpass, the service file and PGPASSWORD), migrated unless
-    `migrated` is false (a command that only looks, ipcli.db.location.PostgresLocation)."""
+    `migrated` is false (a command that only looks, ipcli.db.location.PostgresLocation). An unusable
+    IPCLI_BUSY_TIMEOUT is refused by readers too, as on SQLite."""
+    from ipcli.db.sqlite_file import busy_timeout_from_env
+
+    busy_timeout_from_env()
     module = psycopg()
     try:
         raw = module.connect(url, autocommit=True)
