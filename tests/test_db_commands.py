@@ -302,7 +302,8 @@ def test_restore_waits_for_a_writer_then_exits_75_and_changes_nothing(invoke, sa
 
 LISTINGS = (("mark", "list"), ("patent", "list"), ("filing", "list"), ("pledge", "list"), ("notice", "list"),
             ("window", "list"), ("batch", "list"), ("deadlines", "--days", "800", "--overdue"),
-            ("expiries", "--days", "800"), ("stats",), ("calendar", "status", "--details"), ("log", "--limit", "100000"))
+            ("expiries", "--days", "800"), ("stats",), ("calendar", "status", "--details"),
+            ("log", "--limit", "100000"))
 
 
 def listings(invoke, *db) -> dict:
@@ -345,7 +346,8 @@ def test_a_register_moves_to_postgresql_and_back_unchanged(postgresql_url, tmp_p
 def test_restore_into_a_register_that_holds_marks_is_refused_and_writes_nothing(postgresql_url, tmp_path):
     county = tmp_path / "county.db"
     assert run_on(county, "sample", "load").exit_code == 0
-    assert run_on(postgresql_url, "mark", "add", "12345678", "--registered", "2020-01-01", "--classes", "9").exit_code == 0
+    added = run_on(postgresql_url, "mark", "add", "12345678", "--registered", "2020-01-01", "--classes", "9")
+    assert added.exit_code == 0
     before = [as_json(run_on(postgresql_url, *args, "--format", "json")) for args in (("mark", "list"), ("log",))]
     one_error_line(run_on(postgresql_url, "db", "restore", "--from-sqlite", county), 65,
                    "(1 marks, 0 patents, 0 filings): an SQLite register is loaded only into a register that holds "
@@ -357,7 +359,8 @@ def test_restore_into_a_register_that_holds_marks_is_refused_and_writes_nothing(
 @pytest.mark.postgresql
 def test_plain_backup_and_restore_on_postgresql_name_the_flags(postgresql_url, tmp_path):
     target = tmp_path / "copy.db"
-    one_error_line(run_on(postgresql_url, "db", "backup", target), 2, "give --to-sqlite, or copy the database with pg_dump")
+    one_error_line(run_on(postgresql_url, "db", "backup", target), 2,
+                   "give --to-sqlite, or copy the database with pg_dump")
     one_error_line(run_on(postgresql_url, "db", "restore", target.parent / "none.db"), 2, "No such file or directory")
     target.write_bytes(b"")
     one_error_line(run_on(postgresql_url, "db", "restore", target), 2, "give --from-sqlite, or restore a pg_dump copy "

@@ -90,7 +90,8 @@ def test_commands_not_ported_are_refused_in_one_line(postgresql_url):
     if not not_ported:
         pytest.skip("every command taken here runs on PostgreSQL")
     result = runner_on(postgresql_url)(*not_ported[0].split())
-    assert result.exit_code == 78 and result.stderr == f"ipcli: error: {not_ported[0]} is not yet available on PostgreSQL\n"
+    assert result.exit_code == 78
+    assert result.stderr == f"ipcli: error: {not_ported[0]} is not yet available on PostgreSQL\n"
 
 
 @pytest.mark.parametrize("scheme", ["postgresql", "postgres"])
