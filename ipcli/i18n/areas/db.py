@@ -106,9 +106,9 @@ ZH = {
     "field.migrated": "本次执行的迁移",
     "arg.backup_path": "备份写入的文件。",
     "arg.restore_path": "要恢复的备份文件。",
-    "opt.db_to_sqlite": "写出 SQLite 登记簿（在 SQLite 上备份本来如此；在 PostgreSQL 上，将登记簿完整写成 SQLite 文件）。",
-    "opt.db_from_sqlite": "PATH 为 SQLite 登记簿（在 SQLite 上本来如此）；在 PostgreSQL 上，将其载入空的登记簿。",
-    "db.pg_backup_plain": "PostgreSQL 上的 db backup 写出 SQLite 登记簿：请加 --to-sqlite，或用 pg_dump 复制数据库",
+    "opt.db_to_sqlite": "写出 SQLite 登记簿（文件登记簿的备份本来如此；服务器上的登记簿则完整写成一个文件）。",
+    "opt.db_from_sqlite": "PATH 为 SQLite 登记簿（文件登记簿本来如此）；服务器上的登记簿须为空，将其载入。",
+    "db.pg_backup_plain": "PostgreSQL 上的 db backup 写出 SQLite 登记簿：请加 --to-sqlite，或用 pg_dump 复制服务器上的登记簿",
     "db.pg_restore_plain": "PostgreSQL 上的 db restore 将 SQLite 登记簿载入空的登记簿：请加 --from-sqlite，"
                            "或用 pg_restore 恢复 pg_dump 的副本",
     "db.restore_not_empty": "{path} 不是空的（商标 {marks} 件、专利 {patents} 件、业务 {filings} 件）：SQLite "
