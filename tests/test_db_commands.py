@@ -11,6 +11,11 @@ from contextlib import closing
 import pytest
 import sqlite_utils
 
+from click.testing import CliRunner
+from conftest import BASE_ENV
+from made_up_notices import HOLIDAYS_2027
+
+from ipcli.cli import cli
 from ipcli.db.connection import open_db
 from ipcli.db.migrations import MIGRATIONS
 
@@ -79,6 +84,7 @@ def sample(invoke, db_path):
     return db_path
 
 
+@pytest.mark.sqlite_only("a backup of an SQLite register is a page copy of its file")
 def test_backup_of_the_sample_is_private_complete_and_checked(invoke, sample, tmp_path):
     target = tmp_path / "backups" / "ipcli-2026-11-21.db"
     result = invoke("db", "backup", target, "--format", "json")
@@ -97,18 +103,22 @@ def test_backup_of_the_sample_is_private_complete_and_checked(invoke, sample, tm
 def test_backup_refuses_an_existing_file_unless_forced(invoke, sample, tmp_path):
     target = tmp_path / "copy.db"
     target.write_bytes(b"keep me")
-    one_error_line(invoke("db", "backup", target), 2, "give --force to replace it")
+    one_error_line(invoke("db", "backup", "--to-sqlite", target), 2, "give --force to replace it")
     assert target.read_bytes() == b"keep me"
-    assert as_json(invoke("db", "backup", target, "--force", "--format", "json"))["marks"] == 240
-    assert dump(target) == dump(sample) and mode(target) == 0o600
+    assert as_json(invoke("db", "backup", "--to-sqlite", target, "--force", "--format", "json"))["marks"] == 240
+    assert mode(target) == 0o600
+    assert as_json(invoke("mark", "list", "--format", "json")) == \
+        as_json(invoke("--db", target, "mark", "list", "--format", "json"))
 
 
+@pytest.mark.sqlite_only("the register is a file only on SQLite")
 def test_backup_refuses_the_register_itself(invoke, sample):
     before = digest(sample)
     one_error_line(invoke("db", "backup", sample, "--force"), 2, "write to another file")
     assert digest(sample) == before
 
 
+@pytest.mark.sqlite_only("no register is a missing file; tests/test_postgresql.py covers an empty database")
 def test_backup_and_check_need_an_existing_register(invoke, db_path, tmp_path):
     one_error_line(invoke("db", "check"), 78, "`ipcli db restore BACKUP`")
     one_error_line(invoke("db", "backup", tmp_path / "copy.db"), 78, "`ipcli db restore BACKUP`")
@@ -127,6 +137,7 @@ def test_check_of_a_sound_register(invoke, sample):
     assert record["provisional_notices"] == 1  # a deadline of 2026-12-28 waits for 2027 (R-PROVISIONAL-DECEMBER)
 
 
+@pytest.mark.sqlite_only("restores an SQLite file in place of the register file")
 def test_restore_refuses_a_corrupted_copy_and_changes_nothing(invoke, sample, tmp_path):
     copy = tmp_path / "copy.db"
     as_json(invoke("db", "backup", copy, "--format", "json"))
@@ -137,6 +148,7 @@ def test_restore_refuses_a_corrupted_copy_and_changes_nothing(invoke, sample, tm
     assert leftovers(tmp_path) == []  # no safety copy, no temporary file
 
 
+@pytest.mark.sqlite_only("a corrupt SQLite file")
 def test_check_of_a_corrupted_copy_lists_its_problems(invoke, sample, tmp_path):
     copy = tmp_path / "copy.db"
     as_json(invoke("db", "backup", copy, "--format", "json"))
@@ -150,6 +162,7 @@ def test_check_of_a_corrupted_copy_lists_its_problems(invoke, sample, tmp_path):
     assert "Traceback" not in result.stderr and any("[DB-INTEGRITY]" in line for line in lines)
 
 
+@pytest.mark.sqlite_only("PostgreSQL enforces foreign keys: only an SQLite file can break one")
 def test_check_reports_a_broken_foreign_key(invoke, sample, tmp_path):
     copy = tmp_path / "copy.db"
     as_json(invoke("db", "backup", copy, "--format", "json"))
@@ -164,6 +177,7 @@ def test_check_reports_a_broken_foreign_key(invoke, sample, tmp_path):
     one_error_line(invoke("db", "restore", copy), 65, "[DB-INTEGRITY]")
 
 
+@pytest.mark.sqlite_only("restores an SQLite file in place of the register file")
 def test_restore_of_a_good_backup_brings_back_deleted_data(invoke, sample, tmp_path):
     copy = tmp_path / "copy.db"
     as_json(invoke("db", "backup", copy, "--format", "json"))
@@ -187,6 +201,7 @@ def test_restore_of_a_good_backup_brings_back_deleted_data(invoke, sample, tmp_p
     assert as_json(invoke("db", "check", "--format", "json"))["ok"] is True
 
 
+@pytest.mark.sqlite_only("restores an SQLite file in place of the register file")
 def test_restore_keeps_the_copy_it_reads_unchanged(invoke, sample, tmp_path):
     copy = tmp_path / "copy.db"
     as_json(invoke("db", "backup", copy, "--format", "json"))
@@ -196,6 +211,7 @@ def test_restore_keeps_the_copy_it_reads_unchanged(invoke, sample, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("copy.db")) == ["copy.db"]
 
 
+@pytest.mark.sqlite_only("frozen old SQLite schemas")
 def test_check_reports_pending_migrations_of_an_old_schema(invoke, tmp_path):
     old = tmp_path / "old.db"
     old_schema(old)
@@ -211,6 +227,7 @@ def test_check_reports_pending_migrations_of_an_old_schema(invoke, tmp_path):
     assert invoke("-q", "--db", old, "db", "check").stderr == ""
 
 
+@pytest.mark.sqlite_only("restores an SQLite file in place of the register file")
 def test_restore_of_an_old_backup_migrates_it(invoke, sample, tmp_path):
     old = tmp_path / "old.db"
     old_schema(old, stop_before="m002_notices")
@@ -242,6 +259,7 @@ def newer_ipcli(path) -> None:
     connection.close()
 
 
+@pytest.mark.sqlite_only("restores an SQLite file in place of the register file")
 @pytest.mark.parametrize("make, ending", [(not_sqlite, "is not an SQLite database [DB-NOT-IPCLI]"),
                                           (foreign_sqlite, "(no ipcli migrations) [DB-NOT-IPCLI]"),
                                           (newer_ipcli, "upgrade ipcli first [DB-SCHEMA]")])
@@ -253,6 +271,7 @@ def test_restore_refuses_what_is_no_usable_register(invoke, sample, tmp_path, ma
     assert digest(sample) == before and leftovers(tmp_path) == []
 
 
+@pytest.mark.sqlite_only("restores an SQLite file in place of the register file")
 def test_restore_into_a_missing_register_creates_it_privately(invoke, sample, tmp_path):
     copy = tmp_path / "copy.db"
     as_json(invoke("db", "backup", copy, "--format", "json"))
@@ -262,6 +281,7 @@ def test_restore_into_a_missing_register_creates_it_privately(invoke, sample, tm
     assert mode(fresh) == 0o600 and dump(fresh)[:5] == dump(copy)[:5]
 
 
+@pytest.mark.sqlite_only("SQLite's write lock held by BEGIN IMMEDIATE")
 def test_restore_waits_for_a_writer_then_exits_75_and_changes_nothing(invoke, sample, tmp_path):
     copy = tmp_path / "copy.db"
     as_json(invoke("db", "backup", copy, "--format", "json"))
@@ -276,6 +296,85 @@ def test_restore_waits_for_a_writer_then_exits_75_and_changes_nothing(invoke, sa
     one_error_line(result, 75, "try again")
     assert sqlite3.connect(sample).execute("SELECT count(*) FROM marks").fetchone()[0] == 237
     assert leftovers(tmp_path) == []
+
+
+# moving a register between SQLite and PostgreSQL
+
+LISTINGS = (("mark", "list"), ("patent", "list"), ("filing", "list"), ("pledge", "list"), ("notice", "list"),
+            ("window", "list"), ("batch", "list"), ("deadlines", "--days", "800", "--overdue"),
+            ("expiries", "--days", "800"), ("stats",), ("calendar", "status", "--details"),
+            ("log", "--limit", "100000"))
+
+
+def listings(invoke, *db) -> dict:
+    """Every listing's JSON; the journal without the entries of restores, which a restore adds."""
+    every = {" ".join(args): as_json(invoke(*db, *args, "--format", "json")) for args in LISTINGS}
+    every["log --limit 100000"] = [entry for entry in every["log --limit 100000"] if entry["record_type"] != "database"]
+    return every
+
+
+def run_on(db, *args):
+    return CliRunner(env={**BASE_ENV, "IPCLI_DB": str(db)}).invoke(cli, [str(a) for a in args], prog_name="ipcli",
+                                                                   catch_exceptions=False)
+
+
+@pytest.mark.postgresql
+def test_a_register_moves_to_postgresql_and_back_unchanged(postgresql_url, tmp_path):
+    original, back = tmp_path / "county.db", tmp_path / "back.db"
+    assert run_on(original, "sample", "load").exit_code == 0
+    (tmp_path / "2027.json").write_text(json.dumps(HOLIDAYS_2027), encoding="utf-8")
+    assert run_on(original, "calendar", "import", tmp_path / "2027.json").exit_code == 0
+    assert run_on(original, "window", "add", "330100", "--name", "杭州市").exit_code == 0
+    assert run_on(original, "window", "add", "330106", "--name", "西湖区", "--parent", "330100").exit_code == 0
+    restored = as_json(run_on(postgresql_url, "db", "restore", "--from-sqlite", original, "--format", "json"))
+    assert (restored["marks"], restored["patents"], restored["migrated"]) == (240, 80, [])
+    check = as_json(run_on(postgresql_url, "db", "check", "--format", "json"))
+    assert check["ok"] is True and check["migrations_applied"] == ALL_MIGRATIONS
+    assert as_json(run_on(postgresql_url, "mark", "list", "--format", "json")) == \
+        as_json(run_on(original, "mark", "list", "--format", "json"))
+    record = as_json(run_on(postgresql_url, "db", "backup", "--to-sqlite", back, "--format", "json"))
+    assert record["checked"] is True and mode(back) == 0o600
+    assert listings(lambda *args: run_on(back, *args)) == listings(lambda *args: run_on(original, *args))
+    assert as_json(run_on(back, "db", "check", "--format", "json"))["migrations_applied"] == ALL_MIGRATIONS
+    for db in (postgresql_url, original):  # the same writes on both: new ids follow the restored ones
+        assert run_on(db, "mark", "add", "87654321", "--registered", "2016-12-01", "--classes", "9").exit_code == 0
+        renewal = as_json(run_on(db, "renew", "add", "87654321", "--filed", "2026-11-21", "--format", "json"))
+        assert renewal["id"] == restored["filings"] + 1
+
+
+@pytest.mark.postgresql
+def test_restore_into_a_register_that_holds_marks_is_refused_and_writes_nothing(postgresql_url, tmp_path):
+    county = tmp_path / "county.db"
+    assert run_on(county, "sample", "load").exit_code == 0
+    added = run_on(postgresql_url, "mark", "add", "12345678", "--registered", "2020-01-01", "--classes", "9")
+    assert added.exit_code == 0
+    before = [as_json(run_on(postgresql_url, *args, "--format", "json")) for args in (("mark", "list"), ("log",))]
+    one_error_line(run_on(postgresql_url, "db", "restore", "--from-sqlite", county), 65,
+                   "(1 marks, 0 patents, 0 filings): an SQLite register is loaded only into a register that holds "
+                   "none [DB-RESTORE-EMPTY]")
+    assert [as_json(run_on(postgresql_url, *args, "--format", "json")) for args in (("mark", "list"), ("log",))] \
+        == before
+
+
+@pytest.mark.postgresql
+def test_plain_backup_and_restore_on_postgresql_name_the_flags(postgresql_url, tmp_path):
+    target = tmp_path / "copy.db"
+    one_error_line(run_on(postgresql_url, "db", "backup", target), 2,
+                   "give --to-sqlite, or copy the database with pg_dump")
+    one_error_line(run_on(postgresql_url, "db", "restore", target.parent / "none.db"), 2, "No such file or directory")
+    target.write_bytes(b"")
+    one_error_line(run_on(postgresql_url, "db", "restore", target), 2, "give --from-sqlite, or restore a pg_dump copy "
+                                                                       "with pg_restore")
+    assert not (tmp_path / "copy.db").read_bytes()
+
+
+def test_the_sqlite_flags_on_an_sqlite_register_are_the_plain_commands(tmp_path):
+    live, copy = tmp_path / "ipcli.db", tmp_path / "copy.db"
+    assert run_on(live, "sample", "load").exit_code == 0
+    assert as_json(run_on(live, "db", "backup", "--to-sqlite", copy, "--format", "json"))["marks"] == 240
+    delete_marks(live, 5)
+    assert as_json(run_on(live, "db", "restore", "--from-sqlite", copy, "--format", "json"))["marks"] == 240
+    assert dump(copy)[:5] == dump(live)[:5]
 
 
 def test_db_help_lists_the_three_commands(invoke):

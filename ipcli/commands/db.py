@@ -20,11 +20,12 @@ def db():
 @db.command("backup", help="help.db_backup")
 @argument("path", type=PATH, help="arg.backup_path")
 @option("--force", is_flag=True, help="opt.db_force")
+@option("--to-sqlite", is_flag=True, help="opt.db_to_sqlite")
 @format_option
-def backup(path, force, fmt):
+def backup(path, force, to_sqlite, fmt):
     app = get_app()
     require_register(app.register)
-    app.emit(app.register.backup(path, force), fmt)
+    app.emit(app.register.backup(path, force, to_sqlite), fmt)
 
 
 @db.command("check", help="help.db_check")
@@ -45,9 +46,11 @@ def check(ctx, fmt):
 
 @db.command("restore", help="help.db_restore")
 @argument("path", type=PATH, help="arg.restore_path")
+@option("--from-sqlite", is_flag=True, help="opt.db_from_sqlite")
 @format_option
 @click.pass_context
-def restore(ctx, path, fmt):
+def restore(ctx, path, from_sqlite, fmt):
     app = get_app()
     path = files.input_path(path, files.REGISTER_BYTES)  # refused before anything is written
-    app.emit(app.register.restore(path, operator=app.operator, command=ctx.command_path), fmt)
+    app.emit(app.register.restore(path, operator=app.operator, command=ctx.command_path, from_sqlite=from_sqlite),
+             fmt)

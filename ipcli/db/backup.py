@@ -12,7 +12,7 @@ from pathlib import Path
 from ipcli import files
 from ipcli.clock import SHANGHAI
 from ipcli.db import maintenance
-from ipcli.db.connection import applied_migrations, known_migrations, unknown_migrations
+from ipcli.db.connection import applied_migrations, known_migrations
 from ipcli.db.location import SqliteLocation
 from ipcli.db.sqlite_file import SIDE_FILES, storage_failures_as
 from ipcli.errors import Rejected, RegisterUnusable, UsageProblem, os_errors_as
@@ -26,7 +26,7 @@ MISSING = {"table": "db.missing_table", "column": "db.missing_column", "index": 
 
 def backup(live: Path, path: str, force: bool) -> dict:
     """A checked copy of the live register at `path`; what it holds."""
-    target = backup_target(path, live, force)
+    target = backup_target(path, SqliteLocation(live), force)
     with closing(maintenance.connect(live)) as source, new_copy(source, live, target) as copy:
         refuse_unsound(copy, target)
         held = maintenance.counts(copy)
@@ -67,11 +67,12 @@ def existing_register(path: Path) -> Path:
     return path
 
 
-def backup_target(path: str, live: Path, force: bool) -> Path:
+def backup_target(path: str, register, force: bool) -> Path:
     """Where the backup goes: a regular file only. A backup is a checked copy to restore from, and a device
     or FIFO can hold neither (it is refused, never written into nor replaced); a symbolic link is followed
-    to the file it names, which --force replaces; the register and its side files are refused."""
-    target = files.output_path(path, SqliteLocation(live), devices=False)
+    to the file it names, which --force replaces; the register (a RegisterLocation) and its side files are
+    refused."""
+    target = files.output_path(path, register, devices=False)
     if target.exists and not force:
         raise UsageProblem("db.target_exists", path=str(Path(path).absolute()))
     with os_errors(target.path):
@@ -92,12 +93,20 @@ def remove_side_files(path: Path) -> None:
 def new_copy(source: sqlite3.Connection, locked_path: Path, target: Path):
     """A copy of `source` written to `target` as one self-contained file (no -wal); the caller checks it
     while the block runs, and it is renamed into place only when the block ends without error."""
+    with new_file(target) as (copy, temporary):
+        maintenance.copy_pages(source, copy, locked_path)
+        maintenance.set_journal_mode(copy, "delete", temporary)
+        yield copy
+
+
+@contextmanager
+def new_file(target: Path):
+    """A connection on a new private file, and the file's temporary name beside `target`: renamed to
+    `target` only when the block ends without error, else removed with its side files."""
     with files.replacing(target) as temporary, storage_failures_as("db.unwritable", path=str(target)):
         try:
             with closing(maintenance.connect(temporary)) as copy:
-                maintenance.copy_pages(source, copy, locked_path)
-                maintenance.set_journal_mode(copy, "delete", temporary)
-                yield copy
+                yield copy, temporary
         finally:
             remove_side_files(temporary)
 
@@ -107,16 +116,27 @@ def new_copy(source: sqlite3.Connection, locked_path: Path, target: Path):
 
 def examine(connection: sqlite3.Connection, path: Path) -> tuple[dict, list[Rejected]]:
     """The `db check` record of an open database, and its problems (each one line on stderr)."""
-    integrity = [line for line in maintenance.integrity_check(connection) if line != "ok"]
-    keys = maintenance.foreign_key_check(connection)
-    applied, unknown = applied_migrations(connection), unknown_migrations(connection)
+    applied = applied_migrations(connection)
+    return verdict(path, integrity=maintenance.integrity_check(connection),
+                   keys=maintenance.foreign_key_check(connection), applied=applied,
+                   provisional=maintenance.provisional_counts(connection),
+                   missing=lambda: maintenance.missing_schema(connection, applied))
+
+
+def verdict(shown, *, integrity: list[str], keys: list[dict], applied: list[str] | None, provisional: dict,
+            missing) -> tuple[dict, list[Rejected]]:
+    """The `db check` record and problems of a register on either backend, from what its checks found:
+    `integrity` lines ("ok" when sound), broken foreign `keys`, the `applied` migrations, the `provisional`
+    counts, and `missing()`, what the schema lacks (asked only of an ipcli register of a known schema)."""
+    integrity = [line for line in integrity if line != "ok"]
+    unknown = [name for name in applied or () if name not in known_migrations()]
     record = {"integrity_ok": not integrity,
               "integrity_problems": len(integrity), "foreign_key_violations": len(keys),
               "migrations_applied": applied or [],
               "migrations_pending": [n for n in known_migrations() if n not in (applied or ())],
-              "migrations_unknown": unknown, **maintenance.provisional_counts(connection)}
+              "migrations_unknown": unknown, **provisional}
     problems = [*map(integrity_problem, integrity), *map(foreign_key_problem, keys)]
-    problems += schema_problems(connection, path, applied, unknown)
+    problems += schema_problems(shown, applied, unknown, missing)
     return {**record, "ok": not problems}, problems
 
 
@@ -132,14 +152,12 @@ def foreign_key_problem(row: dict) -> Rejected:
     return Rejected("db.foreign_key", rule="DB-INTEGRITY", **row)
 
 
-def schema_problems(connection: sqlite3.Connection, path: Path, applied: list | None,
-                    unknown: list) -> list[Rejected]:
+def schema_problems(shown, applied: list | None, unknown: list, missing) -> list[Rejected]:
     if applied is None:
-        return [Rejected("db.not_ipcli", rule="DB-NOT-IPCLI", path=str(path))]
+        return [Rejected("db.not_ipcli", rule="DB-NOT-IPCLI", path=str(shown))]
     if unknown:
-        return [Rejected("db.newer_schema", rule="DB-SCHEMA", path=str(path), names=", ".join(unknown))]
-    return [Rejected(MISSING[kind], rule="DB-SCHEMA", path=str(path), name=name)
-            for kind, name in maintenance.missing_schema(connection, applied)]
+        return [Rejected("db.newer_schema", rule="DB-SCHEMA", path=str(shown), names=", ".join(unknown))]
+    return [Rejected(MISSING[kind], rule="DB-SCHEMA", path=str(shown), name=name) for kind, name in missing()]
 
 
 def refuse_unsound(connection: sqlite3.Connection, path: Path) -> list[str]:

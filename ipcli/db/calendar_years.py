@@ -46,7 +46,7 @@ def apply_shifted_date_changes(store, changes: list) -> None:
 
 def provisional_counts(store) -> dict:
     """provisional_marks, _patents, _notices (open) and _licenses (pending): how many hold provisional dates."""
-    return maintenance.provisional_counts(store.db.conn)
+    return maintenance.provisional_counts(store.db.conn, set(store.db.table_names()))
 
 
 def provisional_rights(store) -> list[dict]:

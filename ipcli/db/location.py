@@ -83,8 +83,9 @@ class SqliteLocation(RegisterLocation):
         """The path that the names of this register's export intents start with."""
         return self.path
 
-    def backup(self, target: str, force: bool) -> dict:
-        """A checked copy of the register at `target` (SQLite: a page copy through the backup API)."""
+    def backup(self, target: str, force: bool, to_sqlite: bool = False) -> dict:
+        """A checked copy of the register at `target` (SQLite: a page copy through the backup API, which
+        is an SQLite register whether or not `to_sqlite` asks for one)."""
         from ipcli.db import backup
 
         return backup.backup(backup.existing_register(self.path.absolute()), target, force)
@@ -95,8 +96,9 @@ class SqliteLocation(RegisterLocation):
 
         return backup.check(backup.existing_register(self.path.absolute()))
 
-    def restore(self, source: Path, *, operator: str, command: str) -> dict:
-        """Replace the register by a checked, migrated copy of the register file `source`."""
+    def restore(self, source: Path, *, operator: str, command: str, from_sqlite: bool = False) -> dict:
+        """Replace the register by a checked, migrated copy of the register file `source` (an SQLite
+        register, whether or not `from_sqlite` says so)."""
         from ipcli.db import backup
 
         return backup.restore(self.path.absolute(), source, operator=operator, command=command)
@@ -174,16 +176,26 @@ class PostgresLocation(RegisterLocation):
         digest = hashlib.sha256(self.url.encode()).hexdigest()[:16]
         return Path(click.get_app_dir("ipcli")) / f"postgresql-{digest}"
 
-    def backup(self, target: str, force: bool) -> dict:
-        raise _not_yet("db backup")
+    def backup(self, target: str, force: bool, to_sqlite: bool = False) -> dict:
+        """A complete SQLite register at `target`; a copy of the database itself is pg_dump's."""
+        if not to_sqlite:
+            raise _usage("db.pg_backup_plain")
+        from ipcli.db.postgres_backup import backup_to_sqlite
+
+        return backup_to_sqlite(self, target, force)
 
     def check(self) -> tuple[dict, list]:
-        from ipcli.db.postgres import check
+        from ipcli.db.postgres_backup import check
 
         return check(self)
 
-    def restore(self, source: Path, *, operator: str, command: str) -> dict:
-        raise _not_yet("db restore")
+    def restore(self, source: Path, *, operator: str, command: str, from_sqlite: bool = False) -> dict:
+        """The SQLite register `source` loaded into this one, which holds no marks, patents or filings."""
+        if not from_sqlite:
+            raise _usage("db.pg_restore_plain")
+        from ipcli.db.postgres_backup import restore_from_sqlite
+
+        return restore_from_sqlite(self, source, operator=operator, command=command)
 
     def failure(self, error: BaseException):
         from ipcli.db.postgres import register_failure
@@ -191,10 +203,10 @@ class PostgresLocation(RegisterLocation):
         return register_failure(error, str(self))
 
 
-def _not_yet(command: str):
-    from ipcli.errors import ConfigError
+def _usage(key: str):
+    from ipcli.errors import UsageProblem
 
-    return ConfigError("err.pg_not_yet", command=command)
+    return UsageProblem(key)
 
 
 def _same_file(first: Path, second: Path) -> bool:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ipcli.db import sqlite_file
 from ipcli.db.connection import has_table, known_migrations, translate_busy
+from ipcli.db.schema import MIGRATIONS_TABLE
 from ipcli.db.database import sqlite_utils
 from ipcli.db.migrations import MIGRATIONS
 from ipcli.errors import Busy
@@ -80,13 +81,21 @@ def foreign_key_check(connection: sqlite3.Connection) -> list[dict]:
 
 
 def missing_schema(connection: sqlite3.Connection, applied: list[str]) -> list[tuple[str, str]]:
-    """What the `applied` migrations create and the database lacks, as (kind, name): a missing table, and
-    the columns, indexes and triggers missing from the tables it has. Extra objects are no problem."""
+    """What the `applied` migrations create and the database lacks (missing_objects)."""
     try:
         present = _schema(connection)
     except sqlite3.DatabaseError:
         return []  # too damaged to read: the integrity check says so
-    expected = _schema(_migrated_in_memory(applied))
+    return missing_objects(present, applied)
+
+
+def missing_objects(present: set[tuple[str, str, str]], applied: list[str],
+                    beside: str = "") -> list[tuple[str, str]]:
+    """What the `applied` migrations create and is not `present` (kind, name, table), as (kind, name): a
+    missing table, and the columns, indexes and triggers missing from the tables it has. Extra objects
+    are no problem; the table `beside` is not compared (PostgreSQL records migrations in a table of
+    its own making, ipcli.db.postgres.migrate)."""
+    expected = {item for item in _schema(_migrated_in_memory(applied)) if item[2] != beside}
     missing_tables = {name for kind, name, _ in expected - present if kind == "table"}
     return sorted((kind, name) for kind, name, table in expected - present
                   if kind == "table" or table not in missing_tables)
@@ -94,9 +103,15 @@ def missing_schema(connection: sqlite3.Connection, applied: list[str]) -> list[t
 
 def _migrated_in_memory(applied: list[str]) -> sqlite3.Connection:
     """An empty database in memory with the `applied` migrations of this ipcli, in their order."""
-    db = sqlite_utils().Database(memory=True)
+    connection = sqlite3.connect(":memory:", isolation_level=None)
+    apply_migrations(connection, applied)
+    return connection
+
+
+def apply_migrations(connection: sqlite3.Connection, applied: list[str]) -> None:
+    """The `applied` migrations of this ipcli, in their order, on an empty database."""
+    db = sqlite_utils().Database(connection, execute_plugins=False)
     MIGRATIONS.apply(db, stop_before=[name for name in known_migrations() if name not in applied])
-    return db.conn
 
 
 def _schema(connection: sqlite3.Connection) -> set[tuple[str, str, str]]:
@@ -106,6 +121,52 @@ def _schema(connection: sqlite3.Connection) -> set[tuple[str, str, str]]:
     columns = [("column", f"{table}.{column}", table) for kind, table, _ in objects if kind == "table"
                for _, column, *_ in connection.execute(f'PRAGMA table_info("{table}")')]
     return set(objects) | set(columns)
+
+
+def register_tables(connection: sqlite3.Connection) -> list[str]:
+    """The register's tables, without SQLite's own and the record of migrations."""
+    return [name for name, in connection.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != ? "
+        "ORDER BY name", [MIGRATIONS_TABLE])]
+
+
+def quoted_columns(connection: sqlite3.Connection, table: str) -> list[str]:
+    """The columns of `table`, in their order, each quoted ("window" is a reserved word of PostgreSQL)."""
+    return [f'"{column}"' for _, column, *_ in connection.execute(f'PRAGMA table_info("{table}")')]
+
+
+def foreign_keys(connection: sqlite3.Connection, table: str) -> list[tuple[str, str, str]]:
+    """(column, parent table, parent column) of each foreign key of `table`."""
+    return [(column, parent, key) for _, _, parent, column, key, *_ in
+            connection.execute(f'PRAGMA foreign_key_list("{table}")')]
+
+
+def tables_in_load_order(connection: sqlite3.Connection) -> list[str]:
+    """The register's tables, each after the tables its foreign keys refer to."""
+    from graphlib import TopologicalSorter
+
+    tables = register_tables(connection)
+    parents = {table: {parent for _, parent, _ in foreign_keys(connection, table)} - {table} for table in tables}
+    return list(TopologicalSorter(parents).static_order())
+
+
+def self_references(connection: sqlite3.Connection, table: str) -> dict[str, str]:
+    """Quoted column -> quoted key column, for each foreign key of `table` to itself (a window's parent)."""
+    return {f'"{column}"': f'"{key}"' for column, parent, key in foreign_keys(connection, table) if parent == table}
+
+
+def last_ids(connection: sqlite3.Connection) -> dict[str, int]:
+    """The last id each AUTOINCREMENT table gave (never given again, even after its row was deleted)."""
+    if not has_table(connection, "sqlite_sequence"):
+        return {}
+    return dict(connection.execute("SELECT name, seq FROM sqlite_sequence").fetchall())
+
+
+def set_last_id(connection: sqlite3.Connection, table: str, last: int) -> None:
+    """AUTOINCREMENT goes on past `last` and past every id the table holds (inside the caller's transaction)."""
+    connection.execute("DELETE FROM sqlite_sequence WHERE name = ?", [table])
+    connection.execute(f"INSERT INTO sqlite_sequence (name, seq) SELECT ?, max(?, coalesce(max(id), 0)) FROM {table}",
+                       [table, last])
 
 
 def counts(connection: sqlite3.Connection) -> dict:
@@ -121,14 +182,16 @@ _PROVISIONAL = {
 }
 
 
-def provisional_counts(connection: sqlite3.Connection) -> dict:
+def provisional_counts(connection, tables: set[str] | None = None) -> dict:
     """R-PROVISIONAL, R-PROVISIONAL-DECEMBER: stored deadlines computed without the holiday data they need;
-    null where the table or column is missing (an old schema) or unreadable."""
-    return {key: _count_or_none(connection, table, sql) for key, (table, sql) in _PROVISIONAL.items()}
+    null where the table or column is missing (an old schema) or unreadable. `tables`: the tables the
+    database has (a PostgreSQL connection must say; an SQLite one is asked)."""
+    return {key: _count_or_none(connection, tables, table, sql) for key, (table, sql) in _PROVISIONAL.items()}
 
 
-def _count_or_none(connection: sqlite3.Connection, table: str, sql: str) -> int | None:
+def _count_or_none(connection, tables: set[str] | None, table: str, sql: str) -> int | None:
     try:
-        return connection.execute(sql).fetchone()[0] if has_table(connection, table) else None
+        present = has_table(connection, table) if tables is None else table in tables
+        return connection.execute(sql).fetchone()[0] if present else None
     except sqlite3.DatabaseError:
         return None

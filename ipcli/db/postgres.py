@@ -103,7 +103,11 @@ class Database:
 
 def connect(url: str, shown: str, migrated: bool = True) -> Database:
     """The Database at `url` (libpq reads .pgpass, the service file and PGPASSWORD), migrated unless
-    `migrated` is false (a command that only looks, ipcli.db.location.PostgresLocation)."""
+    `migrated` is false (a command that only looks, ipcli.db.location.PostgresLocation). An unusable
+    IPCLI_BUSY_TIMEOUT is refused by readers too, as on SQLite."""
+    from ipcli.db.sqlite_file import busy_timeout_from_env
+
+    busy_timeout_from_env()
     module = psycopg()
     try:
         raw = module.connect(url, autocommit=True)
@@ -203,21 +207,7 @@ def commit(db: Database) -> None:
         raise
 
 
-# check and failures
-
-
-def check(location) -> tuple[dict, list]:
-    """The `db check` record of a PostgreSQL register (its schema version) and its problems."""
-    store = location.open()
-    try:
-        applied = applied_migrations(store.db) or []
-        unknown = [name for name in applied if name not in MIGRATION_NAMES]
-        record = {"register": str(location), "schema_version": applied[-1] if applied else None,
-                  "migrations_applied": applied, "migrations_pending": [], "migrations_unknown": unknown,
-                  **store.summary(), "ok": not unknown}
-    finally:
-        store.close()
-    return record, []
+# failures
 
 
 def register_failure(error: BaseException, shown: str):

@@ -105,6 +105,8 @@ _PROJECT_RULES = {
     "DB-NOT-IPCLI": "a register is an SQLite database made by ipcli",
     "DB-INTEGRITY": "a register passes SQLite's integrity and foreign key checks",
     "DB-SCHEMA": "a register has every table, column and index of its migrations, and none newer than ipcli's",
+    "DB-RESTORE-EMPTY": "an SQLite register is loaded into a PostgreSQL register that holds no marks, patents or "
+                        "filings",
 }
 
 _RULES += tuple(Rule(rule_id, f"ipcli (README): {what}", "project decision")

@@ -47,6 +47,17 @@ EN = {
     "field.migrated": "migrations applied now",
     "arg.backup_path": "File to write the copy to.",
     "arg.restore_path": "The backup to restore.",
+    "opt.db_to_sqlite": "Write an SQLite register (what a backup on SQLite always is; on PostgreSQL, the register "
+                        "as a complete SQLite file).",
+    "opt.db_from_sqlite": "PATH is an SQLite register (as on SQLite always); on PostgreSQL, load it into an empty "
+                          "register.",
+    "db.pg_backup_plain": "db backup on PostgreSQL writes an SQLite register: give --to-sqlite, or copy the database "
+                          "with pg_dump",
+    "db.pg_restore_plain": "db restore on PostgreSQL loads an SQLite register into an empty one: give --from-sqlite, "
+                           "or restore a pg_dump copy with pg_restore",
+    "db.restore_not_empty": "{path} is not empty ({marks} marks, {patents} patents, {filings} filings): an SQLite "
+                            "register is loaded only into a register that holds none",
+    "db.restore_refused_row": "{path}: PostgreSQL refuses a row of {table}: {reason}",
 }
 
 ZH = {
@@ -95,4 +106,12 @@ ZH = {
     "field.migrated": "本次执行的迁移",
     "arg.backup_path": "备份写入的文件。",
     "arg.restore_path": "要恢复的备份文件。",
+    "opt.db_to_sqlite": "写出 SQLite 登记簿（文件登记簿的备份本来如此；服务器上的登记簿则完整写成一个文件）。",
+    "opt.db_from_sqlite": "PATH 为 SQLite 登记簿（文件登记簿本来如此）；服务器上的登记簿须为空，将其载入。",
+    "db.pg_backup_plain": "PostgreSQL 上的 db backup 写出 SQLite 登记簿：请加 --to-sqlite，或用 pg_dump 复制服务器上的登记簿",
+    "db.pg_restore_plain": "PostgreSQL 上的 db restore 将 SQLite 登记簿载入空的登记簿：请加 --from-sqlite，"
+                           "或用 pg_restore 恢复 pg_dump 的副本",
+    "db.restore_not_empty": "{path} 不是空的（商标 {marks} 件、专利 {patents} 件、业务 {filings} 件）：SQLite "
+                            "登记簿只能载入尚无这些记录的登记簿",
+    "db.restore_refused_row": "{path}：PostgreSQL 拒绝 {table} 中的一行：{reason}",
 }
