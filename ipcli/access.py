@@ -84,7 +84,7 @@ def command_name(ctx) -> str:
 ON_POSTGRESQL = frozenset({
     "init", "sample load", "mark add", "mark show", "mark list", "patent add", "patent show", "patent list",
     "renew add", "license add", "pledge add", "filing list", "deadlines", "expiries", "digest", "stats", "log",
-    "batch list", "notice list", "window list", "db check",
+    "batch list", "notice list", "window list", "db check", "mark import", "patent import",
 })
 
 

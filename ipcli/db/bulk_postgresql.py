@@ -1,0 +1,83 @@
+"""SQL of `mark import` and `patent import` on a PostgreSQL register: how the validated rows are staged.
+The stage is the one of ipcli.db.bulk (TEMP tables of the import's connection, the same names and
+columns), and so are the queries that compare it with the register and write from it; only its
+creation and its filling differ.
+
+- The stage's columns take their types from the register's table (CREATE TEMP TABLE ... AS SELECT
+  ... WITH NO DATA), so that a binary COPY writes them as they are, with no text to parse.
+- The rows of a whole read go in by one binary COPY (psycopg's Copy.write_row, set_types), kept
+  open while the input is read; the shared values (a few thousand tuples at most) are copied once
+  the read is done, and the stage is analysed for the planner, which has no statistics of a
+  temporary table otherwise.
+- Nothing here touches the register's tables or their indexes: the rows reach them by
+  ipcli.db.bulk.write_staged, one INSERT ... SELECT inside the write transaction, which holds the
+  advisory write lock (ipcli.db.postgres.begin). Other windows read the register, with every index,
+  all along.
+"""
+
+from contextlib import ExitStack
+
+from ipcli.db.bulk import NEW, Target
+from ipcli.db.dialect import postgresql
+
+
+class CopyStage:
+    """The stage of one import, filled by binary COPY: open() (again) empties it and starts the COPY,
+    add() writes rows, done() ends the COPY and copies the shared values. close() ends a COPY that
+    done() did not."""
+
+    def __init__(self, store, target: Target):
+        self.target = target
+        self._db = store.db  # autocommit outside a write: each statement, each COPY commits itself
+        self._copy = None
+        self._open = ExitStack()
+        self._shared = []
+
+    def open(self) -> None:
+        self.close()
+        self._shared = []
+        self._create()
+        self._copy = self._copying(self.target.stage, ("line",) + self.target.staged)
+
+    def add(self, rows: list, shared: list) -> None:
+        """Rows `(line, *values of target.staged)`, and the shared tuples `(id, *values of target.shared)`
+        first seen."""
+        write_row = self._copy.write_row
+        for row in rows:
+            write_row(row)
+        self._shared += shared
+
+    def done(self) -> None:
+        self.close()
+        if self.target.shared:
+            self._copying(self.target.shared_table, ("id",) + self.target.shared)
+            for row in self._shared:
+                self._copy.write_row(row)
+            self.close()
+        self._db.execute(f"ANALYZE {self.target.stage}")
+
+    def close(self) -> None:
+        self._open.close()
+        self._copy = None
+
+    def _create(self) -> None:
+        """The TEMP tables of ipcli.db.bulk.create_stage, typed as the register's table."""
+        target = self.target
+        own = ", ".join(target.own)
+        ids = "".join(f", 0::bigint AS {column}" for column in target.staged[len(target.own):])
+        tables = [(target.stage, f"0::bigint AS line, {own}{ids}, '{NEW}'::text AS status")]
+        if target.shared:
+            tables.append((target.shared_table, f"0::bigint AS id, {', '.join(target.shared)}"))
+        for table, columns in tables:
+            self._db.execute(f"DROP TABLE IF EXISTS pg_temp.{table}")
+            self._db.execute(f"CREATE TEMP TABLE {table} AS SELECT {columns} FROM {target.table} WITH NO DATA")
+        self._db.execute(f"ALTER TABLE {target.stage} ALTER COLUMN status SET DEFAULT '{NEW}'")
+
+    def _copying(self, table: str, columns: tuple):
+        """A binary COPY into `table`'s `columns`, its types those of the table."""
+        names = ", ".join(columns)
+        types = [column.type_code for column in self._db.execute(f"SELECT {names} FROM {table} LIMIT 0").description]
+        self._copy = self._open.enter_context(
+            self._db.conn.raw.cursor().copy(postgresql(f"COPY {table} ({names}) FROM STDIN (FORMAT BINARY)")))
+        self._copy.set_types(types)
+        return self._copy
