@@ -244,7 +244,7 @@ class DirectWrite:
 
     Staged rows `(line, *values of target.staged)` go straight into the table, joined to their shared
     values (staged as stage_rows() stages them), so that nothing is copied afterwards; the table's
-    indexes are dropped first and built again, the unique ones by build_unique_indexes() once all
+    indexes are dropped first and built again, the unique ones by all_keys_unique() once all
     rows are in, the others by finish(). It is one transaction: begin() opens it, finish() commits
     it, abandon() rolls it back; restart() drops the rows inserted so far.
     """
@@ -285,14 +285,16 @@ class DirectWrite:
         return True
 
     def restart(self) -> None:
+        """The rows inserted so far dropped, and the shared values' table made again."""
         self._conn.execute(f"ROLLBACK TO {self.SAVEPOINT}")
+        create_stage(self.store, self.target)
 
     def insert(self, rows: list, shared: list = ()) -> None:
         """Insert staged rows, after the shared tuples `(id, *values of target.shared)` first seen."""
         stage_rows(self.store, self.target, [], shared)
         _insert_values(self._conn, self._head, self._tail, self._width, rows, self._stamps)
 
-    def build_unique_indexes(self) -> bool:
+    def all_keys_unique(self) -> bool:
         """Build the table's unique indexes (its key's); False when a key was inserted twice."""
         try:
             for sql, unique in self._indexes:

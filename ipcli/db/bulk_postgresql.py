@@ -9,16 +9,23 @@ creation and its filling differ.
   open while the input is read; the shared values (a few thousand tuples at most) are copied once
   the read is done, and the stage is analysed for the planner, which has no statistics of a
   temporary table otherwise.
-- Nothing here touches the register's tables or their indexes: the rows reach them by
+- The stage never touches the register's tables or their indexes: the rows reach them by
   ipcli.db.bulk.write_staged, one INSERT ... SELECT inside the write transaction, which holds the
   advisory write lock (ipcli.db.postgres.begin). Other windows read the register, with every index,
   all along.
+- Into a table that holds no rights of its kind (a first import), CopyDirect copies the rows
+  straight into the table as they are read, inside the write transaction (as bulk.DirectWrite does
+  on SQLite, but with every index kept): the server updates the table and its indexes while this
+  process reads on, and the rows are not written twice. Other windows read meanwhile and see none of
+  them until the commit; their writes wait for the advisory lock, as on SQLite for the write lock.
 """
 
 from contextlib import ExitStack
 
-from ipcli.db.bulk import NEW, Target
+from ipcli.db.bulk import NEW, Target, has_rights
+from ipcli.db.connection import begin, commit, rollback
 from ipcli.db.dialect import postgresql
+from ipcli.db.postgres import psycopg
 
 
 class CopyStage:
@@ -81,3 +88,78 @@ class CopyStage:
             self._db.conn.raw.cursor().copy(postgresql(f"COPY {table} ({names}) FROM STDIN (FORMAT BINARY)")))
         self._copy.set_types(types)
         return self._copy
+
+
+class CopyDirect:
+    """bulk.DirectWrite's interface on PostgreSQL: rows `(line, *values of target.staged)` copied into
+    the table as they come, each with its shared values (`(id, *values of target.shared)`, handed over
+    when first seen) and its time stamps. One transaction: begin() opens it, finish() commits it,
+    abandon() rolls it back; restart() drops the rows copied so far. The table's unique index refuses
+    a key given twice when the COPY ends (all_keys_unique)."""
+
+    SAVEPOINT = "import_rows"
+
+    def __init__(self, store, target: Target, stamp: str):
+        self.store, self.target = store, target
+        self._stamps = (stamp, stamp)  # created_at, updated_at
+        self._db = store.db
+        self._shared = {}  # shared id -> its values and the stamps
+        self._copy = None
+        self._open = ExitStack()
+
+    def begin(self) -> bool:
+        """Open the transaction (the advisory write lock); False, with nothing left open, when the
+        table holds rights."""
+        if has_rights(self.store, self.target):  # asked first, so as not to wait for the lock for nothing
+            return False
+        begin(self._db)
+        if has_rights(self.store, self.target):  # written since it was asked
+            self.abandon()
+            return False
+        self._db.execute(f"SAVEPOINT {self.SAVEPOINT}")
+        return True
+
+    def restart(self) -> None:
+        self.all_keys_unique()
+        self._db.execute(f"ROLLBACK TO SAVEPOINT {self.SAVEPOINT}")
+        self._shared = {}
+        target = self.target
+        names = ", ".join(target.own + target.shared + ("created_at", "updated_at"))
+        types = [column.type_code for column in
+                 self._db.execute(f"SELECT {names} FROM {target.table} LIMIT 0").description]
+        self._copy = self._open.enter_context(
+            self._db.conn.raw.cursor().copy(postgresql(f"COPY {target.table} ({names}) FROM STDIN (FORMAT BINARY)")))
+        self._copy.set_types(types)
+
+    def insert(self, rows: list, shared: list = ()) -> None:
+        stamps, values, write_row = self._stamps, self._shared, self._copy.write_row
+        for number, *value in shared:
+            values[number] = (*value, *stamps)
+        if self.target.shared:
+            for row in rows:
+                write_row(row[1:-1] + values[row[-1]])
+        else:
+            for row in rows:
+                write_row(row[1:] + stamps)
+
+    def all_keys_unique(self) -> bool:
+        """End the COPY, if one is open; False when the table's unique index refused a key given twice
+        (the transaction is then in error until restart() or abandon())."""
+        try:
+            self._open.close()
+        except psycopg().errors.UniqueViolation:
+            return False
+        finally:
+            self._copy = None
+        return True
+
+    def finish(self) -> None:
+        commit(self._db)
+
+    def abandon(self) -> None:
+        try:
+            self._open.close()
+        except psycopg().Error:
+            pass  # rolled back below, whatever the COPY's end found
+        finally:
+            rollback(self._db)

@@ -55,14 +55,19 @@ class KeyRepeated(Exception):
 
 def choose(store, rows, update: bool, insert_as_read: bool) -> "Writer":
     """A DirectWriter when `insert_as_read` (not a dry run) and the register holds no right of this
-    kind (its transaction then open), else a StagedWriter; on PostgreSQL, a CopyWriter."""
-    if is_postgresql(store.db):
-        return CopyWriter(store, rows, update)
+    kind (its transaction then open), else a StagedWriter; on PostgreSQL, a CopyDirectWriter or a
+    CopyWriter."""
+    postgresql = is_postgresql(store.db)
     if insert_as_read:
-        direct = bulk.DirectWrite(store, rows.target, now_stamp())
+        direct = (bulk_postgresql.CopyDirect if postgresql else bulk.DirectWrite)(store, rows.target, now_stamp())
         if direct.begin():
-            return DirectWriter(store, rows, direct)
-    return StagedWriter(store, rows, update)
+            return (CopyDirectWriter if postgresql else DirectWriter)(store, rows, direct)
+    return staged(store, rows, update)
+
+
+def staged(store, rows, update: bool) -> "StagedWriter":
+    """A StagedWriter for the register's backend: on PostgreSQL, a CopyWriter."""
+    return (CopyWriter if is_postgresql(store.db) else StagedWriter)(store, rows, update)
 
 
 class Writer(ABC):
@@ -117,7 +122,6 @@ class DirectWriter(Writer):
 
     def start(self) -> None:
         self._direct.restart()
-        bulk.create_stage(self.store, self.rows.target)  # the shared values' table
         self.taken = 0
 
     def take(self, batch: list, shared: list) -> None:
@@ -127,7 +131,7 @@ class DirectWriter(Writer):
 
     def checked(self, report) -> None:
         """Every row is new, unless a key was given twice: KeyRepeated, for the staged check to report."""
-        if not self._direct.build_unique_indexes():
+        if not self._direct.all_keys_unique():
             raise KeyRepeated
         report.counts = {"added": self.taken, "unchanged": 0, "updated": 0}
 
@@ -312,3 +316,11 @@ class CopyWriter(StagedWriter):
 
     def close(self) -> None:
         self._copy_stage.close()
+
+
+class CopyDirectWriter(DirectWriter):
+    """A DirectWriter on a PostgreSQL register: rows copied into their empty table as they are read
+    (bulk_postgresql.CopyDirect), every index kept; a key given twice is refused by the table's
+    unique index when the COPY ends."""
+
+    own_share = parts.OWN_SHARE_COPYING
