@@ -132,9 +132,10 @@ class CopyDirect:
         return True
 
     def restart(self) -> None:
+        self._rows = []  # not worth copying: rolled back below
         self.all_keys_unique()
         self._db.execute(f"ROLLBACK TO SAVEPOINT {self.SAVEPOINT}")
-        self._shared, self._rows = {}, []
+        self._shared = {}
         target = self.target
         names = ", ".join(self._columns)
         types = [column.type_code for column in
