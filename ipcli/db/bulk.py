@@ -133,6 +133,11 @@ def _shared_join(target: Target) -> tuple[str, str]:
     return f", {target.shared_table} AS d", f" AND d.id = s.{SHARED}"
 
 
+def on_postgresql(store) -> bool:
+    """Whether the store's register is on PostgreSQL (its import then stages by COPY: bulk_postgresql)."""
+    return is_postgresql(store.db)
+
+
 def has_rights(store, target: Target) -> bool:
     return store.db.conn.execute(f"SELECT EXISTS (SELECT 1 FROM {target.table})").fetchone()[0] == 1
 

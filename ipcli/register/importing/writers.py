@@ -35,7 +35,6 @@ from operator import itemgetter
 
 from ipcli.clock import now_stamp
 from ipcli.db import bulk, bulk_postgresql
-from ipcli.db.dialect import is_postgresql
 from ipcli.errors import Rejected
 from ipcli.register.importing import parts
 from ipcli.register.importing.columns import CONFLICT_RULE, DUPLICATE_RULE
@@ -57,7 +56,7 @@ def choose(store, rows, update: bool, insert_as_read: bool) -> "Writer":
     """A DirectWriter when `insert_as_read` (not a dry run) and the register holds no right of this
     kind (its transaction then open), else a StagedWriter; on PostgreSQL, a CopyDirectWriter or a
     CopyWriter."""
-    postgresql = is_postgresql(store.db)
+    postgresql = bulk.on_postgresql(store)
     if insert_as_read:
         direct = (bulk_postgresql.CopyDirect if postgresql else bulk.DirectWrite)(store, rows.target, now_stamp())
         if direct.begin():
@@ -67,7 +66,7 @@ def choose(store, rows, update: bool, insert_as_read: bool) -> "Writer":
 
 def staged(store, rows, update: bool) -> "StagedWriter":
     """A StagedWriter for the register's backend: on PostgreSQL, a CopyWriter."""
-    return (CopyWriter if is_postgresql(store.db) else StagedWriter)(store, rows, update)
+    return (CopyWriter if bulk.on_postgresql(store) else StagedWriter)(store, rows, update)
 
 
 class Writer(ABC):
