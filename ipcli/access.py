@@ -85,7 +85,7 @@ ON_POSTGRESQL = frozenset({
     "init", "sample load", "mark add", "mark show", "mark list", "patent add", "patent show", "patent list",
     "renew add", "license add", "pledge add", "filing list", "deadlines", "expiries", "digest", "stats", "log",
     "batch list", "notice list", "window list", "db check", "db backup", "db restore", "calendar status",
-    "calendar import", "calendar fetch",
+    "calendar import", "calendar fetch", "mark import", "patent import",
     # corrections and filings
     "mark edit", "mark remove", "patent edit", "patent remove", "undo", "log revert", "filing show",
     "filing set-status", "filing revert", "pledge list", "pledge extend", "pledge release", "pledge change",

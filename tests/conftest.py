@@ -58,17 +58,30 @@ def postgresql_template():
 
 
 @pytest.fixture
-def postgresql_url(postgresql_template):
+def postgresql_url(postgresql_urls):
     """A fresh, migrated database of its own for the test, dropped afterwards."""
+    return postgresql_urls()
+
+
+@pytest.fixture
+def postgresql_urls(postgresql_template):
+    """A function giving a fresh, migrated database of the test's own on each call; all are dropped
+    afterwards."""
     import psycopg
 
-    name = f"t_{os.getpid()}_{next(_databases)}"
     admin_url = database_url(postgresql_template, "postgres")
+    names = []
+
+    def new() -> str:
+        names.append(f"t_{os.getpid()}_{next(_databases)}")
+        with psycopg.connect(admin_url, autocommit=True) as admin:
+            admin.execute(f"CREATE DATABASE {names[-1]} TEMPLATE {POSTGRESQL_TEMPLATE}")
+        return database_url(postgresql_template, names[-1])
+
+    yield new
     with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f"CREATE DATABASE {name} TEMPLATE {POSTGRESQL_TEMPLATE}")
-    yield database_url(postgresql_template, name)
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        for name in names:
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 @pytest.fixture(params=BACKENDS)
@@ -77,10 +90,24 @@ def register(request, db_path):
     database (migrated). A test marked `sqlite_only(reason)` runs on SQLite alone and says why."""
     if request.param == "sqlite":
         return str(db_path)
+    _skip_if_sqlite_only(request)
+    return request.getfixturevalue("postgresql_url")
+
+
+@pytest.fixture(params=BACKENDS)
+def registers(request, tmp_path):
+    """A function giving the --db of another fresh register on each call, on each backend (as `register`)."""
+    if request.param == "sqlite":
+        names = itertools.count()
+        return lambda: str(tmp_path / f"ipcli-{next(names)}.db")
+    _skip_if_sqlite_only(request)
+    return request.getfixturevalue("postgresql_urls")
+
+
+def _skip_if_sqlite_only(request) -> None:
     only = request.node.get_closest_marker("sqlite_only")
     if only is not None:
         pytest.skip(f"SQLite only: {only.args[0]}")
-    return request.getfixturevalue("postgresql_url")
 
 
 def on_postgresql(register: str) -> bool:

@@ -3,7 +3,6 @@ line, all-or-nothing, idempotent re-imports, --update, --dry-run, and a row equa
 
 import codecs
 import json
-import sqlite3
 
 import pytest
 from click.testing import CliRunner
@@ -12,12 +11,14 @@ from hypothesis import strategies as st
 
 from ipcli.cli import cli
 from ipcli.db import bulk
+from ipcli.db.location import register_location
 from ipcli.errors import Rejected
 from ipcli.register import importing, rights
 from ipcli.register.importing import reading, writers
 from ipcli.register.importing import rows as import_rows
 from ipcli.rules.calendar import WorkCalendar
 from ipcli.rules.identifiers import patent_check_char
+from tests.conftest import BASE_ENV, on_postgresql, register_sql
 
 USCC = "91350100M000100Y43"
 RIC = "11010519491231002X"
@@ -48,19 +49,23 @@ def error_lines(result) -> list[str]:
     return [line for line in result.stderr.splitlines() if "warning:" not in line]
 
 
-def marks_in(db_path) -> int:
-    with sqlite3.connect(db_path) as connection:
-        return connection.execute("SELECT count(*) FROM marks").fetchone()[0]
+def marks_in(register) -> int:
+    return register_sql(register, "SELECT count(*) FROM marks")[0][0]
 
 
 MARK_INDEXES = {"marks_reg_no", "marks_expires_on", "marks_renewal_window_opens_on", "marks_grace_ends_on",
                 "marks_owner"}
 
 
-def mark_indexes(db_path) -> set:
-    with sqlite3.connect(db_path) as connection:
-        return {name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'index' "
-                                                       "AND tbl_name = 'marks' AND sql IS NOT NULL")}
+def mark_indexes(register, unique: bool = False) -> set:
+    """The names of the marks table's indexes (only its unique ones)."""
+    if on_postgresql(register):
+        rows = register_sql(register, "SELECT indexname, indexdef LIKE 'CREATE UNIQUE%' FROM pg_indexes "
+                                      "WHERE tablename = 'marks'")
+    else:
+        rows = register_sql(register, "SELECT name, \"unique\" FROM pragma_index_list('marks') "
+                                      "WHERE origin = 'c'")
+    return {name for name, is_unique in rows if is_unique or not unique}
 
 
 def journal(invoke) -> list:
@@ -99,14 +104,14 @@ def _is_utf8(data: bytes) -> bool:
     return True
 
 
-def test_bytes_of_neither_encoding_are_refused_at_their_line(invoke, tmp_path, db_path):
+def test_bytes_of_neither_encoding_are_refused_at_their_line(invoke, tmp_path, register):
     path = tmp_path / "marks.csv"
     path.write_bytes(HEADER.encode() + GOOD[2].encode() + b"1,9,\x80,,,,2020-01-01,\n")
     result = invoke("mark", "import", path)
     assert result.exit_code == 65
     assert error_lines(result) == [f"{path}:3: the bytes are neither UTF-8 nor GB18030 text [IMPORT-ENCODING]",
                                    f"ipcli: error: {path} rejected; nothing was written [IMPORT-CHECK]"]
-    assert marks_in(db_path) == 0
+    assert marks_in(register) == 0
 
 
 def jsonl_marks() -> str:
@@ -124,20 +129,20 @@ def test_jsonl_by_extension_sniffing_or_option(invoke, tmp_path, name, args):
     assert (shown["classes"], shown["owner_id"]) == ([9, 35], RIC)
 
 
-def stdin_invoke(db_path, *args, data: str):
-    runner = CliRunner(env={"IPCLI_LANG": "en", "IPCLI_TODAY": "2026-11-21", "LANG": "C", "IPCLI_DB": str(db_path)})
+def stdin_invoke(register, *args, data: str):
+    runner = CliRunner(env={**BASE_ENV, "IPCLI_DB": register})
     return runner.invoke(cli, [str(a) for a in args], input=data.encode("utf-8"), catch_exceptions=False)
 
 
 @pytest.mark.parametrize("data", [HEADER + "".join(GOOD), jsonl_marks()])
-def test_stdin_is_read_as_csv_or_sniffed_jsonl(invoke, db_path, data):
-    summary = as_json(stdin_invoke(db_path, "-q", "mark", "import", "-", "--format", "json", data=data))
+def test_stdin_is_read_as_csv_or_sniffed_jsonl(invoke, register, data):
+    summary = as_json(stdin_invoke(register, "-q", "mark", "import", "-", "--format", "json", data=data))
     assert summary["file"] == "stdin" and summary["added"] == data.count("\n") - data.startswith("reg_no")
     assert journal(invoke)[-1]["record_id"] == "import:stdin"
 
 
-def test_stdin_errors_name_stdin(db_path):
-    result = stdin_invoke(db_path, "mark", "import", "-", data=HEADER + GOOD[0].replace("9;35", "46"))
+def test_stdin_errors_name_stdin(register):
+    result = stdin_invoke(register, "mark", "import", "-", data=HEADER + GOOD[0].replace("9;35", "46"))
     assert result.exit_code == 65
     assert error_lines(result)[0] == "stdin:2: '46' is not a Nice class: classes run 1..45 [ID-NICE-CLASS]"
 
@@ -167,13 +172,13 @@ BAD_MARKS = [
 
 
 @pytest.mark.parametrize("row, message", BAD_MARKS)
-def test_each_bad_mark_row_is_refused_with_its_line_and_rule(invoke, tmp_path, db_path, row, message):
+def test_each_bad_mark_row_is_refused_with_its_line_and_rule(invoke, tmp_path, register, row, message):
     path = write(tmp_path, "marks.csv", HEADER + GOOD[0] + row + GOOD[2])
     result = invoke("mark", "import", path)
     assert result.exit_code == 65
     assert error_lines(result) == [f"{path}:3: {message}",
                                    f"ipcli: error: {path}: 1 of 3 rows rejected; nothing was written [IMPORT-CHECK]"]
-    assert marks_in(db_path) == 0
+    assert marks_in(register) == 0
 
 
 def test_term_start_before_registration_cites_the_term_rule(invoke, tmp_path):
@@ -183,13 +188,13 @@ def test_term_start_before_registration_cites_the_term_rule(invoke, tmp_path):
                                      "[R-TM-TERM]"
 
 
-def test_a_registration_number_twice_in_one_input_is_refused(invoke, tmp_path, db_path):
+def test_a_registration_number_twice_in_one_input_is_refused(invoke, tmp_path, register):
     path = write(tmp_path, "marks.csv", HEADER + GOOD[0] + GOOD[1] + GOOD[0].replace("2016-02-29", "2017-01-01"))
     result = invoke("mark", "import", path)
     assert result.exit_code == 65
     assert error_lines(result)[0] == f"{path}:4: 7001840 appears again in this input (first on line 2) " \
                                      "[IMPORT-DUPLICATE]"
-    assert marks_in(db_path) == 0 and mark_indexes(db_path) == MARK_INDEXES
+    assert marks_in(register) == 0 and mark_indexes(register) == MARK_INDEXES
 
 
 def test_repeated_keys_across_chunks_name_the_first_valid_row(invoke, tmp_path, monkeypatch):
@@ -207,6 +212,7 @@ def test_repeated_keys_across_chunks_name_the_first_valid_row(invoke, tmp_path, 
         f"ipcli: error: {path}: 3 of 7 rows rejected; nothing was written [IMPORT-CHECK]"]
 
 
+@pytest.mark.sqlite_only("PRAGMA foreign_keys and threads are settings of an SQLite connection")
 def test_the_write_restores_the_connection_settings(tmp_path):
     from ipcli.db.store import Store
 
@@ -295,7 +301,7 @@ def test_line_numbers_count_physical_lines(invoke, tmp_path):
     assert as_json(invoke("mark", "show", "7001840", "--format", "json"))["name"] == "闽\n光\n"
 
 
-def test_one_bad_row_among_good_ones_writes_nothing(invoke, tmp_path, db_path):
+def test_one_bad_row_among_good_ones_writes_nothing(invoke, tmp_path, register):
     rows = [f"{100 + n},9,,,,,2020-01-{n + 1:02d},\n" for n in range(5)]
     rows.insert(3, "999,9,,,,,2020-02-30,\n")
     result = invoke("mark", "import", write(tmp_path, "marks.csv", HEADER + "".join(rows)))
@@ -303,12 +309,12 @@ def test_one_bad_row_among_good_ones_writes_nothing(invoke, tmp_path, db_path):
     assert result.stderr.splitlines()[-1].endswith("1 of 6 rows rejected; nothing was written [IMPORT-CHECK]")
     assert json.loads(invoke("mark", "list", "--format", "json").stdout) == []
     assert journal(invoke) == []
-    assert marks_in(db_path) == 0
-    assert mark_indexes(db_path) == MARK_INDEXES  # dropped for the rows going straight in, and back
+    assert marks_in(register) == 0
+    assert mark_indexes(register) == MARK_INDEXES  # dropped for the rows going straight in, and back
 
 
 def test_a_first_import_goes_straight_into_the_table_and_a_later_one_is_staged(
-        invoke, tmp_path, db_path, mark_file, monkeypatch):
+        invoke, tmp_path, register, mark_file, monkeypatch):
     staged, stage_rows = [], bulk.stage_rows
 
     def recording(store, target, rows, shared=()):
@@ -316,18 +322,19 @@ def test_a_first_import_goes_straight_into_the_table_and_a_later_one_is_staged(
         stage_rows(store, target, rows, shared)
 
     monkeypatch.setattr(bulk, "stage_rows", recording)
+    postgresql = on_postgresql(register)  # there every row is staged, by COPY, not stage_rows
     assert as_json(invoke("-q", "mark", "import", mark_file, "--format", "json"))["added"] == 3
-    assert sum(staged) == 0 and staged  # only the shared values of the rows inserted
-    assert marks_in(db_path) == 3 and mark_indexes(db_path) == MARK_INDEXES
+    assert sum(staged) == 0 and bool(staged) != postgresql  # SQLite: only the shared values of the rows inserted
+    assert marks_in(register) == 3 and mark_indexes(register) == MARK_INDEXES
     staged.clear()
     later = write(tmp_path, "later.csv", HEADER + GOOD[0] + "1234,5,,,,,2021-03-04,\n")
     summary = as_json(invoke("-q", "mark", "import", later, "--format", "json"))
-    assert (summary["added"], summary["unchanged"], sum(staged)) == (1, 1, 2)
+    assert (summary["added"], summary["unchanged"], sum(staged)) == (1, 1, 0 if postgresql else 2)
     shown = as_json(invoke("mark", "show", "1234", "--format", "json"))
     assert (shown["classes"], shown["expires_on"]) == ([5], "2031-03-03")
 
 
-def test_reimporting_the_same_file_changes_nothing(invoke, mark_file, db_path):
+def test_reimporting_the_same_file_changes_nothing(invoke, mark_file, register):
     first = as_json(invoke("-q", "mark", "import", mark_file, "--format", "json"))
     before = json.loads(invoke("mark", "list", "--format", "json").stdout)
     second = as_json(invoke("-q", "mark", "import", mark_file, "--format", "json"))
@@ -355,10 +362,10 @@ def test_update_replaces_changed_marks_and_journals_before_and_after(invoke, tmp
     assert journal(invoke)[-1]["after"]["updated"] == 1
 
 
-def test_dry_run_counts_and_writes_nothing(invoke, mark_file, db_path):
+def test_dry_run_counts_and_writes_nothing(invoke, mark_file, register):
     summary = as_json(invoke("-q", "mark", "import", mark_file, "--dry-run", "--format", "json"))
     assert (summary["added"], summary["dry_run"]) == (3, True)
-    assert marks_in(db_path) == 0 and journal(invoke) == []
+    assert marks_in(register) == 0 and journal(invoke) == []
 
 
 def test_dry_run_with_bad_rows_exits_65(invoke, tmp_path):
@@ -366,10 +373,10 @@ def test_dry_run_with_bad_rows_exits_65(invoke, tmp_path):
     assert invoke("mark", "import", path, "--dry-run").exit_code == 65
 
 
-def test_strict_calendar_refuses_provisional_dates_and_writes_nothing(invoke, mark_file, db_path):
+def test_strict_calendar_refuses_provisional_dates_and_writes_nothing(invoke, mark_file, register):
     result = invoke("--strict-calendar", "mark", "import", mark_file)
     assert result.exit_code == 4 and "[R-PROVISIONAL]" in result.stderr
-    assert marks_in(db_path) == 0
+    assert marks_in(register) == 0
 
 
 def test_provisional_years_are_warned_once(invoke, mark_file):
@@ -433,21 +440,17 @@ def many_marks(count: int):
                f"{2004 + n % 23}-0{n % 9 + 1}-1{n % 7},W{n % 4}\n")
 
 
-def test_twenty_thousand_rows_in_several_chunks(invoke, tmp_path, db_path, monkeypatch):
+def test_twenty_thousand_rows_in_several_chunks(invoke, tmp_path, register, monkeypatch):
     monkeypatch.setattr(reading, "CHUNK_ROWS", 7_000)
     monkeypatch.setattr(writers, "REBUILD_MIN_ROWS", 1_000)  # the path a large import takes
     path = write(tmp_path, "marks.csv", HEADER + "".join(many_marks(20_000)))
     assert as_json(invoke("-q", "mark", "import", path, "--format", "json"))["added"] == 20_000
-    with sqlite3.connect(db_path) as connection:
-        classes = connection.execute("SELECT sum(length(classes) - length(replace(classes, ';', '')) + 1) "
-                                     "FROM marks").fetchone()[0]
-        assert classes == 40_000
-        indexes = {name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
-        assert {"marks_reg_no", "marks_expires_on", "marks_renewal_window_opens_on", "marks_grace_ends_on",
-                "marks_owner"} <= indexes
-        unique = {name for _, name, is_unique, *_ in connection.execute("PRAGMA index_list(marks)") if is_unique}
-        assert unique == {"marks_reg_no"}
-        assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    classes = register_sql(register, "SELECT sum(length(classes) - length(replace(classes, ';', '')) + 1) "
+                                     "FROM marks")[0][0]
+    assert classes == 40_000
+    assert mark_indexes(register) == MARK_INDEXES and mark_indexes(register, unique=True) == {"marks_reg_no"}
+    if not on_postgresql(register):
+        assert register_sql(register, "PRAGMA integrity_check") == [("ok",)]
     last = list(many_marks(20_000))[-1].rstrip("\n").split(",")
     shown = as_json(invoke("mark", "show", last[0], "--format", "json"))
     assert [shown["name"], shown["owner"], shown["registered_on"], shown["window"]] == [last[2], last[3]] + last[6:]
@@ -455,17 +458,17 @@ def test_twenty_thousand_rows_in_several_chunks(invoke, tmp_path, db_path, monke
     assert as_json(invoke("-q", "mark", "import", path, "--format", "json"))["unchanged"] == 20_000
 
 
-def test_a_register_changed_after_the_check_is_refused_at_write(tmp_path):
+def test_a_register_changed_after_the_check_is_refused_at_write(tmp_path, register):
     from ipcli.db.store import Store
 
-    store = Store(tmp_path / "ipcli.db")
+    store = Store(register_location(register))
     key_dates = rights.KeyDates(WorkCalendar({}))
     path = write(tmp_path, "marks.csv", HEADER + "".join(GOOD))
     importer = importing.Importer("mark", store, key_dates)
     with importing.open_source(str(path), None) as source:
         report = importer.check(source)
     assert report.errors == [] and report.counts["added"] == 3
-    other = Store(tmp_path / "ipcli.db")  # another writer, between the check and the write
+    other = Store(register_location(register))  # another writer, between the check and the write
     with other.transaction():
         other.put_mark(rights.mark_row(key_dates, reg_no="2501449", classes="1", registered_on=_day("2020-05-29")))
     other.close()
@@ -473,7 +476,8 @@ def test_a_register_changed_after_the_check_is_refused_at_write(tmp_path):
         importer.write(report)
     assert (refused.value.key, refused.value.params["line"]) == ("import.changed_meanwhile", 3)
     assert store.db.execute("SELECT count(*) FROM marks").fetchone()[0] == 1
-    assert [store.db.execute(f"PRAGMA {name}").fetchone()[0] for name in ("foreign_keys", "threads")] == [1, 0]
+    if not on_postgresql(register):
+        assert [store.db.execute(f"PRAGMA {name}").fetchone()[0] for name in ("foreign_keys", "threads")] == [1, 0]
     store.close()
 
 
@@ -577,7 +581,7 @@ def test_schemas_accept_rows_that_import():
     jsonschema.validate(patent, schema("patent-import.schema.json"))
 
 
-def test_tsv_as_the_listings_write_it_is_read_by_extension_or_sniffed(invoke, tmp_path, db_path):
+def test_tsv_as_the_listings_write_it_is_read_by_extension_or_sniffed(invoke, tmp_path, register):
     from ipcli.output import render_text
 
     rows = [{"reg_no": "7001840", "classes": "9;35", "name": "闽\t光\\n\n", "registered_on": "2016-02-29"},
@@ -587,5 +591,5 @@ def test_tsv_as_the_listings_write_it_is_read_by_extension_or_sniffed(invoke, tm
     assert as_json(invoke("-q", "mark", "import", write(tmp_path, "marks.tsv", text), "--format", "json"))["added"] == 2
     assert as_json(invoke("mark", "show", "7001840", "--format", "json"))["name"] == "闽\t光\\n\n"
     assert as_json(invoke("mark", "show", "2501449", "--format", "json"))["name"] == "C:\\x"
-    again = as_json(stdin_invoke(db_path, "-q", "mark", "import", "-", "--format", "json", data=text))
+    again = as_json(stdin_invoke(register, "-q", "mark", "import", "-", "--format", "json", data=text))
     assert again["unchanged"] == 2

@@ -13,10 +13,11 @@ from click.testing import CliRunner
 
 from ipcli.cli import cli
 from ipcli.db import connection
+from ipcli.db.store import MARK_COLUMNS, PATENT_COLUMNS
 from ipcli.errors import Busy
 from ipcli.register.importing import parts as import_parts
 from ipcli.register.importing import reading, writers
-from tests.conftest import BASE_ENV
+from tests.conftest import BASE_ENV, register_sql
 from tests.test_import import HEADER, PATENT_HEADER, app_no, many_marks, write
 
 
@@ -30,18 +31,15 @@ HELD = {"mark": (HEADER, "9,1,Held,,,,2020-01-01,\n"),
         "patent": (PATENT_HEADER, f"{app_no('201980000001')},,2019-01-01,,Held,,,,,\n")}
 
 
-def stored(db_path, table: str) -> list[tuple]:
+def stored(register: str, table: str) -> list[tuple]:
     """The rows of a table, but for the held rights, without their time stamps."""
-    with sqlite3.connect(db_path) as db:
-        columns = [row[1] for row in db.execute(f"PRAGMA table_info({table})")
-                   if row[1] not in ("created_at", "updated_at")]
-        named = "title" if table == "patents" else "name"
-        return db.execute(f"SELECT {', '.join(columns)} FROM {table} WHERE {named} IS NOT 'Held' "
-                          "ORDER BY 1").fetchall()
+    columns, named = (PATENT_COLUMNS, "title") if table == "patents" else (MARK_COLUMNS, "name")
+    return register_sql(register, f"SELECT {', '.join(columns)} FROM {table} "
+                                  f"WHERE {named} IS NULL OR {named} <> 'Held' ORDER BY 1")
 
 
 @pytest.fixture(params=["empty", "holding rights"])
-def reads(request, monkeypatch, tmp_path):
+def reads(request, monkeypatch, tmp_path, registers):
     """Import a file twice into fresh registers, empty or holding rights, whole and in two parts;
     returns both results, the parts of the last cut tried, and whether the second run read the file
     whole after all."""
@@ -65,14 +63,14 @@ def reads(request, monkeypatch, tmp_path):
             monkeypatch.setattr(import_parts, "split", recording_split)
             monkeypatch.setattr(reading.Reader, "_read_whole", recording_read_whole)
             wholes.clear()
-            db_path = tmp_path / f"{path.name}.{name}.db"
+            register = registers()
             if request.param == "holding rights":
                 for held, (header, row) in HELD.items():
-                    assert run(db_path, "-q", held, "import", write(tmp_path, "held.csv", header + row)).exit_code == 0
+                    assert run(register, "-q", held, "import", write(tmp_path, "held.csv", header + row)).exit_code == 0
                 cuts.clear()
-            result = run(db_path, "-q", kind, "import", path, "--format", "json", *options)
+            result = run(register, "-q", kind, "import", path, "--format", "json", *options)
             results[name] = (result.exit_code, result.stdout, result.stderr,
-                             stored(db_path, "marks" if kind == "mark" else "patents"))
+                             stored(register, "marks" if kind == "mark" else "patents"))
         # The cut the second run used; None when it read the file whole, perhaps after trying one.
         return results["whole"], results["parts"], None if wholes else cuts[-1]
 
@@ -139,7 +137,7 @@ def test_jsonl_and_gb18030_inputs_read_in_parts(reads, tmp_path):
     gb = write(tmp_path, "marks.csv", HEADER + text, "gb18030")
     whole, parts, cut = reads("mark", gb)
     assert cut is not None and parts == whole and whole[0] == 0
-    assert {name[:2] for _, name, *_ in whole[3]} == {"Ma", "闽光"}
+    assert {row[MARK_COLUMNS.index("name")][:2] for row in whole[3]} == {"Ma", "闽光"}
 
 
 def test_a_header_without_a_required_column_is_refused_alike(reads, tmp_path):

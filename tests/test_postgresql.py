@@ -103,15 +103,6 @@ def test_without_psycopg_a_postgresql_url_asks_for_the_extra(scheme, monkeypatch
     assert result.exit_code == 78 and "pip install 'ipcli[postgresql]'" in result.stderr
 
 
-def test_mark_import_not_ported_is_refused_without_writing(postgresql_url, tmp_path):
-    source = tmp_path / "marks.csv"
-    source.write_text("reg_no,registered_on,classes\n12345678,2016-02-29,9\n", encoding="utf-8")
-    postgresql = runner_on(postgresql_url)
-    result = postgresql("mark", "import", source)
-    assert result.exit_code == 78 and result.stderr == "ipcli: error: mark import is not yet available on PostgreSQL\n"
-    assert as_json(postgresql("mark", "list", "--format", "json")) == []
-
-
 def test_a_writer_waits_for_the_write_lock_and_gives_up_busy_while_readers_go_on(postgresql_url):
     import psycopg
 

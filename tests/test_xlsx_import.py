@@ -15,6 +15,7 @@ from ipcli.cli import cli
 from ipcli.register.importing import columns as import_columns
 from ipcli.register.importing import xlsx as import_xlsx
 from ipcli.register.importing.columns import ALIASES, accepted_names, column_of
+from tests.conftest import BASE_ENV
 
 USCC = "91350100M000100Y43"
 RIC = "11010519491231002X"
@@ -195,9 +196,9 @@ def test_sheet_is_only_for_workbooks(invoke, tmp_path):
     assert result.exit_code == 2 and "--sheet Sheet1: only an Excel workbook has sheets" in result.stderr
 
 
-def test_a_workbook_is_sniffed_on_stdin_and_by_the_option(invoke, tmp_path, db_path):
+def test_a_workbook_is_sniffed_on_stdin_and_by_the_option(invoke, tmp_path, register):
     path = marks(tmp_path, GOOD)
-    runner = CliRunner(env={"IPCLI_LANG": "en", "IPCLI_TODAY": "2026-11-21", "IPCLI_DB": str(db_path)})
+    runner = CliRunner(env={**BASE_ENV, "IPCLI_DB": register})
     result = runner.invoke(cli, ["-q", "mark", "import", "-", "--format", "json"], input=path.read_bytes())
     assert as_json(result)["added"] == 3
     renamed = path.rename(tmp_path / "portfolio.dat")

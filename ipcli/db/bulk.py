@@ -6,6 +6,11 @@ straight into it as they are read (DirectWrite). There is no logic here but SQL.
 A staged row holds the values of its own columns. The values of a target's `shared` columns (a
 mark's kind, dates and key dates), which many rows share, are staged once per distinct tuple in the
 side table STAGE_shared, which each staged row names by its `shared` id.
+
+The queries that compare the stage with the register and write from it run on both backends: they
+name the tables unqualified, which both engines resolve to a TEMP table first, then the register's.
+On PostgreSQL the stage is made and filled by binary COPY instead (ipcli.db.bulk_postgresql); the
+rest of this module (DirectWrite, dropping and building indexes, PRAGMAs) is SQLite's alone.
 """
 
 import json
@@ -16,6 +21,7 @@ from dataclasses import dataclass
 from itertools import chain
 
 from ipcli.db.connection import begin, commit, rollback, rollback_journal
+from ipcli.db.dialect import is_postgresql
 from ipcli.db.nice_classes import class_list
 from ipcli.db.store import MARK_COLUMNS, PATENT_COLUMNS
 
@@ -46,7 +52,7 @@ class Target:
 
     @property
     def shared_table(self) -> str:
-        return f"temp.{self.stage}_shared"
+        return f"{self.stage}_shared"
 
     def value(self, column: str) -> str:
         """A column of a staged row in the queries below: `s.` its own values, `d.` the shared ones."""
@@ -61,13 +67,13 @@ PATENTS = Target("patents", "app_no", PATENT_COLUMNS, "import_patents")
 
 def create_stage(store, target: Target) -> None:
     conn = store.db.conn
-    for table in (f"temp.{target.stage}", target.shared_table):
-        conn.execute(f"DROP TABLE IF EXISTS {table}")
+    for table in (target.stage, target.shared_table):
+        conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
     ids = "".join(f", {column} INTEGER NOT NULL" for column in target.staged[len(target.own):])
     conn.execute(f"CREATE TEMP TABLE {target.stage} (line INTEGER NOT NULL, {', '.join(target.own)}{ids}, "
                  f"status TEXT NOT NULL DEFAULT '{NEW}')")
     if target.shared:
-        conn.execute(f"CREATE TABLE {target.shared_table} (id INTEGER PRIMARY KEY, {', '.join(target.shared)})")
+        conn.execute(f"CREATE TEMP TABLE {target.shared_table} (id INTEGER PRIMARY KEY, {', '.join(target.shared)})")
 
 
 @contextmanager
@@ -109,15 +115,15 @@ def _insert_values(conn, head: str, tail: str, width: int, rows: list, first: tu
 
 def _staged_tables(target: Target, rows, shared) -> list:
     tables = [(target.shared_table, ("id",) + target.shared, shared),
-              (f"temp.{target.stage}", ("line",) + target.staged, rows)]
+              (f"{target.stage}", ("line",) + target.staged, rows)]
     return [table for table in tables if table[2]]
 
 
 def _source(target: Target) -> str:
     """The staged rows as `s`, joined to their shared values as `d`."""
     if not target.shared:
-        return f"temp.{target.stage} AS s"
-    return f"temp.{target.stage} AS s JOIN {target.shared_table} AS d ON d.id = s.{SHARED}"
+        return f"{target.stage} AS s"
+    return f"{target.stage} AS s JOIN {target.shared_table} AS d ON d.id = s.{SHARED}"
 
 
 def _shared_join(target: Target) -> tuple[str, str]:
@@ -127,17 +133,25 @@ def _shared_join(target: Target) -> tuple[str, str]:
     return f", {target.shared_table} AS d", f" AND d.id = s.{SHARED}"
 
 
+def on_postgresql(store) -> bool:
+    """Whether the store's register is on PostgreSQL (its import then stages by COPY: bulk_postgresql)."""
+    return is_postgresql(store.db)
+
+
 def has_rights(store, target: Target) -> bool:
-    return store.db.conn.execute(f"SELECT EXISTS (SELECT 1 FROM main.{target.table})").fetchone()[0] == 1
+    return store.db.conn.execute(f"SELECT EXISTS (SELECT 1 FROM {target.table})").fetchone()[0] == 1
 
 
-def data_version(store) -> int:
-    """Changes whenever another connection commits to the database (PRAGMA data_version)."""
+def data_version(store) -> int | None:
+    """Changes whenever another connection commits to the database (PRAGMA data_version); None on
+    PostgreSQL, which cannot tell."""
+    if is_postgresql(store.db):
+        return None
     return store.db.conn.execute("PRAGMA main.data_version").fetchone()[0]
 
 
 def count_rights(store, target: Target) -> int:
-    return store.db.conn.execute(f"SELECT count(*) FROM main.{target.table}").fetchone()[0]
+    return store.db.conn.execute(f"SELECT count(*) FROM {target.table}").fetchone()[0]
 
 
 def classify(store, target: Target, compared: tuple) -> None:
@@ -146,27 +160,27 @@ def classify(store, target: Target, compared: tuple) -> None:
     shared, joined = _shared_join(target)
     conn = store.db.conn
     with _batch(conn):
-        conn.execute(f"UPDATE temp.{target.stage} SET status = '{NEW}' WHERE status <> '{NEW}'")
-        conn.execute(f"UPDATE temp.{target.stage} AS s SET status = CASE WHEN {same} THEN '{SAME}' "
-                     f"ELSE '{CHANGED}' END FROM main.{target.table} AS m{shared} "
+        conn.execute(f"UPDATE {target.stage} SET status = '{NEW}' WHERE status <> '{NEW}'")
+        conn.execute(f"UPDATE {target.stage} AS s SET status = CASE WHEN {same} THEN '{SAME}' "
+                     f"ELSE '{CHANGED}' END FROM {target.table} AS m{shared} "
                      f"WHERE m.{target.key} = s.{target.key}{joined}")
 
 
 def staged_with_status(store, target: Target, status: str) -> list[tuple]:
     """(line, key) of the staged rows with this status, in file order."""
-    return store.db.conn.execute(f"SELECT line, {target.key} FROM temp.{target.stage} WHERE status = ? "
+    return store.db.conn.execute(f"SELECT line, {target.key} FROM {target.stage} WHERE status = ? "
                                  "ORDER BY line", [status]).fetchall()
 
 
 def staged_lines(store, target: Target, keys: set) -> dict:
     """The line of the staged row with each of these keys."""
-    rows = store.db.conn.execute(f"SELECT {target.key}, line FROM temp.{target.stage} "
+    rows = store.db.conn.execute(f"SELECT {target.key}, line FROM {target.stage} "
                                  f"WHERE {target.key} IN (SELECT value FROM json_each(?))", [json.dumps(list(keys))])
     return dict(rows.fetchall())
 
 
 def status_counts(store, target: Target) -> dict:
-    rows = store.db.conn.execute(f"SELECT status, count(*) FROM temp.{target.stage} GROUP BY status")
+    rows = store.db.conn.execute(f"SELECT status, count(*) FROM {target.stage} GROUP BY status")
     return {NEW: 0, SAME: 0, CHANGED: 0, **dict(rows.fetchall())}
 
 
@@ -174,7 +188,7 @@ def changed_rights(store, target: Target) -> Iterator[tuple[dict, dict]]:
     """(stored, staged) of every changed row, as column dicts (a mark's classes as a list), in file order."""
     columns = ", ".join(f"m.{c}" for c in target.columns) + ", " + ", ".join(target.value(c) for c in target.columns)
     cursor = store.db.conn.execute(
-        f"SELECT {columns} FROM {_source(target)} JOIN main.{target.table} AS m "
+        f"SELECT {columns} FROM {_source(target)} JOIN {target.table} AS m "
         f"ON m.{target.key} = s.{target.key} WHERE s.status = '{CHANGED}' ORDER BY s.line")
     width = len(target.columns)
     for values in cursor:
@@ -191,7 +205,11 @@ def _with_class_list(target: Target, values: tuple) -> dict:
 @contextmanager
 def writing(store, large: bool):
     """The import's connection while write_staged() runs: its sorts (ORDER BY, CREATE INDEX) use a
-    helper thread; a large write goes through a rollback journal when it can (rollback_journal)."""
+    helper thread; a large write goes through a rollback journal when it can (rollback_journal).
+    A PostgreSQL connection has neither setting."""
+    if is_postgresql(store.db):
+        yield
+        return
     conn = store.db.conn
     threads = conn.execute("PRAGMA threads").fetchone()[0]
     conn.execute(f"PRAGMA threads = {max(threads, SORT_THREADS)}")
@@ -216,10 +234,10 @@ def write_staged(store, target: Target, stamp: str, rebuild_indexes: bool, chang
     values = [target.value(c) for c in target.columns]
     shared, joined = _shared_join(target)
     if changed:
-        conn.execute(f"UPDATE main.{target.table} AS m SET ({', '.join(target.columns[1:])}, updated_at) = "
-                     f"({', '.join(values[1:])}, ?) FROM temp.{target.stage} AS s{shared} "
+        conn.execute(f"UPDATE {target.table} AS m SET ({', '.join(target.columns[1:])}, updated_at) = "
+                     f"({', '.join(values[1:])}, ?) FROM {target.stage} AS s{shared} "
                      f"WHERE s.{target.key} = m.{target.key} AND s.status = '{CHANGED}'{joined}", [stamp])
-    conn.execute(f"INSERT INTO main.{target.table} ({', '.join(target.columns)}, created_at, updated_at) "
+    conn.execute(f"INSERT INTO {target.table} ({', '.join(target.columns)}, created_at, updated_at) "
                  f"SELECT {', '.join(values)}, ?, ? FROM {_source(target)} "
                  f"WHERE s.status = '{NEW}'{'' if rebuild_indexes else f' ORDER BY s.{target.key}'}", [stamp, stamp])
     for sql, _ in indexes:
@@ -231,7 +249,7 @@ class DirectWrite:
 
     Staged rows `(line, *values of target.staged)` go straight into the table, joined to their shared
     values (staged as stage_rows() stages them), so that nothing is copied afterwards; the table's
-    indexes are dropped first and built again, the unique ones by build_unique_indexes() once all
+    indexes are dropped first and built again, the unique ones by all_keys_unique() once all
     rows are in, the others by finish(). It is one transaction: begin() opens it, finish() commits
     it, abandon() rolls it back; restart() drops the rows inserted so far.
     """
@@ -245,7 +263,7 @@ class DirectWrite:
         staged = ("line",) + target.staged
         # SQLite names the columns of a VALUES list column1, column2, ...
         values = [f"v.column{staged.index(c) + 1}" if c in staged else f"d.{c}" for c in target.columns]
-        self._head = (f"INSERT INTO main.{target.table} ({', '.join(target.columns)}, created_at, updated_at) "
+        self._head = (f"INSERT INTO {target.table} ({', '.join(target.columns)}, created_at, updated_at) "
                       f"SELECT {', '.join(values)}, ?, ? FROM (VALUES ")
         # CROSS JOIN: SQLite then reads the rows in their order, each finding its shared values by id.
         self._tail = (f") AS v CROSS JOIN {target.shared_table} AS d ON d.id = v.column{len(staged)}"
@@ -272,14 +290,16 @@ class DirectWrite:
         return True
 
     def restart(self) -> None:
+        """The rows inserted so far dropped, and the shared values' table made again."""
         self._conn.execute(f"ROLLBACK TO {self.SAVEPOINT}")
+        create_stage(self.store, self.target)
 
     def insert(self, rows: list, shared: list = ()) -> None:
         """Insert staged rows, after the shared tuples `(id, *values of target.shared)` first seen."""
         stage_rows(self.store, self.target, [], shared)
         _insert_values(self._conn, self._head, self._tail, self._width, rows, self._stamps)
 
-    def build_unique_indexes(self) -> bool:
+    def all_keys_unique(self) -> bool:
         """Build the table's unique indexes (its key's); False when a key was inserted twice."""
         try:
             for sql, unique in self._indexes:

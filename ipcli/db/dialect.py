@@ -25,6 +25,9 @@ _REWRITES = (
     # ipcli.db.shifted_dates' "every row" condition, `1`, which an applied migration (m010) runs as it is.
     (re.compile(r"\b(WHERE|AND) \(1\)"), r"\1 (1 = 1)"),
     (re.compile(r"\s+NOT INDEXED\b"), ""),  # SQLite's planner hint; PostgreSQL's planner needs none
+    # SQLite's `a IS b` compares any two values, NULL equal to NULL; PostgreSQL's IS takes NULL, TRUE,
+    # FALSE or DISTINCT FROM only (IS NOT DISTINCT FROM: SQLite 3.39 and later).
+    (re.compile(r"\bIS (?!NOT\b|NULL\b|TRUE\b|FALSE\b|DISTINCT\b|UNKNOWN\b)"), "IS NOT DISTINCT FROM "),
     (re.compile(r"\bifnull\(", re.I), "coalesce("),
     (re.compile(r"\bgroup_concat\(", re.I), "string_agg("),
     (re.compile(r"\bjson_extract\(([\w.]+), '\$\.(\w+)'\)"), r"(\1::jsonb ->> '\2')"),

@@ -104,7 +104,7 @@ class Importer:
             return self._check(source, progress or _ignore)
         except writers.KeyRepeated:
             self.writer.close()
-            self.writer = writers.StagedWriter(self.store, self.rows, self.update)
+            self.writer = writers.staged(self.store, self.rows, self.update)
             return self._check(source, progress or _ignore)
 
     def _check(self, source: Source, progress) -> Report:

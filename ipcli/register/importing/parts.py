@@ -32,6 +32,7 @@ MIN_BYTES = 16 << 20  # about 150,000 marks: below that, forking costs more than
 # straight into their table (bench/import.py).
 OWN_SHARE_STAGING = 0.2
 OWN_SHARE_INSERTING = 0.05
+OWN_SHARE_COPYING = 0.2  # PostgreSQL: rows written to a binary COPY, about as cheap as staging
 SEARCH_BYTES = 1 << 20  # how far past the aim a cut is looked for
 BLOCK = 1 << 20
 PIPE_BYTES = 1 << 20

@@ -34,7 +34,7 @@ from abc import ABC, abstractmethod
 from operator import itemgetter
 
 from ipcli.clock import now_stamp
-from ipcli.db import bulk
+from ipcli.db import bulk, bulk_postgresql
 from ipcli.errors import Rejected
 from ipcli.register.importing import parts
 from ipcli.register.importing.columns import CONFLICT_RULE, DUPLICATE_RULE
@@ -54,12 +54,19 @@ class KeyRepeated(Exception):
 
 def choose(store, rows, update: bool, insert_as_read: bool) -> "Writer":
     """A DirectWriter when `insert_as_read` (not a dry run) and the register holds no right of this
-    kind (its transaction then open), else a StagedWriter."""
+    kind (its transaction then open), else a StagedWriter; on PostgreSQL, a CopyDirectWriter or a
+    CopyWriter."""
+    postgresql = bulk.on_postgresql(store)
     if insert_as_read:
-        direct = bulk.DirectWrite(store, rows.target, now_stamp())
+        direct = (bulk_postgresql.CopyDirect if postgresql else bulk.DirectWrite)(store, rows.target, now_stamp())
         if direct.begin():
-            return DirectWriter(store, rows, direct)
-    return StagedWriter(store, rows, update)
+            return (CopyDirectWriter if postgresql else DirectWriter)(store, rows, direct)
+    return staged(store, rows, update)
+
+
+def staged(store, rows, update: bool) -> "StagedWriter":
+    """A StagedWriter for the register's backend: on PostgreSQL, a CopyWriter."""
+    return (CopyWriter if bulk.on_postgresql(store) else StagedWriter)(store, rows, update)
 
 
 class Writer(ABC):
@@ -114,7 +121,6 @@ class DirectWriter(Writer):
 
     def start(self) -> None:
         self._direct.restart()
-        bulk.create_stage(self.store, self.rows.target)  # the shared values' table
         self.taken = 0
 
     def take(self, batch: list, shared: list) -> None:
@@ -124,7 +130,7 @@ class DirectWriter(Writer):
 
     def checked(self, report) -> None:
         """Every row is new, unless a key was given twice: KeyRepeated, for the staged check to report."""
-        if not self._direct.build_unique_indexes():
+        if not self._direct.all_keys_unique():
             raise KeyRepeated
         report.counts = {"added": self.taken, "unchanged": 0, "updated": 0}
 
@@ -161,7 +167,7 @@ class StagedWriter(Writer):
         self._version = None
 
     def start(self) -> None:
-        bulk.create_stage(self.store, self.rows.target)
+        self._open_stage()
         self.taken = 0
         self._keys.clear()
         self._repeats.clear()
@@ -169,8 +175,17 @@ class StagedWriter(Writer):
     def take(self, batch: list, shared: list) -> None:
         """Stage the rows of a batch whose key no staged row has, keeping the others as repeats."""
         batch = self._first_of_each_key(batch)
-        bulk.stage_rows(self.store, self.rows.target, batch, shared)
+        self._stage(batch, shared)
         self.taken += len(batch)
+
+    def _open_stage(self) -> None:
+        bulk.create_stage(self.store, self.rows.target)
+
+    def _stage(self, batch: list, shared: list) -> None:
+        bulk.stage_rows(self.store, self.rows.target, batch, shared)
+
+    def _stage_done(self) -> None:
+        """Every row is staged (each already is)."""
 
     def _first_of_each_key(self, batch: list) -> list:
         """The rows whose key no staged row and no earlier row of the batch has; the others are kept
@@ -190,6 +205,7 @@ class StagedWriter(Writer):
 
     def checked(self, report) -> None:
         """Repeated keys refused, and the staged rows compared with the register."""
+        self._stage_done()
         report.errors += self._repeat_errors()
         self._compare(report)
 
@@ -237,8 +253,7 @@ class StagedWriter(Writer):
         """The staged rows into the register in one transaction: compared again if another connection
         committed since checked(), the changed rights journalled (--update), then written."""
         store, target = self.store, self.rows.target
-        added = report.counts["added"]  # as checked() counted: how the rows are best written
-        rebuild = added >= REBUILD_MIN_ROWS and added * REBUILD_SHARE >= bulk.count_rights(store, target)
+        rebuild = self._rebuilds_indexes(report.counts["added"])
         with bulk.writing(store, large=rebuild), store.transaction():
             counts = self._recheck(report)
             progress(1)
@@ -252,11 +267,59 @@ class StagedWriter(Writer):
         report.counts = counts
         return counts
 
+    def _rebuilds_indexes(self, added: int) -> bool:
+        """Whether write() drops the table's indexes and builds them again: when it adds many rows
+        (as checked() counted them), many for the table (REBUILD_MIN_ROWS, REBUILD_SHARE)."""
+        return added >= REBUILD_MIN_ROWS and added * REBUILD_SHARE >= bulk.count_rights(self.store, self.rows.target)
+
+    def _committed_since_check(self) -> bool:
+        """Whether another connection committed since checked(), or may have (the backend cannot tell)."""
+        version = bulk.data_version(self.store)
+        return version is None or version != self._version
+
     def _recheck(self, report) -> dict:
         """The comparison again, inside the transaction, if another writer committed since checked()."""
-        if bulk.data_version(self.store) != self._version and self._classify() and not self.update:
+        if self._committed_since_check() and self._classify() and not self.update:
             changed = bulk.staged_with_status(self.store, self.rows.target, bulk.CHANGED)
             if changed:
                 line, key = changed[0]
                 raise Rejected("import.changed_meanwhile", rule=CONFLICT_RULE, file=report.name, line=line, value=key)
         return self._counts()
+
+
+class CopyWriter(StagedWriter):
+    """A StagedWriter on a PostgreSQL register, every import: the rows of a read go into the stage by
+    one binary COPY (bulk_postgresql.CopyStage), then are compared and written as by a StagedWriter,
+    by the same queries. The register's indexes stay: other windows read the register meanwhile, and
+    write() (its one INSERT ... SELECT) runs inside the transaction holding the advisory write lock.
+    Nothing tells whether another window committed since the check, so write() always compares again
+    once it holds the lock (when the table holds rights)."""
+
+    own_share = parts.OWN_SHARE_COPYING
+
+    def __init__(self, store, rows, update: bool):
+        super().__init__(store, rows, update)
+        self._copy_stage = bulk_postgresql.CopyStage(store, rows.target)
+
+    def _open_stage(self) -> None:
+        self._copy_stage.open()
+
+    def _stage(self, batch: list, shared: list) -> None:
+        self._copy_stage.add(batch, shared)
+
+    def _stage_done(self) -> None:
+        self._copy_stage.done()
+
+    def _rebuilds_indexes(self, added: int) -> bool:
+        return False
+
+    def close(self) -> None:
+        self._copy_stage.close()
+
+
+class CopyDirectWriter(DirectWriter):
+    """A DirectWriter on a PostgreSQL register: rows copied into their empty table as they are read
+    (bulk_postgresql.CopyDirect), every index kept; a key given twice is refused by the table's
+    unique index when the COPY ends."""
+
+    own_share = parts.OWN_SHARE_COPYING
