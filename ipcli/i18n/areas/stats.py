@@ -4,8 +4,8 @@ EN = {
     "help.window": "Service windows (province, prefecture, county) and this machine's default window.",
     "help.window_add": "Register a window, under its parent window.",
     "help.window_list": "List the windows as a tree.",
-    "help.window_set_default": "Set the window that filings entered on this machine carry without --window "
-                                "(kept in this machine's settings file, not in the register).",
+    "help.window_set_default": ("Set the window that filings entered on this machine carry without --window "
+                                "(kept in this machine's settings file, not in the register)."),
     "help.stats": "Count the filings received, by window, type, month or owner; or print the report sentence.",
     "help.report": "Write the periodic report as one self-contained HTML file.",
     "opt.window_name": "Name of the window, e.g. 杭州市知识产权服务中心.",
