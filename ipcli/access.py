@@ -86,7 +86,7 @@ ON_POSTGRESQL = frozenset({
     "renew add", "license add", "pledge add", "filing list", "deadlines", "expiries", "digest", "stats", "log",
     "batch list", "notice list", "window list", "db check",
     "batch export", "batch import", "batch mark", "batch show", "batch submit", "batch validate", "window add",
-    "window set-default",
+    "window set-default", "transfer add", "filing set-status", "filing show",
 })
 
 
