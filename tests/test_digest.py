@@ -186,8 +186,8 @@ def sample(invoke):
 
 
 def log_rows(register) -> list[tuple]:
-    return register_sql(register, "SELECT kind, right_type, right_no, due_on, filing_id, step, channel, recipient "
-                                  "FROM digest_log ORDER BY id")
+    columns = "kind, right_type, right_no, due_on, filing_id, step, channel, recipient"
+    return register_sql(str(register), f"SELECT {columns} FROM digest_log ORDER BY id")
 
 
 def database_bytes(register) -> bytes:
