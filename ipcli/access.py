@@ -90,6 +90,8 @@ ON_POSTGRESQL = frozenset({
     "mark edit", "mark remove", "patent edit", "patent remove", "undo", "log revert", "filing show",
     "filing set-status", "filing revert", "pledge list", "pledge extend", "pledge release", "pledge change",
     "transfer add", "annuity pay", "notice add", "notice done", "report", "window add",
+    "batch export", "batch import", "batch mark", "batch show", "batch submit", "batch validate",
+    "window set-default",
 })
 
 

@@ -96,8 +96,8 @@ class App:
         A silent desk neither warns nor refuses provisional dates (for the sample portfolio). Without
         `window` (--window, IPCLI_WINDOW), filings carry this machine's default window (`window set-default`).
         """
-        from ipcli.db.stats import default_window
         from ipcli.register.desk import Desk
+        from ipcli.register.stats import default_window
 
         store = self.store()
         window = window or default_window(store)

@@ -20,6 +20,14 @@ def language_of_the_environment():
     i18n.set_language(None)
 
 
+@pytest.fixture(autouse=True)
+def machine_of_its_own(tmp_path_factory, monkeypatch):
+    """A test keeps this machine's settings and files (ipcli.machine: the application directory) in a
+    directory of its own, never in the developer's, and sees no IPCLI_WINDOW of theirs."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
+    monkeypatch.delenv("IPCLI_WINDOW", raising=False)
+
+
 @pytest.fixture
 def db_path(tmp_path):
     return tmp_path / "ipcli.db"

@@ -26,7 +26,7 @@ from ipcli.clock import in_shanghai
 from ipcli.i18n import set_language
 from ipcli.literal import shortened
 from ipcli.rules.catalog import RULES
-from tests.conftest import BASE_ENV, write_beside_results
+from tests.conftest import BASE_ENV, register_sql, write_beside_results
 
 IPCLI = shutil.which("ipcli")
 TRIED = Counter()
@@ -312,9 +312,8 @@ def test_a_reader_that_takes_everything_leaves_exit_0(big_register, unbuffered):
 # The digest: looking uses up nothing; each clerk or client gets their part, most urgent first
 
 
-def digest_log(db_path) -> list[tuple]:
-    with sqlite3.connect(db_path) as connection:
-        return connection.execute("SELECT right_no, step, channel FROM digest_log ORDER BY id").fetchall()
+def digest_log(register) -> list[tuple]:
+    return register_sql(register, "SELECT right_no, step, channel FROM digest_log ORDER BY id")
 
 
 @pytest.fixture
@@ -334,22 +333,22 @@ def owner_headings(text: str) -> list[str]:
     return [line.split(" (")[0].removeprefix("== ") for line in text.splitlines() if line.startswith("== ")]
 
 
-def test_a_digest_to_stdout_records_nothing_unless_asked(clerk_marks, db_path):
+def test_a_digest_to_stdout_records_nothing_unless_asked(clerk_marks, register):
     TRIED["digest runs"] += 4
     first = clerk_marks("digest")
     assert first.exit_code == 0 and "30000004" in first.stdout
-    assert clerk_marks("digest").stdout == first.stdout and digest_log(db_path) == []
+    assert clerk_marks("digest").stdout == first.stdout and digest_log(register) == []
     recorded = clerk_marks("digest", "--record")
     assert recorded.stdout == first.stdout
-    assert ("30000004", "7", "stdout") in digest_log(db_path)
+    assert ("30000004", "7", "stdout") in digest_log(register)
     again = clerk_marks("digest", "--record")
     assert (again.stdout, again.stderr) == ("", "nothing new to report\n")
 
 
-def test_record_and_dry_run_exclude_each_other(clerk_marks, db_path):
+def test_record_and_dry_run_exclude_each_other(clerk_marks, register):
     TRIED["digest runs"] += 1
     line = one_error_line(clerk_marks("digest", "--dry-run", "--record"), 2)
-    assert "--record" in line and "--dry-run" in line and digest_log(db_path) == []
+    assert "--record" in line and "--dry-run" in line and digest_log(register) == []
 
 
 def test_urgent_items_come_first_and_long_lost_ones_in_one_line(clerk_marks):
@@ -383,11 +382,11 @@ def test_long_lost_items_are_summarised_in_chinese_and_in_robot_markdown(clerk_m
     (["--window", "W1", "--owner", "乙"], ["乙"]),
     (["--window", "W1", "--owner", "甲"], []),
 ])
-def test_each_clerk_or_client_gets_only_their_part(clerk_marks, db_path, args, owners):
+def test_each_clerk_or_client_gets_only_their_part(clerk_marks, register, args, owners):
     TRIED["digest runs"] += 1
     result = clerk_marks("digest", "--record", *args)
     assert result.exit_code == 0 and owner_headings(result.stdout) == owners
-    sent = {right_no for right_no, _, _ in digest_log(db_path)}
+    sent = {right_no for right_no, _, _ in digest_log(register)}
     mine = {"丙": "30000001", "乙": "30000002", "甲": "30000003", "丁": "30000004"}
     assert sent == {mine[owner] for owner in owners} | ({"30000001"} if "丙" in owners else set())
 
@@ -397,14 +396,14 @@ def test_deadlines_take_several_owners_too(clerk_marks):
     assert {row["owner"] for row in rows} == {"甲", "丁"}
 
 
-def test_every_missing_smtp_setting_is_named_at_once(clerk_marks, db_path):
+def test_every_missing_smtp_setting_is_named_at_once(clerk_marks, register):
     TRIED["digest runs"] += 2
     bare = {"IPCLI_SMTP_HOST": None, "IPCLI_MAIL_FROM": None, "IPCLI_SMTP_USER": None, "IPCLI_SMTP_PASSWORD": None}
     line = one_error_line(clerk_marks("digest", "--to", "clerk@example.cn", env=bare), 78)
     assert line == "ipcli: error: e-mail delivery needs settings that are not set: IPCLI_SMTP_HOST, IPCLI_MAIL_FROM\n"
     line = one_error_line(clerk_marks("digest", "--to", "clerk@example.cn",
                                       env={**bare, "IPCLI_SMTP_USER": "clerk", "IPCLI_MAIL_FROM": "a@example.cn"}), 78)
-    assert line.endswith("not set: IPCLI_SMTP_HOST, IPCLI_SMTP_PASSWORD\n") and digest_log(db_path) == []
+    assert line.endswith("not set: IPCLI_SMTP_HOST, IPCLI_SMTP_PASSWORD\n") and digest_log(register) == []
 
 
 # batch export: the window of this machine, and one window per batch
@@ -597,3 +596,37 @@ def test_the_safety_copy_of_a_restore_is_named_in_shanghai_time(invoke, db_path,
     assert invoke("-q", "db", "backup", tmp_path / "copy.db").exit_code == 0
     restored = as_json(invoke("db", "restore", tmp_path / "copy.db", "--format", "json"))
     assert re.fullmatch(r"ipcli\.db\.before-restore-\d{8}T\d{6}\+0800", Path(restored["safety_copy"]).name)
+
+
+# the default window: a setting of this machine, not of the register
+
+
+def test_the_default_window_is_kept_in_this_machines_settings_file(invoke, register, tmp_path, monkeypatch):
+    config = tmp_path / "machine-config"
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(config))
+    assert invoke("-q", "window", "add", "W1", "--name", "窗口W1").exit_code == 0
+    assert invoke("-q", "window", "set-default", "W1").exit_code == 0
+    settings = config / "ipcli" / "settings.json"
+    assert json.loads(settings.read_text(encoding="utf-8")) == {"default_window": "W1"}
+    assert stat.S_IMODE((config / "ipcli").stat().st_mode) == 0o700 and stat.S_IMODE(settings.stat().st_mode) == 0o600
+    assert register_sql(register, "SELECT value FROM settings WHERE key = 'default_window'") == []
+    assert invoke("-q", "window", "set-default", "--clear").exit_code == 0
+    assert json.loads(settings.read_text(encoding="utf-8")) == {}
+
+
+@pytest.mark.sqlite_only("only an SQLite register kept a default window, before it became a setting of the machine")
+def test_a_default_stored_in_an_older_register_keeps_working_until_set_again(two_windows, register, tmp_path):
+    register_sql(register, "INSERT INTO settings (key, value) VALUES ('default_window', 'W2')")
+    assert exported(two_windows, tmp_path / "old") == ("W2", ["12345673"])
+    assert two_windows("-q", "window", "set-default", "W1").exit_code == 0
+    assert register_sql(register, "SELECT value FROM settings WHERE key = 'default_window'") == []
+    assert exported(two_windows, tmp_path / "new") == ("W1", ["12345671", "12345672"])
+
+
+def test_a_broken_settings_file_is_a_configuration_error(invoke, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "c"))
+    (tmp_path / "c" / "ipcli").mkdir(parents=True)
+    (tmp_path / "c" / "ipcli" / "settings.json").write_text('{"default_window": "no code!"}', encoding="utf-8")
+    assert invoke("-q", "mark", "add", "12345671", "--registered", "2016-12-10", "--classes", "9").exit_code == 0
+    line = one_error_line(invoke("renew", "add", "12345671", "--filed", "2026-11-20"), 78)
+    assert "settings.json: default_window 'no code!' is not a window code" in line

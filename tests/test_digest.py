@@ -8,10 +8,10 @@ import hmac
 import ipaddress
 import json
 import socket
-import sqlite3
 import threading
 import time
 from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 from email import policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -20,6 +20,7 @@ import pytest
 
 from ipcli.delivery import Redactor, dingtalk_signature, webhook_destination
 from ipcli.register.digest import _aligned, reminder_step
+from tests.conftest import on_postgresql, register_sql
 
 TODAY = date(2026, 11, 21)  # conftest's IPCLI_TODAY
 USER, PASSWORD = "clerk", "s3cret-Pa55-word"
@@ -184,17 +185,18 @@ def sample(invoke):
     return invoke
 
 
-def log_rows(db_path) -> list[tuple]:
-    connection = sqlite3.connect(db_path)
-    try:
-        return connection.execute("SELECT kind, right_type, right_no, due_on, filing_id, step, channel, recipient "
-                                  "FROM digest_log ORDER BY id").fetchall()
-    finally:
-        connection.close()
+def log_rows(register) -> list[tuple]:
+    columns = "kind, right_type, right_no, due_on, filing_id, step, channel, recipient"
+    return register_sql(str(register), f"SELECT {columns} FROM digest_log ORDER BY id")
 
 
-def database_bytes(db_path) -> bytes:
-    return b"".join(path.read_bytes() for path in db_path.parent.glob(db_path.name + "*"))
+def database_bytes(register) -> bytes:
+    """What the register holds: its files' bytes (SQLite), or the text of the tables a delivery writes (PostgreSQL)."""
+    if on_postgresql(register):
+        rows = register_sql(register, "SELECT * FROM journal") + register_sql(register, "SELECT * FROM digest_log")
+        return repr(rows).encode("utf-8")
+    path = Path(register)
+    return b"".join(file.read_bytes() for file in path.parent.glob(path.name + "*"))
 
 
 def parts(message) -> tuple[str, str]:
@@ -220,7 +222,7 @@ def expected_steps(invoke, today: date, ladder=(90, 30, 7)) -> set[tuple]:
 # the message
 
 
-def test_dry_run_prints_the_digest_and_records_nothing(sample, db_path):
+def test_dry_run_prints_the_digest_and_records_nothing(sample, register):
     first = sample("digest", "--dry-run")
     assert first.exit_code == 0, first.stderr
     assert first.stdout.startswith(f"ipcli deadlines {TODAY}: ")
@@ -229,7 +231,7 @@ def test_dry_run_prints_the_digest_and_records_nothing(sample, db_path):
     assert sample("digest", "--dry-run").stdout == first.stdout
     # A destination without its settings is fine for a look: nothing is sent.
     assert sample("digest", "--dry-run", "--to", "clerk@example.cn").stdout == first.stdout
-    assert log_rows(db_path) == []
+    assert log_rows(register) == []
 
 
 def test_digest_counts_match_the_ladder(sample):
@@ -276,18 +278,18 @@ def add_mark(invoke, expires_in: int):
     assert json.loads(result.stdout)["expires_on"] == str(TODAY + timedelta(days=expires_in))
 
 
-def test_each_step_is_reported_once_and_skipped_days_are_caught_up(invoke, db_path):
+def test_each_step_is_reported_once_and_skipped_days_are_caught_up(invoke, register):
     add_mark(invoke, 95)
     printed = {}
     for offset in (0, 5, 6, 70, 71, 90, 96, 97):
         result = invoke("--today", TODAY + timedelta(days=offset), "digest", "--record")
         assert result.exit_code == 0, result.stderr
         printed[offset] = result.stdout
-    steps = [row[5] for row in log_rows(db_path) if row[0] == "mark_expires"]
+    steps = [row[5] for row in log_rows(register) if row[0] == "mark_expires"]
     assert steps == ["90", "30", "7", "overdue"]
     assert printed[0] == printed[6] == printed[71] == printed[97] == ""
     assert "mark expires (1)" in printed[5] and " 90 " in printed[5]
-    assert {row[6:] for row in log_rows(db_path)} == {("stdout", "")}
+    assert {row[6:] for row in log_rows(register)} == {("stdout", "")}
 
 
 def test_quiet_prints_nothing_when_nothing_is_new(invoke):
@@ -309,7 +311,7 @@ def test_journal_records_each_delivery(invoke):
 # e-mail
 
 
-def test_mail_over_starttls_with_auth(sample, smtp, db_path):
+def test_mail_over_starttls_with_auth(sample, smtp, register):
     mailbox, env = smtp
     env = {**env, "IPCLI_MAIL_FROM": "ipcli 提醒 <ipcli@example.cn>"}
     result = sample("digest", "--to", "clerk@example.cn", "--to", "boss@example.cn", env=env)
@@ -325,9 +327,9 @@ def test_mail_over_starttls_with_auth(sample, smtp, db_path):
     assert html.startswith("<!DOCTYPE html>") and "<table" in html and "杭州西湖茶业有限公司" in html
     assert "http://" not in html and "https://" not in html  # self-contained
     assert result.stdout == "" and "sent " in result.stderr and "boss@example.cn" in result.stderr
-    assert {row[6:] for row in log_rows(db_path)} == {("email", "clerk@example.cn"), ("email", "boss@example.cn")}
-    everything = result.stdout + result.stderr + str(message) + database_bytes(db_path).decode("utf-8", "replace")
-    assert PASSWORD not in everything and PASSWORD.encode() not in database_bytes(db_path)
+    assert {row[6:] for row in log_rows(register)} == {("email", "clerk@example.cn"), ("email", "boss@example.cn")}
+    everything = result.stdout + result.stderr + str(message) + database_bytes(register).decode("utf-8", "replace")
+    assert PASSWORD not in everything and PASSWORD.encode() not in database_bytes(register)
 
 
 def test_html_part_escapes_values(invoke, smtp):
@@ -352,7 +354,7 @@ def test_mail_over_implicit_tls(invoke, certificate):
     assert len(mailbox.messages) == 1 and mailbox.logins[0][2]
 
 
-def test_refused_login_exits_69_and_records_nothing(sample, smtp, db_path):
+def test_refused_login_exits_69_and_records_nothing(sample, smtp, register):
     mailbox, env = smtp
     wrong = "wrong-" + PASSWORD
     result = sample("digest", "--to", "clerk@example.cn", env={**env, "IPCLI_SMTP_PASSWORD": wrong})
@@ -360,7 +362,7 @@ def test_refused_login_exits_69_and_records_nothing(sample, smtp, db_path):
     assert result.stderr.startswith("ipcli: error: delivery to clerk@example.cn failed: 535")
     assert result.stderr.count("\n") == 1
     assert wrong not in result.stderr + result.stdout and PASSWORD not in result.stderr
-    assert mailbox.messages == [] and log_rows(db_path) == []
+    assert mailbox.messages == [] and log_rows(register) == []
 
 
 def test_untrusted_certificate_is_refused(sample, smtp):
@@ -371,13 +373,13 @@ def test_untrusted_certificate_is_refused(sample, smtp):
 
 
 @pytest.mark.parametrize("unset", ["IPCLI_SMTP_HOST", "IPCLI_MAIL_FROM"])
-def test_missing_settings_exit_78_before_sending_anything(sample, smtp, robots, db_path, unset):
+def test_missing_settings_exit_78_before_sending_anything(sample, smtp, robots, register, unset):
     mailbox, env = smtp
     result = sample("digest", "--to", "clerk@example.cn", "--webhook", robots.wecom(),
                     env={**env, **NO_PROXY, unset: None})
     assert result.exit_code == 78
     assert result.stderr == f"ipcli: error: e-mail delivery needs settings that are not set: {unset}\n"
-    assert mailbox.messages == [] and robots.requests == [] and log_rows(db_path) == []
+    assert mailbox.messages == [] and robots.requests == [] and log_rows(register) == []
 
 
 @pytest.mark.parametrize("setting, value, named", [
@@ -414,7 +416,7 @@ def test_wecom_payload(sample, robots):
     assert WECOM_KEY not in result.stderr and "key=***" in result.stderr
 
 
-def test_dingtalk_payload_is_signed(sample, robots, db_path):
+def test_dingtalk_payload_is_signed(sample, robots, register):
     before = int(time.time() * 1000)
     result = sample("digest", "--webhook", robots.dingtalk(), env={**NO_PROXY, "IPCLI_DINGTALK_SECRET": SECRET})
     assert result.exit_code == 0, result.stderr
@@ -428,7 +430,7 @@ def test_dingtalk_payload_is_signed(sample, robots, db_path):
     markdown = request["json"]["markdown"]
     assert request["json"]["msgtype"] == "markdown" and markdown["title"].startswith("ipcli deadlines")
     assert markdown["text"].startswith("### " + markdown["title"])
-    stored = database_bytes(db_path)
+    stored = database_bytes(register)
     assert DING_TOKEN.encode() not in stored and SECRET.encode() not in stored
 
 
@@ -437,21 +439,21 @@ def test_dingtalk_without_secret_is_not_signed(sample, robots):
     assert set(robots.requests[0]["query"]) == {"access_token"}
 
 
-def test_robot_errcode_exits_69_with_the_token_redacted(sample, robots, db_path):
+def test_robot_errcode_exits_69_with_the_token_redacted(sample, robots, register):
     robots.answer = {"errcode": 310000, "errmsg": f"sign not match, access_token={DING_TOKEN}"}
     result = sample("digest", "--webhook", robots.dingtalk(), env={**NO_PROXY, "IPCLI_DINGTALK_SECRET": SECRET})
     assert result.exit_code == 69
     assert "errcode 310000" in result.stderr and "access_token=***" in result.stderr
     assert DING_TOKEN not in result.stderr and SECRET not in result.stderr and "sign=" not in result.stderr
-    assert result.stderr.count("\n") == 1 and log_rows(db_path) == []
+    assert result.stderr.count("\n") == 1 and log_rows(register) == []
 
 
-def test_server_down_exits_69(sample, db_path):
+def test_server_down_exits_69(sample, register):
     url = f"wecom+http://127.0.0.1:{free_port()}/send?key={WECOM_KEY}"
     result = sample("digest", "--webhook", url, env=NO_PROXY)
     assert result.exit_code == 69
     assert "Connection refused" in result.stderr and WECOM_KEY not in result.stderr
-    assert log_rows(db_path) == []
+    assert log_rows(register) == []
 
 
 def test_second_run_the_same_day_sends_nothing(sample, smtp, robots):
@@ -464,34 +466,34 @@ def test_second_run_the_same_day_sends_nothing(sample, smtp, robots):
     assert (len(mailbox.messages), len(robots.requests)) == (1, 2)
 
 
-def test_a_month_later_only_items_at_a_new_step_are_sent(sample, smtp, db_path):
+def test_a_month_later_only_items_at_a_new_step_are_sent(sample, smtp, register):
     mailbox, env = smtp
     later = TODAY + timedelta(days=30)
     assert sample("digest", "--to", "clerk@example.cn", env=env).exit_code == 0
-    first = set(row[:6] for row in log_rows(db_path))
+    first = set(row[:6] for row in log_rows(register))
     assert first == expected_steps(sample, TODAY)
     result = sample("--today", later, "digest", "--to", "clerk@example.cn", env=env)
     assert result.exit_code == 0, result.stderr
-    second = set(row[:6] for row in log_rows(db_path)) - first
+    second = set(row[:6] for row in log_rows(register)) - first
     assert second and second == expected_steps(sample, later) - first
     subject = mailbox.messages[1][1]["Subject"]
     overdue = sum(1 for key in second if key[-1] == "overdue")
     assert subject == f"ipcli deadlines {later}: {len(second) - overdue} due, {overdue} overdue"
 
 
-def test_a_failed_destination_is_retried_and_a_delivered_one_is_not(sample, smtp, robots, db_path):
+def test_a_failed_destination_is_retried_and_a_delivered_one_is_not(sample, smtp, robots, register):
     mailbox, env = smtp
     args = ("digest", "--to", "clerk@example.cn", "--webhook", robots.wecom())
     robots.answer = {"errcode": 93000, "errmsg": "invalid webhook url"}
     failed = sample(*args, env={**env, **NO_PROXY})
     assert failed.exit_code == 69 and len(mailbox.messages) == 1 and len(robots.requests) == 1
-    assert {row[6] for row in log_rows(db_path)} == {"email"}
+    assert {row[6] for row in log_rows(register)} == {"email"}
     robots.answer = {"errcode": 0, "errmsg": "ok"}
     retried = sample(*args, env={**env, **NO_PROXY})
     assert retried.exit_code == 0, retried.stderr
     assert len(mailbox.messages) == 1 and len(robots.requests) == 2
     assert robots.requests[0]["json"] == robots.requests[1]["json"]
-    assert {row[6] for row in log_rows(db_path)} == {"email", "wecom"}
+    assert {row[6] for row in log_rows(register)} == {"email", "wecom"}
 
 
 # bad input

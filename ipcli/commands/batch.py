@@ -49,8 +49,8 @@ def batch():
 @without_gc_pauses
 @click.pass_context
 def export(ctx, filing_type, window, all_windows, until, out_dir, fmt):
-    from ipcli.db.stats import default_window
     from ipcli.register import batch_format, batches
+    from ipcli.register.stats import default_window
 
     if window is not None and all_windows:
         raise click.UsageError(t("batch.window_and_all_windows"), ctx)

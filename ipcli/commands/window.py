@@ -46,7 +46,9 @@ def set_default(code, clear, fmt):
     if (code is None) == (not clear):
         raise click.UsageError(t("window.code_or_clear"))
     app = get_app()
-    app.emit(windows.set_default_window(app.store(), None if clear else code.strip()), fmt)
+    # Clearing this machine's setting needs no register; where there is one, an older default kept in it goes too.
+    store = app.store() if code is not None or app.register.exists() else None
+    app.emit(windows.set_default_window(store, None if clear else code.strip()), fmt)
 
 
 def tree_rows(rows: list[dict]) -> list[dict]:

@@ -171,10 +171,10 @@ class PostgresLocation(RegisterLocation):
         """Export intents are files of this machine: in its application directory, named after the database."""
         import hashlib
 
-        import click
+        from ipcli.machine import app_dir
 
         digest = hashlib.sha256(self.url.encode()).hexdigest()[:16]
-        return Path(click.get_app_dir("ipcli")) / f"postgresql-{digest}"
+        return app_dir() / f"postgresql-{digest}"
 
     def backup(self, target: str, force: bool, to_sqlite: bool = False) -> dict:
         """A complete SQLite register at `target`; a copy of the database itself is pg_dump's."""

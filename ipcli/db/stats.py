@@ -1,10 +1,11 @@
-"""SQL of the window tree, this machine's settings and the statistics of filings received.
+"""SQL of the window tree, the register's settings and the statistics of filings received.
 
 The statistics are one GROUP BY over the filings of a period: a few hundred group rows, whatever the
 number of filings, that the register layer (ipcli.register.stats) shapes into tables and sentences.
 """
 
 from ipcli.clock import now_stamp
+from ipcli.db.dialect import is_postgresql
 
 DEFAULT_WINDOW = "default_window"
 
@@ -52,8 +53,11 @@ def set_setting(store, key: str, value: str | None) -> None:
                          "ON CONFLICT(key) DO UPDATE SET value = excluded.value", [key, value])
 
 
-def default_window(store) -> str | None:
-    """The window that filings entered on this machine carry when none is given."""
+def register_default_window(store) -> str | None:
+    """The default window that an SQLite register kept in its settings before the default became a setting
+    of each machine (ipcli.machine). A PostgreSQL register is shared by many machines: it never holds one."""
+    if is_postgresql(store.db):
+        return None
     return get_setting(store, DEFAULT_WINDOW)
 
 

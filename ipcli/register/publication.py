@@ -22,6 +22,7 @@ from typing import NamedTuple
 
 from ipcli import files
 from ipcli.errors import IpcliError
+from ipcli.machine import make_private_directory
 
 INTENT_INFIX = "-export-"
 INTENT_SUFFIX = ".json"
@@ -48,6 +49,7 @@ class Intent:
         text = json.dumps({"batch_id": self.batch_id, "files": [str(final) for final in self.finals],
                            "publishing": publishing})
         draft = self.path.with_name(f".{self.path.name}{TEMPORARY_SUFFIX}")
+        make_private_directory(self.path.parent)  # a PostgreSQL register's: this machine's application directory
         try:
             with open(draft, "w", encoding="utf-8") as handle:
                 handle.write(text)

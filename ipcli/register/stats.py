@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from ipcli import machine
 from ipcli.db import stats as db
 from ipcli.db.filings import FILING_TYPES
 from ipcli.errors import NotFound, Rejected
@@ -105,18 +106,29 @@ def add_window(store, code: str, name: str, parent: str | None, replace: bool = 
         _check_parent(tree, code, parent)
         db.put_window(store, code, name, parent)
         store.journal("window", code, before, {"code": code, "name": name, "parent": parent})
-    return window_view(window_tree(store), code, db.default_window(store))
+    return window_view(window_tree(store), code, default_window(store))
+
+
+def default_window(store) -> str | None:
+    """The window that filings entered on this machine carry when none is given: this machine's setting
+    (ipcli.machine), else the default that an SQLite register stored before the setting moved to the machine."""
+    return machine.default_window() or db.register_default_window(store)
 
 
 def set_default_window(store, code: str | None) -> dict:
-    """The window of filings entered on this machine without --window (None: no default)."""
-    with store.transaction():
-        tree = window_tree(store)
-        if code is not None and code not in tree.rows:
-            raise NotFound("window.not_found", rule="WINDOW-UNKNOWN", value=code)
-        before = db.default_window(store)
-        db.set_setting(store, db.DEFAULT_WINDOW, code)
-        store.journal("setting", db.DEFAULT_WINDOW, {"value": before}, {"value": code})
+    """Make `code` (None: none) this machine's default window, in its settings file: a setting of the
+    machine, not of the register (`store` checks the code; None: no register, for --clear). A default
+    that an SQLite register stored before is removed from it, journaled, so that the machine's setting
+    alone decides from now on."""
+    tree = window_tree(store) if store is not None else WindowTree([])
+    if code is not None and code not in tree.rows:
+        raise NotFound("window.not_found", rule="WINDOW-UNKNOWN", value=code)
+    machine.put_default_window(code)
+    if store is not None and db.register_default_window(store) is not None:
+        with store.transaction():
+            before = db.register_default_window(store)
+            db.set_setting(store, db.DEFAULT_WINDOW, None)
+            store.journal("setting", db.DEFAULT_WINDOW, {"value": before}, {"value": None})
     return {"default_window": code, "window_name": tree.name(code)}
 
 
@@ -127,7 +139,7 @@ def window_view(tree: WindowTree, code: str, default: str | None) -> dict:
 
 def list_windows(store) -> list[dict]:
     """Every registered window, each after its parent (depth first), with its parent link."""
-    tree, default = window_tree(store), db.default_window(store)
+    tree, default = window_tree(store), default_window(store)
     return [window_view(tree, code, default) for code in tree.ordered()]
 
 
