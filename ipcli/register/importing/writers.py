@@ -33,7 +33,6 @@ commit since the check) and PRAGMA threads (the sorter's helper threads).
 from abc import ABC, abstractmethod
 from operator import itemgetter
 
-from ipcli.clock import now_stamp
 from ipcli.db import bulk
 from ipcli.errors import Rejected
 from ipcli.register.importing import parts
@@ -56,7 +55,7 @@ def choose(store, rows, update: bool, insert_as_read: bool) -> "Writer":
     """A DirectWriter when `insert_as_read` (not a dry run) and the register holds no right of this
     kind (its transaction then open), else a StagedWriter."""
     if insert_as_read:
-        direct = bulk.DirectWrite(store, rows.target, now_stamp())
+        direct = bulk.DirectWrite(store, rows.target, store.recorded_at())
         if direct.begin():
             return DirectWriter(store, rows, direct)
     return StagedWriter(store, rows, update)
@@ -246,7 +245,8 @@ class StagedWriter(Writer):
                 for stored, staged in bulk.changed_rights(store, target):
                     store.journal(self.rows.kind, staged[target.key], stored, staged)
             progress(2)
-            bulk.write_staged(store, target, now_stamp(), rebuild_indexes=rebuild, changed=counts["updated"] > 0)
+            bulk.write_staged(store, target, store.recorded_at(), rebuild_indexes=rebuild,
+                              changed=counts["updated"] > 0)
             self._journal(report, counts)
             progress(3)
         report.counts = counts
