@@ -13,7 +13,12 @@ def today_in_shanghai() -> date:
 
 def now_stamp() -> str:
     """Now, to the second, as ISO 8601 with the Asia/Shanghai offset: 2026-11-21T09:30:00+08:00."""
-    return datetime.now(SHANGHAI).isoformat(timespec="seconds")
+    return stamp_of(datetime.now(SHANGHAI))
+
+
+def stamp_of(moment: datetime) -> str:
+    """An instant (with its offset) as ipcli stores it: to the second, with the Asia/Shanghai offset."""
+    return moment.astimezone(SHANGHAI).isoformat(timespec="seconds")
 
 
 def in_shanghai(stamp):

@@ -1,6 +1,6 @@
 """SQL of submission batches. Functions take a Store and run inside its transaction."""
 
-from ipcli.clock import now_stamp
+from ipcli.db.connection import recorded_at
 from ipcli.db.nice_classes import class_list
 
 BATCH_COLUMNS = ("id", "filing_type", "origin", "window", "operator", "created_at", "item_count", "fee_total",
@@ -69,7 +69,7 @@ def set_filings_exported(store, batch_id: str, on: str) -> None:
 # batches
 
 def insert_batch(store, **fields) -> None:
-    fields = {**fields, "recorded_at": now_stamp(), "recorded_by": store.operator}
+    fields = {**fields, "recorded_at": recorded_at(store.db), "recorded_by": store.operator}
     store.db.execute(f"INSERT INTO batches ({', '.join(fields)}) VALUES ({', '.join('?' * len(fields))})",
                      list(fields.values()))
 
@@ -122,4 +122,5 @@ def batch_filings(store, batch_id: str, seq: int | None = None) -> list[dict]:
 
 
 def set_submitted(store, batch_id: str, url: str) -> None:
-    store.db.execute("UPDATE batches SET submitted_to = ?, submitted_at = ? WHERE id = ?", [url, now_stamp(), batch_id])
+    store.db.execute("UPDATE batches SET submitted_to = ?, submitted_at = ? WHERE id = ?",
+                     [url, recorded_at(store.db), batch_id])

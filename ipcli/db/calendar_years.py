@@ -3,7 +3,7 @@ depend on the working-day calendar (R-WORKDAY, R-PROVISIONAL). Every function ta
 
 import json
 
-from ipcli.clock import now_stamp
+from ipcli.db.connection import recorded_at
 from ipcli.db import maintenance, shifted_dates
 
 # The stored key dates moved to a working day (R-PERIOD, R-WORKDAY); the others are never shifted.
@@ -25,7 +25,7 @@ def imported_year(store, year: int) -> dict | None:
 
 def put_year(store, year: int, document: dict, source: str) -> dict:
     """Store a year's document, replacing an earlier import of that year (inside the caller's transaction)."""
-    row = {"year": year, "source": source, "imported_at": now_stamp()}
+    row = {"year": year, "source": source, "imported_at": recorded_at(store.db)}
     store.db.execute(
         "INSERT INTO calendar_years (year, document, source, imported_at) VALUES (?, ?, ?, ?) "
         "ON CONFLICT(year) DO UPDATE SET document = excluded.document, source = excluded.source, "

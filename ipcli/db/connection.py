@@ -8,6 +8,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from ipcli.clock import now_stamp
 from ipcli.db.database import Database, sqlite_utils
 from ipcli.db.dialect import is_postgresql
 from ipcli.db.schema import MIGRATION_NAMES, MIGRATION_SET, MIGRATIONS_TABLE
@@ -178,11 +179,12 @@ def database_path(db) -> str:
 
 
 @contextmanager
-def write(db):
+def write(db, key: str | None = None):
     """One BEGIN IMMEDIATE transaction: it commits whole, or rolls back and leaves nothing.
 
     Inside a transaction already begun, it is a savepoint of that transaction. On PostgreSQL, begin()
-    and commit() are those of ipcli.db.postgres: the advisory write lock, an unknown outcome said.
+    and commit() are those of ipcli.db.postgres: the advisory write lock, an unknown outcome said with
+    `key`, the invocation id every journal entry of the write carries, by which it can be looked up.
     """
     if db.conn.in_transaction:
         with db.atomic():
@@ -191,7 +193,7 @@ def write(db):
     begin(db)
     try:
         yield db
-        commit(db)
+        commit(db, key)
     except BaseException:
         rollback(db)
         raise
@@ -223,13 +225,24 @@ def check_writable(db) -> None:
         rollback(db)
 
 
-def commit(db) -> None:
+def commit(db, key: str | None = None) -> None:
     if is_postgresql(db):
         from ipcli.db import postgres
 
-        return postgres.commit(db)
+        return postgres.commit(db, key)
     with translate_busy(database_path(db)):
         db.execute("COMMIT")
+
+
+def recorded_at(db) -> str:
+    """The time a write records (the journal's `at`, created_at, ...), as ipcli stores it. On PostgreSQL
+    the server's clock, once per write transaction, so that every window's rows are stamped by one clock;
+    on SQLite this machine's."""
+    if is_postgresql(db):
+        from ipcli.db import postgres
+
+        return postgres.server_stamp(db)
+    return now_stamp()
 
 
 def rollback(db) -> None:

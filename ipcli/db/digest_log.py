@@ -1,6 +1,6 @@
 """SQL of the digest's sent-log: which deadline reached which destination at which reminder step."""
 
-from ipcli.clock import now_stamp
+from ipcli.db.connection import recorded_at
 
 ITEM_COLUMNS = ("kind", "right_type", "right_no", "due_on", "filing_id")
 _KEY_COLUMNS = ITEM_COLUMNS + ("step",)
@@ -17,7 +17,7 @@ def sent_keys(store, channel: str, recipient: str, since: str) -> set[tuple]:
 
 def record_sent(store, channel: str, recipient: str, keys) -> None:
     """Record `keys` (tuples as sent_keys gives them) as delivered now; inside the caller's transaction."""
-    stamp = now_stamp()
+    stamp = recorded_at(store.db)
     store.db.conn.executemany(
         f"INSERT OR IGNORE INTO digest_log ({', '.join(_KEY_COLUMNS)}, channel, recipient, sent_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [(*key, channel, recipient, stamp) for key in keys])

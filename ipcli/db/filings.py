@@ -2,7 +2,7 @@
 
 import json
 
-from ipcli.clock import now_stamp
+from ipcli.db.connection import recorded_at
 from ipcli.db.nice_classes import class_list
 
 # The values the filings table's CHECKs allow (migration m001).
@@ -31,7 +31,7 @@ def insert_filing(store, *, type: str, status: str, received_on: str, window, pa
         "INSERT INTO filings (type, status, received_on, status_on, window, operator, paper, fee_total, details,"
         " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [type, status, received_on, received_on, window, store.operator, int(paper), fee_total,
-         details_text(details), now_stamp()])
+         details_text(details), recorded_at(store.db)])
     filing_id = cursor.lastrowid
     store.db.conn.executemany("INSERT INTO filing_rights (filing_id, right_type, right_no) VALUES (?, ?, ?)",
                               [(filing_id, kind, number) for kind, number in rights])

@@ -116,6 +116,7 @@ class PostgresLocation(RegisterLocation):
 
     def __init__(self, url: str):
         self.url = url
+        self._checked = None  # the connection exists() opened, kept for connect()
 
     def __str__(self) -> str:
         from ipcli.net import redacted_url
@@ -134,10 +135,11 @@ class PostgresLocation(RegisterLocation):
         from ipcli.db import postgres
 
         db = postgres.connect(self.url, str(self), migrated=False)
-        try:
-            return postgres.applied_migrations(db) is not None
-        finally:
+        if postgres.applied_migrations(db) is None:
             db.conn.close()
+            return False
+        self._checked = db  # a read command opens the register next: one connection, not two
+        return True
 
     def open(self, operator: str = "", command: str = ""):
         from ipcli.db.store import Store
@@ -147,7 +149,11 @@ class PostgresLocation(RegisterLocation):
     def connect(self):
         from ipcli.db import postgres
 
-        return postgres.connect(self.url, str(self))
+        if self._checked is None:
+            return postgres.connect(self.url, str(self))
+        db, self._checked = self._checked, None
+        postgres.migrate(db)
+        return db
 
     def calendar_documents(self) -> dict[int, dict]:
         """The holiday years imported, read without making or migrating the register."""

@@ -1,6 +1,6 @@
 """SQL of office notices and their response deadlines."""
 
-from ipcli.clock import now_stamp
+from ipcli.db.connection import recorded_at
 
 NOTICE_COLUMNS = ("right_type", "right_no", "kind", "dispatched_on", "served", "starts_on", "deadline_raw",
                   "deadline_on", "provisional", "rule")
@@ -9,7 +9,8 @@ NOTICE_COLUMNS = ("right_type", "right_no", "kind", "dispatched_on", "served", "
 def insert_notice(store, notice: dict) -> int:
     cursor = store.db.execute(
         f"INSERT INTO notices ({', '.join(NOTICE_COLUMNS)}, created_at) "
-        f"VALUES ({', '.join('?' * len(NOTICE_COLUMNS))}, ?)", [*(notice[c] for c in NOTICE_COLUMNS), now_stamp()])
+        f"VALUES ({', '.join('?' * len(NOTICE_COLUMNS))}, ?)",
+        [*(notice[c] for c in NOTICE_COLUMNS), recorded_at(store.db)])
     return cursor.lastrowid
 
 

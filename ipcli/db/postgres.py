@@ -7,6 +7,7 @@ then Busy, exit 75), readers never take it."""
 from contextlib import contextmanager
 from itertools import count
 
+from ipcli.clock import stamp_of
 from ipcli.db.connection import write
 from ipcli.db.dialect import POSTGRESQL, postgresql
 from ipcli.db.schema import MIGRATION_NAMES, MIGRATION_SET, MIGRATIONS_TABLE
@@ -76,6 +77,7 @@ class Database:
     def __init__(self, connection: Connection, url: str):
         self.conn = connection
         self.url = url  # redacted: shown in messages
+        self.write_stamp = None  # the server's time when the write transaction took the write lock
 
     def execute(self, sql: str, parameters=None) -> Cursor:
         return self.conn.execute(sql, parameters)
@@ -186,7 +188,9 @@ def begin(db: Database) -> None:
     milliseconds = int(busy_timeout_from_env() * 1000)
     try:
         db.execute(f"SET LOCAL lock_timeout = {milliseconds}")
-        db.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+        # The select list is evaluated in order: the clock is read once the lock is held, so stamps follow
+        # the order in which writes commit.
+        locked_at = db.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK}), clock_timestamp()").fetchone()[1]
     except module.errors.LockNotAvailable:
         db.conn.rollback()
         raise Busy("err.db_busy", path=db.url) from None
@@ -194,17 +198,31 @@ def begin(db: Database) -> None:
     if newer:
         db.conn.rollback()
         raise ConfigError("db.newer_schema", path=db.url, names=", ".join(newer))
+    db.write_stamp = stamp_of(locked_at)
 
 
-def commit(db: Database) -> None:
-    """COMMIT; a connection lost meanwhile leaves the outcome unknown: said, never retried."""
+def server_stamp(db: Database) -> str:
+    """The server's time as ipcli stores it: that of the write transaction under way, else now."""
+    if db.write_stamp is not None and db.conn.in_transaction:
+        return db.write_stamp
+    return stamp_of(db.execute("SELECT clock_timestamp()").fetchone()[0])
+
+
+def commit(db: Database, key: str | None = None) -> None:
+    """COMMIT; a connection lost meanwhile leaves the outcome unknown: said with the write's `key` (the
+    invocation id of its journal entries, which `ipcli log --invocation KEY` finds if it was written),
+    never retried."""
     module = psycopg()
+    db.write_stamp = None
     try:
         db.execute("COMMIT")
     except module.OperationalError as error:
-        if db.conn.raw.closed or db.conn.raw.broken:
+        if not (db.conn.raw.closed or db.conn.raw.broken):
+            raise
+        if key is None:
             raise RegisterUnusable("err.pg_unknown_outcome", path=db.url, reason=first_line(error)) from None
-        raise
+        raise RegisterUnusable("err.pg_unknown_outcome_key", path=db.url, reason=first_line(error),
+                               idempotency_key=key) from None
 
 
 # failures

@@ -140,7 +140,7 @@ _TABLE_OF = {table.record_type: table for table, _ in TABLES}
 
 def apply(db, changes: list[DateChange], *, operator: str, command: str, invocation: str | None = None) -> None:
     """Write the changed dates and journal each change (inside the caller's transaction)."""
-    from ipcli.clock import now_stamp
+    from ipcli.db.connection import recorded_at
     from ipcli.db.store import insert_journal
 
     for change in changes:
@@ -148,6 +148,6 @@ def apply(db, changes: list[DateChange], *, operator: str, command: str, invocat
         assignments = ", ".join(f"{column} = ?" for column in change.after)
         stamp = ", updated_at = ?" if table.record_type in ("mark", "patent") else ""
         db.execute(f"UPDATE {table.table} SET {assignments}{stamp} WHERE {table.key} = ?",
-                   [*change.after.values(), *([now_stamp()] if stamp else []), change.record_id])
+                   [*change.after.values(), *([recorded_at(db)] if stamp else []), change.record_id])
         insert_journal(db, operator, command, change.record_type, change.record_id, change.before, change.after,
                        invocation=invocation)

@@ -4,7 +4,7 @@ The statistics are one GROUP BY over the filings of a period: a few hundred grou
 number of filings, that the register layer (ipcli.register.stats) shapes into tables and sentences.
 """
 
-from ipcli.clock import now_stamp
+from ipcli.db.connection import recorded_at
 from ipcli.db.dialect import is_postgresql
 
 DEFAULT_WINDOW = "default_window"
@@ -35,7 +35,7 @@ def list_windows(store) -> list[dict]:
 def put_window(store, code: str, name: str, parent: str | None) -> None:
     store.db.execute("INSERT INTO windows (code, name, parent, created_at) VALUES (?, ?, ?, ?) "
                      "ON CONFLICT(code) DO UPDATE SET name = excluded.name, parent = excluded.parent",
-                     [code, name, parent, now_stamp()])
+                     [code, name, parent, recorded_at(store.db)])
 
 
 # settings

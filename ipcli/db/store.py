@@ -6,8 +6,8 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from ipcli.clock import in_shanghai, now_stamp
-from ipcli.db.connection import check_writable, write
+from ipcli.clock import in_shanghai
+from ipcli.db.connection import check_writable, recorded_at, write
 from ipcli.db.filings import FILING_STATUSES
 from ipcli.db.location import RegisterLocation, SqliteLocation
 from ipcli.db.nice_classes import class_list, classes_text
@@ -22,7 +22,7 @@ PATENT_COLUMNS = ("app_no", "type", "filed_on", "granted_on", "title", "owner", 
 def insert_journal(db, operator: str, command: str, record_type: str, record_id, before: dict | None,
                    after: dict | None, invocation: str | None = None, revertible: bool = False,
                    reverts: str | None = None) -> None:
-    entry = {"at": now_stamp(), "operator": operator, "command": command, "record_type": record_type,
+    entry = {"at": recorded_at(db), "operator": operator, "command": command, "record_type": record_type,
              "record_id": str(record_id), "before": journal_text(before), "after": journal_text(after)}
     if invocation is not None:  # None in migrations run before m011 added these columns
         entry.update(invocation=invocation, revertible=int(revertible), reverts=reverts)
@@ -45,7 +45,11 @@ class Store:
         self.invocation = uuid.uuid4().hex  # shared by every journal entry this command writes
 
     def transaction(self):
-        return write(self.db)
+        return write(self.db, key=self.invocation)
+
+    def recorded_at(self) -> str:
+        """Now as the rows this command writes record it (ipcli.db.connection.recorded_at)."""
+        return recorded_at(self.db)
 
     def check_writable(self) -> None:
         check_writable(self.db)
@@ -93,15 +97,10 @@ class Store:
         self.journal_record(record_type, key, before, reverts)
 
     def journal_entries(self, record_type: str | None = None, record_id: str | None = None,
-                        limit: int = 50) -> list[dict]:
-        where, params = [], []
-        if record_type:
-            where.append("record_type = ?")
-            params.append(record_type)
-        if record_id:
-            where.append("record_id = ?")
-            params.append(record_id)
-        sql = "SELECT * FROM journal" + (" WHERE " + " AND ".join(where) if where else "")
+                        limit: int = 50, invocation: str | None = None) -> list[dict]:
+        where, params = _filters(record_type=record_type or None, record_id=record_id or None,
+                                 invocation=invocation or None)
+        sql = "SELECT * FROM journal " + where
         rows = self.db.query(sql + " ORDER BY id DESC LIMIT ?", [*params, limit])
         return [decoded_entry(row) for row in rows][::-1]
 
@@ -143,7 +142,7 @@ class Store:
 
     def _upsert(self, table: str, columns: tuple, row: dict) -> None:
         """Insert or update by the first column (the key), stamping created_at and updated_at."""
-        stamp = now_stamp()
+        stamp = recorded_at(self.db)
         updates = ", ".join(f"{c} = excluded.{c}" for c in columns[1:])
         self.db.execute(
             f"INSERT INTO {table} ({', '.join(columns)}, created_at, updated_at) "

@@ -33,7 +33,6 @@ commit since the check) and PRAGMA threads (the sorter's helper threads).
 from abc import ABC, abstractmethod
 from operator import itemgetter
 
-from ipcli.clock import now_stamp
 from ipcli.db import bulk, bulk_postgresql
 from ipcli.errors import Rejected
 from ipcli.register.importing import parts
@@ -58,7 +57,8 @@ def choose(store, rows, update: bool, insert_as_read: bool) -> "Writer":
     CopyWriter."""
     postgresql = bulk.on_postgresql(store)
     if insert_as_read:
-        direct = (bulk_postgresql.CopyDirect if postgresql else bulk.DirectWrite)(store, rows.target, now_stamp())
+        writer = bulk_postgresql.CopyDirect if postgresql else bulk.DirectWrite
+        direct = writer(store, rows.target, store.recorded_at())
         if direct.begin():
             return (CopyDirectWriter if postgresql else DirectWriter)(store, rows, direct)
     return staged(store, rows, update)
@@ -261,7 +261,8 @@ class StagedWriter(Writer):
                 for stored, staged in bulk.changed_rights(store, target):
                     store.journal(self.rows.kind, staged[target.key], stored, staged)
             progress(2)
-            bulk.write_staged(store, target, now_stamp(), rebuild_indexes=rebuild, changed=counts["updated"] > 0)
+            bulk.write_staged(store, target, store.recorded_at(), rebuild_indexes=rebuild,
+                              changed=counts["updated"] > 0)
             self._journal(report, counts)
             progress(3)
         report.counts = counts
