@@ -79,26 +79,6 @@ def command_name(ctx) -> str:
     return " ".join(reversed(names))
 
 
-# The commands whose SQL runs on a PostgreSQL register (README "A shared register on PostgreSQL"); any
-# other is refused there before it touches the database, until its SQL is ported (issue 20).
-ON_POSTGRESQL = frozenset({
-    "init", "sample load", "mark add", "mark show", "mark list", "patent add", "patent show", "patent list",
-    "renew add", "license add", "pledge add", "filing list", "deadlines", "expiries", "digest", "stats", "log",
-    "batch list", "notice list", "window list", "db check", "db backup", "db restore", "calendar status",
-    "calendar import", "calendar fetch", "mark import", "patent import",
-    # corrections and filings
-    "mark edit", "mark remove", "patent edit", "patent remove", "undo", "log revert", "filing show",
-    "filing set-status", "filing revert", "pledge list", "pledge extend", "pledge release", "pledge change",
-    "transfer add", "annuity pay", "notice add", "notice done", "report", "window add",
-    "batch export", "batch import", "batch mark", "batch show", "batch submit", "batch validate",
-    "window set-default",
-})
-
-
-def runs_on_postgresql(ctx) -> bool:
-    return command_name(ctx) in ON_POSTGRESQL
-
-
 def access_of(ctx) -> str:
     """READ, WRITE or NONE for the command running in `ctx`; a command missing from the table is a
     writer, as every command was before reads were told apart (tests/test_counter_cron.py checks that

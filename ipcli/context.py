@@ -53,12 +53,9 @@ class App:
         """The register database, opened (and created, migrated) on first use; a command that only reads
         it (ipcli.access) creates nothing."""
         if self._store is None:
-            from ipcli.access import READ, access_of, command_name, runs_on_postgresql
-            from ipcli.db.location import PostgresLocation
+            from ipcli.access import READ, access_of
 
             ctx = click.get_current_context()
-            if isinstance(self.register, PostgresLocation) and not runs_on_postgresql(ctx):
-                raise ConfigError("err.pg_not_yet", command=command_name(ctx))
             if access_of(ctx) == READ:
                 require_register(self.register)
             self._store = self.register.open(operator=self.operator, command=ctx.command_path)

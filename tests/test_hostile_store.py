@@ -74,15 +74,6 @@ def shown(register) -> str:
     return str(register_location(str(register)))
 
 
-def ported(register, args) -> None:
-    """A command not yet ported to PostgreSQL is refused there before it opens the register: skipped."""
-    from ipcli.access import ON_POSTGRESQL
-
-    name = " ".join(arg for arg in args[:2] if not arg[0].isdigit() and not arg.startswith("-"))
-    if on_postgresql(str(register)) and name not in ON_POSTGRESQL:
-        pytest.skip(f"{name} is not yet available on PostgreSQL")
-
-
 def run_ipcli(*args, env=None, prefix=(), timeout=60) -> subprocess.CompletedProcess:
     """ipcli in a process of its own, whose `returncode` the assertions below call `exit_code`."""
     result = subprocess.run([*prefix, sys.executable, "-m", "ipcli", *map(str, args)], capture_output=True,
@@ -450,7 +441,6 @@ def newer_register(register) -> None:
 
 @pytest.mark.parametrize("args", [args for args in READS if args != ("db", "check")], ids=" ".join)
 def test_a_register_of_a_newer_ipcli_can_be_read(invoke, sample, args):
-    ported(sample, args)
     newer_register(sample)
     result = invoke(*args, *(() if args[0] == "calendar" else ("--format", "json")))
     assert result.exit_code == 0, result.stderr
@@ -458,7 +448,6 @@ def test_a_register_of_a_newer_ipcli_can_be_read(invoke, sample, args):
 
 @pytest.mark.parametrize("args", WRITES, ids=" ".join)
 def test_a_register_of_a_newer_ipcli_refuses_every_write_with_78(invoke, sample, args):
-    ported(sample, args)
     newer_register(sample)
     before = held(sample)
     message = one_error_line(invoke(*args), 78)
@@ -467,7 +456,6 @@ def test_a_register_of_a_newer_ipcli_refuses_every_write_with_78(invoke, sample,
 
 
 def test_a_register_of_a_newer_ipcli_refuses_an_import_with_78(invoke, sample, tmp_path):
-    ported(sample, ("mark", "import"))
     newer_register(sample)
     csv = tmp_path / "marks.csv"
     csv.write_text("reg_no,classes,registered_on\n12345678,9,2020-01-01\n", encoding="utf-8")
@@ -483,7 +471,6 @@ def test_a_register_of_a_newer_ipcli_sends_no_digest_it_could_not_record(invoke,
 
 
 def test_a_register_of_a_newer_ipcli_submits_no_batch_it_could_not_record(invoke, sample, tmp_path):
-    ported(sample, ("batch", "export"))
     exported = invoke("batch", "export", "--type", "renewal", "--all-windows", "--out", tmp_path / "out", "--format",
                       "json")
     batch_id = json.loads(exported.stdout)["batch_id"]

@@ -83,17 +83,6 @@ def test_a_postgresql_url_never_shows_its_password(postgresql_url):
     assert failed.exit_code == 74 and "s3cretpass" not in failed.stderr and "***" in failed.stderr
 
 
-def test_commands_not_ported_are_refused_in_one_line(postgresql_url):
-    from ipcli.access import ON_POSTGRESQL
-
-    not_ported = [name for name in ("pledge list", "report", "undo", "log revert") if name not in ON_POSTGRESQL]
-    if not not_ported:
-        pytest.skip("every command taken here runs on PostgreSQL")
-    result = runner_on(postgresql_url)(*not_ported[0].split())
-    assert result.exit_code == 78
-    assert result.stderr == f"ipcli: error: {not_ported[0]} is not yet available on PostgreSQL\n"
-
-
 @pytest.mark.parametrize("scheme", ["postgresql", "postgres"])
 def test_without_psycopg_a_postgresql_url_asks_for_the_extra(scheme, monkeypatch):
     import sys

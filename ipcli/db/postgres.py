@@ -230,7 +230,7 @@ def commit(db: Database, key: str | None = None) -> None:
 
 def register_failure(error: BaseException, shown: str):
     """What a psycopg error about the register is reported as: Busy, RegisterUnusable, or None (an
-    internal error: the commands that run on PostgreSQL are those of ipcli.access.ON_POSTGRESQL)."""
+    internal error)."""
     module = psycopg()
     if isinstance(error, module.errors.LockNotAvailable):
         return Busy("err.db_busy", path=shown)
