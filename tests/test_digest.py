@@ -20,7 +20,7 @@ import pytest
 
 from ipcli.delivery import Redactor, dingtalk_signature, webhook_destination
 from ipcli.register.digest import _aligned, reminder_step
-from tests.conftest import on_postgresql, register_sql
+from tests.conftest import on_postgresql, register_sql, register_tables
 
 TODAY = date(2026, 11, 21)  # conftest's IPCLI_TODAY
 USER, PASSWORD = "clerk", "s3cret-Pa55-word"
@@ -191,9 +191,9 @@ def log_rows(register) -> list[tuple]:
 
 
 def database_bytes(register) -> bytes:
-    """What the register holds: its files' bytes (SQLite), or the text of the tables a delivery writes (PostgreSQL)."""
+    """What the register holds: its files' bytes (SQLite), or the text of every table's rows (PostgreSQL)."""
     if on_postgresql(register):
-        rows = register_sql(register, "SELECT * FROM journal") + register_sql(register, "SELECT * FROM digest_log")
+        rows = [register_sql(register, f"SELECT * FROM {table}") for table in register_tables(register)]
         return repr(rows).encode("utf-8")
     path = Path(register)
     return b"".join(file.read_bytes() for file in path.parent.glob(path.name + "*"))

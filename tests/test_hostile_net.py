@@ -23,8 +23,9 @@ from ipcli import delivery, net
 from ipcli.commands import calendar as calendar_command
 from made_up_notices import HOLIDAYS_2027
 from test_batch import at, clerk, export, ok  # noqa: F401 - fixtures used by name
-from test_digest import (NO_PROXY, TODAY, USER, certificate, free_port, log_rows, robots, sample,  # noqa: F401
-                         smtp_env, smtp_server)
+from tests.conftest import on_postgresql, register_sql
+from test_digest import (NO_PROXY, TODAY, USER, certificate, database_bytes, free_port, log_rows, robots,  # noqa: F401
+                         sample, smtp_env, smtp_server)
 
 DEADLINE = 2          # seconds: the deadline the tests give each request (the commands' own are longer)
 TRICKLE_SECONDS = 0.4  # between two bytes of a trickling server: well under every per-read timeout
@@ -69,8 +70,9 @@ def timed(run, *args, **kwargs):
     return result, time.monotonic() - started
 
 
-def database_text(db_path) -> str:
-    return b"".join(path.read_bytes() for path in db_path.parent.glob(db_path.name + "*")).decode("latin-1")
+def database_text(register) -> str:
+    """What the register holds, as text: its files' bytes (SQLite), or every table's rows (PostgreSQL)."""
+    return database_bytes(register).decode("utf-8" if on_postgresql(register) else "latin-1")
 
 
 # a hostile HTTP server
@@ -208,7 +210,7 @@ def flooding(framing: str, status: int = 200):
 
 
 @pytest.fixture
-def digest(sample, db_path, monkeypatch):  # noqa: F811
+def digest(sample, register, monkeypatch):  # noqa: F811
     """digest(webhook URL) runs `ipcli digest --webhook` on the sample register, DEADLINE s per request."""
     monkeypatch.setattr(delivery, "TIMEOUT_SECONDS", DEADLINE)
     return lambda url, *more, env=None: sample("digest", "--webhook", url, *more, env={**NO_PROXY, **(env or {})})
@@ -246,31 +248,25 @@ def assert_not_submitted(submit):
     assert shown["status"] == "exported" and shown["submitted_to"] is None
 
 
-def calendar_rows(db_path) -> list:
-    import sqlite3
-
-    if not db_path.exists():
+def calendar_rows(register) -> list:
+    if not (on_postgresql(register) or os.path.exists(register)):
         return []
-    connection = sqlite3.connect(db_path)
-    try:
-        return connection.execute("SELECT year FROM calendar_years").fetchall()
-    finally:
-        connection.close()
+    return register_sql(register, "SELECT year FROM calendar_years")
 
 
 # item 2: redirects are never followed
 
 
 @pytest.mark.parametrize("status", REDIRECTS)
-def test_a_robot_that_redirects_is_a_failed_delivery(digest, serve, db_path, status):
+def test_a_robot_that_redirects_is_a_failed_delivery(digest, serve, register, status):
     elsewhere = serve(answering(200, ROBOT_OK))
     target = f"http://someone:{URL_PASSWORD}@localhost:{elsewhere.port}/steal?token={URL_TOKEN}"
     robot = serve(redirecting(status, target))
     line = one_line(digest(wecom(robot.base)))
     assert f"HTTP {status}" in line and f"localhost:{elsewhere.port}" in line, line
     assert robot.requests == 1 and elsewhere.requests == 0
-    assert log_rows(db_path) == []
-    assert_hidden(line + database_text(db_path), URL_PASSWORD, URL_TOKEN)
+    assert log_rows(register) == []
+    assert_hidden(line + database_text(register), URL_PASSWORD, URL_TOKEN)
 
 
 @pytest.mark.parametrize("status", REDIRECTS)
@@ -285,31 +281,31 @@ def test_an_intake_that_redirects_is_a_failed_submit(submit, serve, status):
 
 
 @pytest.mark.parametrize("status", REDIRECTS)
-def test_a_calendar_download_that_redirects_fails(fetch, serve, db_path, status):
+def test_a_calendar_download_that_redirects_fails(fetch, serve, register, status):
     elsewhere = serve(answering(200, json.dumps(HOLIDAYS_2027).encode()))
     robot = serve(redirecting(status, f"//localhost:{elsewhere.port}/2027.json"))  # relative to the scheme
     line = one_line(fetch(robot.base + "/{year}.json"))
     assert f"HTTP {status}" in line and f"localhost:{elsewhere.port}" in line, line
     assert robot.requests == 1 and elsewhere.requests == 0
-    assert calendar_rows(db_path) == []
+    assert calendar_rows(register) == []
 
 
-def test_a_redirect_without_location_is_a_failure_too(digest, serve, db_path):
+def test_a_redirect_without_location_is_a_failure_too(digest, serve, register):
     robot = serve(answering(302, b"", reason=b"Found"))
     assert "HTTP 302" in one_line(digest(wecom(robot.base)))
-    assert log_rows(db_path) == []
+    assert log_rows(register) == []
 
 
 # item 8: a total deadline per request, and capped answers
 
 
 @pytest.mark.parametrize("part", ["head", "body"])
-def test_a_trickling_robot_is_cut_off_at_the_deadline(digest, serve, db_path, part):
+def test_a_trickling_robot_is_cut_off_at_the_deadline(digest, serve, register, part):
     robot = serve(trickling(part))
     result, seconds = timed(digest, wecom(robot.base))
     line = one_line(result)
     assert seconds < NO_HANG and f"within {DEADLINE} s" in line, (seconds, line)
-    assert log_rows(db_path) == []
+    assert log_rows(register) == []
 
 
 def test_a_trickling_intake_is_cut_off_at_the_deadline(submit, serve):
@@ -328,28 +324,28 @@ def test_an_intakes_trickling_body_is_not_waited_for(submit, serve):
 
 
 @pytest.mark.parametrize("part", ["head", "body"])
-def test_a_trickling_download_is_cut_off_at_the_deadline(fetch, serve, db_path, part):
+def test_a_trickling_download_is_cut_off_at_the_deadline(fetch, serve, register, part):
     server = serve(trickling(part))
     result, seconds = timed(fetch, server.base + "/{year}.json")
     line = one_line(result)
     assert seconds < NO_HANG and f"within {DEADLINE} s" in line, (seconds, line)
-    assert calendar_rows(db_path) == []
+    assert calendar_rows(register) == []
 
 
 @pytest.mark.parametrize("framing", ["length", "chunked", "close"])
-def test_a_flooding_robot_is_read_no_further_than_the_cap(digest, serve, db_path, framing):
+def test_a_flooding_robot_is_read_no_further_than_the_cap(digest, serve, register, framing):
     robot = serve(flooding(framing))
     line = one_line(digest(wecom(robot.base)))
     assert "larger than 4 MB" in line, line
-    assert robot.sent < READ_SLACK and log_rows(db_path) == []
+    assert robot.sent < READ_SLACK and log_rows(register) == []
 
 
 @pytest.mark.parametrize("framing", ["length", "chunked", "close"])
-def test_a_flooding_download_is_read_no_further_than_the_cap(fetch, serve, db_path, framing):
+def test_a_flooding_download_is_read_no_further_than_the_cap(fetch, serve, register, framing):
     server = serve(flooding(framing))
     line = one_line(fetch(server.base + "/{year}.json"))
     assert "larger than 4 MB" in line, line
-    assert server.sent < READ_SLACK and calendar_rows(db_path) == []
+    assert server.sent < READ_SLACK and calendar_rows(register) == []
 
 
 @pytest.mark.parametrize("status", [202, 503])
@@ -426,7 +422,7 @@ def silent_after_greeting(connection, peer):
 
 
 @pytest.mark.parametrize("script", [trickled_reply, trickled_data_reply, silent_after_greeting])
-def test_a_stalling_mail_server_is_cut_off_at_the_deadline(sample, serve, db_path, monkeypatch,  # noqa: F811
+def test_a_stalling_mail_server_is_cut_off_at_the_deadline(sample, serve, register, monkeypatch,  # noqa: F811
                                                            script):
     monkeypatch.setattr(delivery, "TIMEOUT_SECONDS", DEADLINE)
     server = serve(script, http=False)
@@ -434,14 +430,14 @@ def test_a_stalling_mail_server_is_cut_off_at_the_deadline(sample, serve, db_pat
     line = one_line(result)
     # sending a message has DEADLINE s and time for its size at a slow line's pace
     assert seconds < NO_HANG and re.search(r"no complete answer within \d+ s", line), (seconds, line)
-    assert log_rows(db_path) == []
+    assert log_rows(register) == []
 
 
-def test_a_flooding_mail_server_is_read_no_further_than_the_cap(sample, serve, db_path):  # noqa: F811
+def test_a_flooding_mail_server_is_read_no_further_than_the_cap(sample, serve, register):  # noqa: F811
     server = serve(flooded_greeting, http=False)
     line = one_line(sample("digest", "--to", "clerk@example.cn", env=server.smtp_env()))
     assert "larger than 4 MB" in line, line
-    assert server.sent < READ_SLACK and log_rows(db_path) == []
+    assert server.sent < READ_SLACK and log_rows(register) == []
 
 
 # item 6: no secret of a URL or of the SMTP login in any message or in the register
@@ -486,7 +482,7 @@ def with_login(base: str) -> str:
     return base.replace("http://", f"http://someone:{URL_PASSWORD}@")
 
 
-def test_a_submit_stores_and_shows_its_url_without_secrets(submit, serve, db_path, tmp_path):
+def test_a_submit_stores_and_shows_its_url_without_secrets(submit, serve, register, tmp_path):
     intake = serve(answering(202, b"{}"))
     result = submit(with_login(intake.base) + f"/intake?token={URL_TOKEN}&v=2", "--format", "json")
     shown = ok(result)
@@ -496,25 +492,25 @@ def test_a_submit_stores_and_shows_its_url_without_secrets(submit, serve, db_pat
                   URL_PASSWORD, URL_TOKEN)
 
 
-def test_a_download_stores_its_source_without_secrets(fetch, serve, db_path):
+def test_a_download_stores_its_source_without_secrets(fetch, serve, register):
     server = serve(answering(200, json.dumps(HOLIDAYS_2027).encode()))
     result = fetch(with_login(server.base) + f"/{{year}}.json?token={URL_TOKEN}", "--format", "json")
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["source"] == f"http://***@127.0.0.1:{server.port}/2027.json?token=***"
-    assert_hidden(result.stdout + result.stderr + database_text(db_path), URL_PASSWORD, URL_TOKEN)
+    assert_hidden(result.stdout + result.stderr + database_text(register), URL_PASSWORD, URL_TOKEN)
 
 
-def test_a_webhook_keyed_by_its_path_is_logged_without_the_key(digest, serve, db_path):
+def test_a_webhook_keyed_by_its_path_is_logged_without_the_key(digest, serve, register):
     robot = serve(answering(200, ROBOT_OK))
     result = digest(f"wecom+{with_login(robot.base)}/robot/{PATH_KEY}")
     assert result.exit_code == 0, result.stderr
     assert f"to http://***@127.0.0.1:{robot.port}/***" in result.stderr, result.stderr
-    assert log_rows(db_path) and {row[7].split("#")[0] for row in log_rows(db_path)} == \
+    assert log_rows(register) and {row[7].split("#")[0] for row in log_rows(register)} == \
         {f"http://***@127.0.0.1:{robot.port}/***"}
-    assert_hidden(result.stderr + database_text(db_path), URL_PASSWORD, PATH_KEY)
+    assert_hidden(result.stderr + database_text(register), URL_PASSWORD, PATH_KEY)
 
 
-def test_servers_echoing_secrets_in_their_reason_leave_none(digest, submit, fetch, serve, db_path):
+def test_servers_echoing_secrets_in_their_reason_leave_none(digest, submit, fetch, serve, register):
     server = serve(answering(403, b"{}", reason=f"nope {URL_TOKEN} {URL_PASSWORD} token={URL_TOKEN}".encode()))
     robot = serve(answering(403, b"{}", reason=f"nope {PATH_KEY} {URL_PASSWORD}".encode()))
     lines = [one_line(digest(f"wecom+{with_login(server.base)}/send?key={URL_TOKEN}")),
@@ -522,10 +518,10 @@ def test_servers_echoing_secrets_in_their_reason_leave_none(digest, submit, fetc
              one_line(submit(with_login(server.base) + f"/intake?token={URL_TOKEN}")),
              one_line(fetch(with_login(server.base) + f"/{{year}}.json?token={URL_TOKEN}"))]
     assert all("HTTP 403 nope" in line for line in lines), lines
-    assert_hidden("\n".join(lines) + database_text(db_path), URL_PASSWORD, URL_TOKEN, PATH_KEY)
+    assert_hidden("\n".join(lines) + database_text(register), URL_PASSWORD, URL_TOKEN, PATH_KEY)
 
 
-def test_servers_down_show_no_secret(digest, submit, fetch, db_path):
+def test_servers_down_show_no_secret(digest, submit, fetch, register):
     down = with_login(f"http://127.0.0.1:{free_port()}")
     lines = [one_line(digest(f"wecom+{down}/robot/{PATH_KEY}")), one_line(submit(f"{down}/intake?token={URL_TOKEN}")),
              one_line(fetch(f"{down}/{{year}}.json?token={URL_TOKEN}"))]
@@ -554,7 +550,7 @@ def echoing_authenticator(logins: list):
     (SMTP_PASSWORD, ("PLAIN",), ["LOGIN"]),
     (UTF8_SMTP_PASSWORD, (), ["PLAIN"]),  # ipcli's own AUTH PLAIN, for UTF-8
 ])
-def test_a_535_echoing_the_auth_exchange_shows_no_password(sample, certificate, db_path, password,  # noqa: F811
+def test_a_535_echoing_the_auth_exchange_shows_no_password(sample, certificate, register, password,  # noqa: F811
                                                            excluded, tried):
     logins = []
     controller, mailbox, port = smtp_server(certificate, implicit_tls=False, password=password,
@@ -566,8 +562,8 @@ def test_a_535_echoing_the_auth_exchange_shows_no_password(sample, certificate, 
         controller.stop()
     line = one_line(result)
     assert logins == tried and "535" in line and "refused" in line, (logins, line)
-    assert_hidden(line + result.stdout + database_text(db_path), password)
-    assert log_rows(db_path) == [] and mailbox.messages == []
+    assert_hidden(line + result.stdout + database_text(register), password)
+    assert log_rows(register) == [] and mailbox.messages == []
 
 
 # item 16: a server's words are escaped and cut; register values are literal in robot Markdown
@@ -611,12 +607,12 @@ def refusing_with_a_long_reply(connection, peer):
             connection.sendall(b"250 ok\r\n")
 
 
-def test_a_mail_servers_long_multi_line_reply_is_escaped_and_cut(sample, serve, db_path):  # noqa: F811
+def test_a_mail_servers_long_multi_line_reply_is_escaped_and_cut(sample, serve, register):  # noqa: F811
     server = serve(refusing_with_a_long_reply, http=False)
     line = one_line(sample("digest", "--to", "clerk@example.cn", env=server.smtp_env()))
     assert "554 bad " in line
     assert_tame(line)
-    assert log_rows(db_path) == []
+    assert log_rows(register) == []
 
 
 HOSTILE_OWNERS = ["[点此](http://evil.example/x)", "**bold** _it_ ~~gone~~", "# heading ###", "<a href=x>y</a>",
