@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import BASE_ENV
+from conftest import BASE_ENV, on_postgresql, register_sql, register_tables
 from ipcli import files
 from ipcli.cli import cli
 from ipcli.db.location import REGISTER_SUFFIXES
@@ -32,14 +32,14 @@ READERS = {
     "batch validate": ("batch", "validate"),
     "batch import": ("batch", "import"),
     "calendar import": ("calendar", "import"),
-    "db restore": ("db", "restore"),
+    "db restore": ("db", "restore", "--from-sqlite"),
 }
 STDIN_READERS = [name for name in READERS if name != "db restore"]
 CAPS = {"mark import": "IMPORT_BYTES", "patent import": "IMPORT_BYTES", "batch validate": "BATCH_BYTES",
         "batch import": "BATCH_BYTES", "calendar import": "CALENDAR_BYTES", "db restore": "REGISTER_BYTES"}
 WRITERS = {
     "report --out": lambda path: ("report", *PERIOD, "--out", path),
-    "db backup --force": lambda path: ("db", "backup", path, "--force"),
+    "db backup --force": lambda path: ("db", "backup", "--to-sqlite", path, "--force"),
 }
 PATH_USES = {
     **{f"{name} FILE": (lambda args: lambda path: (*args, path))(args) for name, args in READERS.items()},
@@ -52,9 +52,9 @@ KIND_WORDS = {"char_device": "is a character device", "block_device": "is a bloc
 
 
 @pytest.fixture
-def sample(invoke, db_path):
+def sample(invoke, register):
     assert invoke("sample", "load", "--format", "json").exit_code == 0
-    return db_path
+    return register
 
 
 @pytest.fixture
@@ -72,11 +72,14 @@ def one_line(result, code: int) -> str:
     return result.stderr
 
 
-def state(db_path: Path) -> tuple:
-    """What a refused command leaves as it was: the register's content and the names beside it."""
-    with closing(sqlite3.connect(db_path)) as connection:
+def state(register: str) -> tuple:
+    """What a refused command leaves as it was: the register's content and the names beside it (on
+    PostgreSQL, every table's rows)."""
+    if on_postgresql(register):
+        return [register_sql(register, f"SELECT * FROM {table}") for table in register_tables(register)]
+    with closing(sqlite3.connect(register)) as connection:
         content = list(connection.iterdump())
-    return content, sorted(os.listdir(db_path.parent))
+    return content, sorted(os.listdir(Path(register).parent))
 
 
 def kind_of(path) -> int:
@@ -312,7 +315,7 @@ def test_a_backup_goes_to_a_regular_file_only(invoke, sample, special, kind):
     path = special(kind)
     reader = FifoReader(path) if kind.endswith("fifo") else None
     before = state(sample)
-    message = one_line(invoke("db", "backup", path, "--force"), 2)
+    message = one_line(invoke("db", "backup", "--to-sqlite", path, "--force"), 2)
     assert KIND_WORDS[kind.removeprefix("link_to_")] + ", not a regular file" in message
     if reader:
         assert reader.finish() == b""
@@ -367,6 +370,7 @@ def register_names(tmp_path: Path, db_path: Path) -> dict:
             "linked directory": tmp_path / "dir-link" / f"{db_path.name}-shm"}
 
 
+@pytest.mark.sqlite_only("the register's own files and side files")
 @pytest.mark.parametrize("name", ["register", "-wal", "-shm", "-journal", "link to -wal", "..", "linked directory"])
 @pytest.mark.parametrize("writer", WRITERS)
 def test_no_output_lands_on_the_register_or_its_side_files(invoke, sample, tmp_path, writer, name):
@@ -408,8 +412,9 @@ def test_an_export_never_replaces_what_stands_at_its_file_names(invoke, sample, 
     assert sorted(os.listdir(out)) == [name.name]
 
 
+@pytest.mark.sqlite_only("a register file named as the batch file would be")
 def test_an_export_never_writes_the_register(invoke, tmp_path, fixed_batch_id):
-    register = tmp_path / f"{fixed_batch_id}.json"
+    register = str(tmp_path / f"{fixed_batch_id}.json")
     run = lambda *args: invoke(*args, env={"IPCLI_DB": str(register)})  # noqa: E731
     assert run("sample", "load").exit_code == 0
     before = state(register)
@@ -417,6 +422,7 @@ def test_an_export_never_writes_the_register(invoke, tmp_path, fixed_batch_id):
     assert state(register) == before
 
 
+@pytest.mark.sqlite_only("the safety copy is a file beside the register's")
 def test_a_restore_names_its_safety_copy_past_whatever_stands_there(invoke, sample, tmp_path, monkeypatch):
     from ipcli.db import backup
 
@@ -435,11 +441,12 @@ def test_a_restore_names_its_safety_copy_past_whatever_stands_there(invoke, samp
     assert kind_of(taken) == stat.S_IFLNK and not (tmp_path / "elsewhere").exists()
 
 
+@pytest.mark.sqlite_only("an SQLite register's export intents are files beside it")
 @pytest.mark.parametrize("kind", ["fifo", "directory", "socket", "link_to_char_device"])
 def test_a_special_file_where_an_export_keeps_its_intent_is_left_alone(invoke, sample, special, kind):
     """Every command that opens the register looks for intents of interrupted exports beside it
     (ipcli.register.publication): it neither waits on a FIFO nor fails on a directory there."""
-    path = special(kind, f"{sample.name}-export-20261121-renewal-000000.json")
+    path = special(kind, f"{Path(sample).name}-export-20261121-renewal-000000.json")
     result = invoke("mark", "list", "--format", "json")
     assert result.exit_code == 0 and result.stderr == ""
     assert kind_of(path) == (stat.S_IFLNK if kind.startswith("link_to_") else KIND_CODES[kind])
@@ -476,5 +483,7 @@ def test_refusals_are_translated(invoke, sample, special):
     fifo = special("fifo")
     assert one_line(invoke("--lang", "zh", "batch", "validate", fifo), 2) == \
         f"ipcli：错误：{fifo} 是命名管道（FIFO）：请给出普通文件，或用 - 读取标准输入\n"
+    if on_postgresql(sample):
+        return  # side files are an SQLite register's
     assert one_line(invoke("--lang", "zh", "db", "backup", f"{sample}-wal", "--force"), 2) == \
         f"ipcli：错误：{sample}-wal 是登记簿 {sample} 或其附属文件（-wal、-shm、-journal）：请写入另一个文件\n"
