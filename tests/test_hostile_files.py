@@ -362,6 +362,7 @@ def test_a_report_is_private_like_every_other_output(invoke, sample, tmp_path):
 def register_names(tmp_path: Path, db_path: Path) -> dict:
     """Paths to the register and its side files: plain, through a link, through `..`, through a linked
     directory."""
+    db_path = Path(db_path)
     (tmp_path / "sub").mkdir()
     (tmp_path / "wal-link").symlink_to(f"{db_path}-wal")
     (tmp_path / "dir-link").symlink_to(tmp_path, target_is_directory=True)
@@ -433,7 +434,7 @@ def test_a_restore_names_its_safety_copy_past_whatever_stands_there(invoke, samp
 
     monkeypatch.setattr(backup, "datetime", Frozen)
     assert invoke("db", "backup", tmp_path / "copy.db").exit_code == 0
-    taken = tmp_path / f"{sample.name}.before-restore-20261121T080000+0000"
+    taken = tmp_path / f"{Path(sample).name}.before-restore-20261121T080000+0000"
     taken.symlink_to(tmp_path / "elsewhere")
     result = invoke("db", "restore", tmp_path / "copy.db", "--format", "json")
     assert result.exit_code == 0, result.stderr
