@@ -8,7 +8,6 @@ import json
 import os
 import re
 import shutil
-import sqlite3
 import stat
 import subprocess
 from collections import Counter
@@ -535,7 +534,7 @@ STAMPED = {"journal": "at", "marks": "created_at", "filings": "created_at", "win
 HOLIDAYS_2027 = {"year": 2027, "papers": [], "days": [{"name": "元旦", "date": "2027-01-01", "isOffDay": True}]}
 
 
-def test_every_stored_timestamp_has_the_shanghai_offset(two_windows, db_path, tmp_path):
+def test_every_stored_timestamp_has_the_shanghai_offset(two_windows, register, tmp_path):
     two_windows("-q", "notice", "add", "12345671", "--kind", "correction", "--dispatched", "2026-11-01", "--served",
                 "electronic")
     exported(two_windows, tmp_path / "out", "--window", "W1")
@@ -543,12 +542,11 @@ def test_every_stored_timestamp_has_the_shanghai_offset(two_windows, db_path, tm
     holidays = tmp_path / "2027.json"
     holidays.write_text(json.dumps(HOLIDAYS_2027), encoding="utf-8")
     assert two_windows("-q", "calendar", "import", holidays).exit_code == 0
-    with sqlite3.connect(db_path) as connection:
-        for table, column in STAMPED.items():
-            stamps = [stamp for stamp, in connection.execute(f"SELECT {column} FROM {table}")]
-            TRIED["timestamps stored"] += len(stamps)
-            assert stamps and all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00", s) for s in stamps), table
-        assert {updated for updated, in connection.execute("SELECT updated_at FROM marks")} != set()
+    for table, column in STAMPED.items():
+        stamps = [stamp for stamp, in register_sql(register, f"SELECT {column} FROM {table}")]
+        TRIED["timestamps stored"] += len(stamps)
+        assert stamps and all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00", s) for s in stamps), table
+    assert {updated for updated, in register_sql(register, "SELECT updated_at FROM marks")} != set()
     shown = [entry["at"] for entry in as_json(two_windows("log", "--limit", "1000", "--format", "json"))]
     shown += [batch["created_at"] for batch in as_json(two_windows("batch", "list", "--format", "json"))]
     status = as_json(two_windows("calendar", "status", "--format", "json"))
@@ -557,10 +555,9 @@ def test_every_stored_timestamp_has_the_shanghai_offset(two_windows, db_path, tm
     assert all(stamp.endswith("+08:00") for stamp in shown)
 
 
-def test_a_timestamp_stored_in_utc_is_shown_as_the_same_instant_in_shanghai(invoke, db_path):
+def test_a_timestamp_stored_in_utc_is_shown_as_the_same_instant_in_shanghai(invoke, register):
     invoke("-q", "mark", "add", "12345678", "--registered", "2016-12-10", "--classes", "9")
-    with sqlite3.connect(db_path) as connection:
-        connection.execute("UPDATE journal SET at = '2026-11-20T23:30:00+00:00'")
+    register_sql(register, "UPDATE journal SET at = '2026-11-20T23:30:00+00:00'")
     (entry,) = as_json(invoke("log", "--format", "json"))
     assert entry["at"] == "2026-11-21T07:30:00+08:00"
 
@@ -577,20 +574,21 @@ def test_stored_timestamps_are_shown_in_shanghai_time(stored, shown):
     assert in_shanghai(stored) == shown
 
 
-def test_batches_recorded_in_utc_and_in_shanghai_time_are_listed_in_order(two_windows, db_path, tmp_path):
+def test_batches_recorded_in_utc_and_in_shanghai_time_are_listed_in_order(two_windows, register, tmp_path):
     first = as_json(two_windows("batch", "export", "--type", "renewal", "--window", "W1", "--out", tmp_path,
                                 "--format", "json"))["batch_id"]
     second = as_json(two_windows("batch", "export", "--type", "renewal", "--window", "W2", "--out", tmp_path,
                                  "--format", "json"))["batch_id"]
-    with sqlite3.connect(db_path) as connection:  # 10:00 in Shanghai is 02:00 UTC, before 03:00 UTC
-        connection.execute("UPDATE batches SET recorded_at = '2026-11-21T03:00:00+00:00' WHERE id = ?", [first])
-        connection.execute("UPDATE batches SET recorded_at = '2026-11-21T10:00:00+08:00' WHERE id = ?", [second])
+    # 10:00 in Shanghai is 02:00 UTC, before 03:00 UTC
+    register_sql(register, "UPDATE batches SET recorded_at = '2026-11-21T03:00:00+00:00' WHERE id = ?", first)
+    register_sql(register, "UPDATE batches SET recorded_at = '2026-11-21T10:00:00+08:00' WHERE id = ?", second)
     listed = as_json(two_windows("batch", "list", "--format", "json"))
     assert [batch["batch_id"] for batch in listed] == [second, first]
     shown = as_json(two_windows("batch", "show", first, "--format", "json"))["recorded_at"]
     assert shown == "2026-11-21T11:00:00+08:00"
 
 
+@pytest.mark.sqlite_only("the safety copy is a file beside the register's")
 def test_the_safety_copy_of_a_restore_is_named_in_shanghai_time(invoke, db_path, tmp_path):
     invoke("-q", "mark", "add", "12345678", "--registered", "2016-12-10", "--classes", "9")
     assert invoke("-q", "db", "backup", tmp_path / "copy.db").exit_code == 0
