@@ -157,16 +157,14 @@ class PostgresLocation(RegisterLocation):
 
     def calendar_documents(self) -> dict[int, dict]:
         """The holiday years imported, read without making or migrating the register."""
-        import json
-
         from ipcli.db import postgres
+        from ipcli.db.readonly import HOLIDAY_YEARS, parsed_years
 
         db = postgres.connect(self.url, str(self), migrated=False)
         try:
             if "calendar_years" not in db.table_names():
                 return {}
-            return {year: json.loads(document)
-                    for year, document in db.execute("SELECT year, document FROM calendar_years").fetchall()}
+            return parsed_years(db.execute(HOLIDAY_YEARS).fetchall())
         finally:
             db.conn.close()
 

@@ -6,6 +6,13 @@ from pathlib import Path
 
 from ipcli.db.sqlite_file import busy_timeout_from_env, connect
 
+HOLIDAY_YEARS = "SELECT year, document FROM calendar_years"
+
+
+def parsed_years(rows) -> dict[int, dict]:
+    """The (year, document) rows of HOLIDAY_YEARS as {year: document}, on either backend."""
+    return {year: json.loads(document) for year, document in rows}
+
 
 def calendar_documents(path) -> dict[int, dict]:
     """Holiday years imported into the database at `path`; none when there is no such database yet."""
@@ -17,9 +24,9 @@ def calendar_documents(path) -> dict[int, dict]:
     except sqlite3.DatabaseError:
         return {}  # not an SQLite database: nothing imported
     try:
-        rows = connection.execute("SELECT year, document FROM calendar_years").fetchall()
+        rows = connection.execute(HOLIDAY_YEARS).fetchall()
     except sqlite3.DatabaseError:
         return {}  # not migrated yet, or not an ipcli database: nothing imported
     finally:
         connection.close()
-    return {year: json.loads(document) for year, document in rows}
+    return parsed_years(rows)

@@ -107,8 +107,9 @@ class Store:
     # holiday calendar
 
     def calendar_documents(self) -> dict[int, dict]:
-        return {row["year"]: json.loads(row["document"])
-                for row in self.db.query("SELECT year, document FROM calendar_years")}
+        from ipcli.db.readonly import HOLIDAY_YEARS, parsed_years
+
+        return parsed_years(self.db.execute(HOLIDAY_YEARS).fetchall())
 
     # marks
 
