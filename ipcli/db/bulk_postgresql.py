@@ -24,13 +24,27 @@ creation and its filling differ.
   of shared buffers, where the indexes of a million marks do not fit).
 """
 
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from operator import itemgetter
 
 from ipcli.db.bulk import NEW, Target, has_rights
 from ipcli.db.connection import begin, commit, rollback
 from ipcli.db.dialect import postgresql
 from ipcli.db.postgres import psycopg
+
+
+@contextmanager
+def binary_copy(db, table: str, columns: tuple):
+    """A binary COPY into `table`'s `columns` (their types those of the table), to enter. Its rows are
+    sent by a thread of psycopg's (QueuedLibpqWriter) while this one reads and checks the next ones: the
+    server, busy with the table's indexes, and this process then work at the same time."""
+    names = ", ".join(columns)
+    types = [column.type_code for column in db.execute(f"SELECT {names} FROM {table} LIMIT 0").description]
+    cursor = db.conn.raw.cursor()
+    with cursor.copy(postgresql(f"COPY {table} ({names}) FROM STDIN (FORMAT BINARY)"),
+                     writer=psycopg().copy.QueuedLibpqWriter(cursor)) as copy:
+        copy.set_types(types)
+        yield copy
 
 
 class CopyStage:
@@ -86,12 +100,7 @@ class CopyStage:
         self._db.execute(f"ALTER TABLE {target.stage} ALTER COLUMN status SET DEFAULT '{NEW}'")
 
     def _copying(self, table: str, columns: tuple):
-        """A binary COPY into `table`'s `columns`, its types those of the table."""
-        names = ", ".join(columns)
-        types = [column.type_code for column in self._db.execute(f"SELECT {names} FROM {table} LIMIT 0").description]
-        self._copy = self._open.enter_context(
-            self._db.conn.raw.cursor().copy(postgresql(f"COPY {table} ({names}) FROM STDIN (FORMAT BINARY)")))
-        self._copy.set_types(types)
+        self._copy = self._open.enter_context(binary_copy(self._db, table, columns))
         return self._copy
 
 
@@ -136,13 +145,7 @@ class CopyDirect:
         self.all_keys_unique()
         self._db.execute(f"ROLLBACK TO SAVEPOINT {self.SAVEPOINT}")
         self._shared = {}
-        target = self.target
-        names = ", ".join(self._columns)
-        types = [column.type_code for column in
-                 self._db.execute(f"SELECT {names} FROM {target.table} LIMIT 0").description]
-        self._copy = self._open.enter_context(
-            self._db.conn.raw.cursor().copy(postgresql(f"COPY {target.table} ({names}) FROM STDIN (FORMAT BINARY)")))
-        self._copy.set_types(types)
+        self._copy = self._open.enter_context(binary_copy(self._db, self.target.table, self._columns))
 
     def insert(self, rows: list, shared: list = ()) -> None:
         stamps, values = self._stamps, self._shared
