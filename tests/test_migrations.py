@@ -34,6 +34,7 @@ MIGRATION_SQL_SHA256 = {
     "m009_open_license_and_license_provisional": "2668c470b6fe7233",
     "m010_recompute_shifted_dates": "45a7ce9647ecdfb5",
     "m011_journal_invocations": "55e20e6ddea41b2c",
+    "m012_text_in_code_point_order": "e3b0c44298fc1c14",
 }
 
 

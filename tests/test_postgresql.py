@@ -104,3 +104,51 @@ def test_a_writer_waits_for_the_write_lock_and_gives_up_busy_while_readers_go_on
         busy = runner.invoke(cli, ["mark", "add", "5", "--registered", "2016-01-01", "--classes", "9"])
         assert busy.exit_code == 75 and "locked by another writer" in busy.stderr
         assert as_json(postgresql("mark", "list", "--format", "json")) == []
+
+
+@pytest.fixture
+def icu_chinese_database(postgresql_template):
+    """The URL of an empty database whose default collation sorts text as Chinese readers expect (ICU
+    zh-CN: pinyin, letters before their capitals), dropped afterwards."""
+    import psycopg
+
+    from tests.conftest import database_url
+
+    name, admin_url = "ipcli_test_zh_collation", database_url(postgresql_template, "postgres")
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name}")
+        try:
+            admin.execute(f"CREATE DATABASE {name} LOCALE_PROVIDER icu ICU_LOCALE 'zh-CN' LOCALE 'C.UTF-8' "
+                          "TEMPLATE template0")
+        except psycopg.errors.FeatureNotSupported as missing:
+            pytest.skip(f"this server has no ICU collations: {missing}")
+    yield database_url(postgresql_template, name)
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def test_text_sorts_as_on_sqlite_whatever_the_database_collation(icu_chinese_database, db_path):
+    postgresql, sqlite = runner_on(icu_chinese_database), runner_on(str(db_path))
+    for run in (postgresql, sqlite):
+        for code in ("杭州", "滨江", "a1", "B2"):
+            ok(run("window", "add", code, "--name", code))
+    listed = ok(postgresql("window", "list", "--format", "csv")).stdout
+    assert listed == ok(sqlite("window", "list", "--format", "csv")).stdout
+    assert [line.split(",")[0] for line in listed.splitlines()[1:]] == ["B2", "a1", "杭州", "滨江"]
+
+
+def test_migration_m012_makes_the_text_of_an_older_register_compare_as_on_sqlite(postgresql_url):
+    import psycopg
+
+    def collations() -> set:
+        return {collation for (collation,) in connection.execute(
+            "SELECT DISTINCT collation_name FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND data_type = 'text'")}
+
+    with psycopg.connect(postgresql_url, autocommit=True) as connection:
+        assert collations() == {"C"}  # a new register has it from its CREATE TABLE statements
+        connection.execute('ALTER TABLE marks ALTER COLUMN owner TYPE text COLLATE "default"')  # as before m012
+        connection.execute("DELETE FROM _sqlite_migrations WHERE name = 'm012_text_in_code_point_order'")
+        assert collations() == {"C", None}
+        ok(runner_on(postgresql_url)("window", "add", "W1", "--name", "一窗"))  # a write upgrades the register
+        assert collations() == {"C"}

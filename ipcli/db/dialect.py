@@ -42,6 +42,7 @@ _DDL_REWRITES = (
     (re.compile(r"\)\s*WITHOUT ROWID"), ")"),
     (re.compile(r"\bINTEGER\b"), "BIGINT"),
     (re.compile(r"\bREAL\b"), "NUMERIC"),  # money: exact, never float4
+    (re.compile(r"\bTEXT\b"), 'TEXT COLLATE "C"'),  # compared as SQLite compares it (migration m012)
 )
 # The tables whose INSERT tells its new row's id (sqlite3's lastrowid).
 _RETURNING_ID = re.compile(r"^\s*INSERT INTO (filings|pledges|licenses|notices|journal|digest_log)\b"

@@ -400,3 +400,19 @@ def m011_journal_invocations(db):
     db.execute("ALTER TABLE journal ADD COLUMN revertible INTEGER NOT NULL DEFAULT 0")
     db.execute("ALTER TABLE journal ADD COLUMN reverts TEXT")
     db.execute("CREATE INDEX journal_invocation ON journal(invocation)")
+
+
+@MIGRATIONS()
+def m012_text_in_code_point_order(db):
+    # Text is compared byte by byte, as SQLite compares it (BINARY), whatever locale the PostgreSQL
+    # database was created with: listings sort the same on both backends, and the server keeps the
+    # indexes of a large import up to date with memcmp instead of the locale's rules. Registers made
+    # from now on have it from their CREATE TABLE (ipcli.db.dialect); this changes PostgreSQL registers
+    # made before. SQLite's text already compares so.
+    if not is_postgresql(db):
+        return
+    columns = db.execute(
+        "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema() "
+        "AND data_type = 'text' AND collation_name IS DISTINCT FROM 'C' ORDER BY table_name, column_name").fetchall()
+    for table, column in columns:
+        db.execute(f'ALTER TABLE "{table}" ALTER COLUMN "{column}" TYPE TEXT')

@@ -18,4 +18,5 @@ MIGRATION_NAMES = (
     "m009_open_license_and_license_provisional",
     "m010_recompute_shifted_dates",
     "m011_journal_invocations",
+    "m012_text_in_code_point_order",
 )
