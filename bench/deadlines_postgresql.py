@@ -5,7 +5,8 @@ unaligned to /dev/null.
 The register is a database `ipcli_bench_deadlines` created (again) on the server of --url (or
 IPCLI_BENCH_POSTGRESQL), migrated by ipcli, and filled with COPY from bench/deadlines.py's Generator (the
 key dates ipcli stores). Prints the median of each over --runs interleaved runs, after an untimed warm-up,
-and "ratio ipcli/psql" (target <= 2). Figures only: nothing is asserted.
+and "ratio ipcli/psql" (target <= 2). The floor is a Python process that only imports psycopg and
+connects: no Python client can list faster than that. Figures only: nothing is asserted.
 Run: python bench/deadlines_postgresql.py --url 'postgresql:///postgres?host=/tmp/pg&port=5433' [--rows-marks N]
 """
 
@@ -95,6 +96,7 @@ def measure(args) -> None:
                   "--days", days, "--format", "json"],
         "psql": [psql_program(), "-X", "-q", "-A", "-t", "-o", "/dev/null", "-d", url, "-c",
                  listing_sql(url, args.today, args.days)],
+        "floor": [sys.executable, "-c", f"import psycopg; psycopg.connect({url!r}).close()"],
     }
     for command in commands.values():  # warm the server's cache, untimed
         subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
@@ -103,10 +105,13 @@ def measure(args) -> None:
         for name, command in commands.items():
             samples[name].append(run_seconds(command))
     medians = {name: statistics.median(values) for name, values in samples.items()}
-    labels = {"ipcli": f"ipcli deadlines --days {days} --format json", "psql": "psql, the same query"}
+    labels = {"ipcli": f"ipcli deadlines --days {days} --format json", "psql": "psql, the same query",
+              "floor": "python: import psycopg, connect"}
     for name, value in medians.items():
         print(f"{labels[name]:>38}: {value * 1000:8.1f} ms (median of {args.runs})")
     print(f"ratio ipcli/psql: {medians['ipcli'] / medians['psql']:.2f} (target <= {TARGET})")
+    print(f"ratio floor/psql: {medians['floor'] / medians['psql']:.2f} (what any Python program using psycopg "
+          "spends before its first query)")
 
 
 def main() -> int:
