@@ -12,7 +12,7 @@ import pytest
 import sqlite_utils
 
 from click.testing import CliRunner
-from conftest import BASE_ENV
+from conftest import BASE_ENV, on_postgresql, register_sql, register_tables
 from made_up_notices import HOLIDAYS_2027
 
 from ipcli.cli import cli
@@ -162,19 +162,52 @@ def test_check_of_a_corrupted_copy_lists_its_problems(invoke, sample, tmp_path):
     assert "Traceback" not in result.stderr and any("[DB-INTEGRITY]" in line for line in lines)
 
 
-@pytest.mark.sqlite_only("PostgreSQL enforces foreign keys: only an SQLite file can break one")
-def test_check_reports_a_broken_foreign_key(invoke, sample, tmp_path):
+ORPHAN_FILING_RIGHT = "INSERT INTO filing_rights (filing_id, right_type, right_no) VALUES (999999, 'mark', '1')"
+BROKEN_FOREIGN_KEY = ("ipcli: error: foreign key: a row of filing_rights refers to a missing row of filings "
+                      "[DB-INTEGRITY]\n")
+
+
+def test_check_reports_a_broken_foreign_key_of_a_backup_which_restore_refuses(invoke, sample, tmp_path):
     copy = tmp_path / "copy.db"
-    as_json(invoke("db", "backup", copy, "--format", "json"))
-    connection = sqlite3.connect(copy)
-    connection.execute("INSERT INTO filing_rights (filing_id, right_type, right_no) VALUES (999999, 'mark', '1')")
-    connection.commit()
-    connection.close()
+    as_json(invoke("db", "backup", "--to-sqlite", copy, "--format", "json"))
+    register_sql(str(copy), ORPHAN_FILING_RIGHT)  # sqlite3 enforces foreign keys only when asked to
     result = invoke("--db", copy, "db", "check", "--format", "json")
     assert result.exit_code == 65 and json.loads(result.stdout)["foreign_key_violations"] == 1
-    assert result.stderr == ("ipcli: error: foreign key: a row of filing_rights refers to a missing row of "
-                             "filings [DB-INTEGRITY]\n")
-    one_error_line(invoke("db", "restore", copy), 65, "[DB-INTEGRITY]")
+    assert result.stderr == BROKEN_FOREIGN_KEY
+    one_error_line(invoke("db", "restore", "--from-sqlite", copy), 65, "[DB-INTEGRITY]")
+
+
+def break_a_foreign_key(register: str) -> None:
+    """A row of filing_rights naming a filing that does not exist. PostgreSQL enforces foreign keys by
+    triggers, which a superuser's session can switch off (session_replication_role = replica), as a
+    replication tool or a careless administrator's COPY would."""
+    if not on_postgresql(register):
+        register_sql(register, ORPHAN_FILING_RIGHT)
+        return
+    if register_sql(register, "SELECT rolsuper FROM pg_roles WHERE rolname = current_user") != [(True,)]:
+        pytest.skip("breaking a foreign key on PostgreSQL needs a superuser: the test role is none")
+    import psycopg
+
+    with psycopg.connect(register) as connection:
+        connection.execute("SET session_replication_role = replica")
+        connection.execute(ORPHAN_FILING_RIGHT)
+
+
+def contents(register: str) -> dict:
+    """Every table's rows, in an order of their own."""
+    return {table: sorted(register_sql(register, f"SELECT * FROM {table}"), key=repr)
+            for table in register_tables(register)}
+
+
+def test_check_reports_a_broken_foreign_key_of_the_register_and_changes_nothing(invoke, register, sample):
+    break_a_foreign_key(register)
+    before = contents(register)
+    result = invoke("db", "check", "--format", "json")
+    assert result.exit_code == 65
+    record = json.loads(result.stdout)
+    assert (record["ok"], record["integrity_ok"], record["foreign_key_violations"]) == (False, True, 1)
+    assert result.stderr == BROKEN_FOREIGN_KEY
+    assert contents(register) == before
 
 
 @pytest.mark.sqlite_only("restores an SQLite file in place of the register file")
