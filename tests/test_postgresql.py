@@ -7,6 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from ipcli.cli import cli
+from ipcli.db.location import register_location
 from tests.conftest import BASE_ENV
 
 
@@ -78,9 +79,26 @@ def test_a_postgresql_url_never_shows_its_password(postgresql_url):
     secret = postgresql_url.replace("postgresql://", "postgresql://someone:s3cretpass@", 1)
     listed = CliRunner(env={**BASE_ENV, "IPCLI_DB": secret}).invoke(cli, ["mark", "list"], prog_name="ipcli")
     assert listed.exit_code == 0 and "s3cretpass" not in listed.stderr + listed.stdout
-    unreachable = "postgresql://someone:s3cretpass@/ipcli?host=/nonexistent-socket-dir&port=1"
+    unreachable = "postgresql://someone:s3cretpass@/ipcli?host=/nonexistent-socket-dir&password=s3cretpass&port=1"
     failed = CliRunner(env={**BASE_ENV, "IPCLI_DB": unreachable}).invoke(cli, ["mark", "list"], prog_name="ipcli")
-    assert failed.exit_code == 74 and "s3cretpass" not in failed.stderr and "***" in failed.stderr
+    assert failed.exit_code == 74 and "s3cretpass" not in failed.stderr
+    assert failed.stderr.startswith("ipcli: error: cannot use the register "
+                                    "postgresql://someone@/ipcli?host=/nonexistent-socket-dir&port=1: ")
+
+
+@pytest.mark.parametrize("url, shown", [
+    ("postgresql://clerk:s3cret@dbhost:5433/ipcli?sslmode=require&password=s3cret&application_name=w1",
+     "postgresql://clerk@dbhost:5433/ipcli?sslmode=require&application_name=w1"),
+    ("postgres://:s3cret@dbhost/ipcli?password=s3cret", "postgres://dbhost/ipcli"),
+    ("postgresql:///ipcli?host=/run/pg&port=5433&user=clerk&sslpassword=s3cret",
+     "postgresql:///ipcli?host=/run/pg&port=5433&user=clerk"),
+    ("postgresql:///ipcli?service=prefecture", "postgresql:///ipcli?service=prefecture"),
+    ("postgresql://clerk@dbhost/ipcli?user=other@corp", "postgresql://clerk@dbhost/ipcli?user=other@corp"),
+    ("postgresql://clerk:s3/cr@t@dbhost/ipcli", "postgresql://clerk@dbhost/ipcli"),  # "/" and "@" not escaped
+    ("postgresql://clerk:s3?cret@dbhost/ipcli?port=5433", "postgresql://clerk@dbhost/ipcli?port=5433"),  # nor "?"
+])
+def test_a_postgresql_url_is_shown_whole_but_for_its_password(url, shown):
+    assert str(register_location(url)) == shown
 
 
 @pytest.mark.parametrize("scheme", ["postgresql", "postgres"])

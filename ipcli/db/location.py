@@ -10,6 +10,7 @@ backup and restore copy pages of the file (ipcli.db.backup), and the export inte
 postgresql:// URL, shown without its password; register_location() picks one for the text of --db."""
 
 import os
+import re
 from pathlib import Path
 
 from ipcli.db.sqlite_file import SIDE_FILES
@@ -119,9 +120,7 @@ class PostgresLocation(RegisterLocation):
         self._checked = None  # the connection exists() opened, kept for connect()
 
     def __str__(self) -> str:
-        from ipcli.net import redacted_url
-
-        return redacted_url(self.url)
+        return without_password(self.url)
 
     def __eq__(self, other) -> bool:
         return isinstance(other, PostgresLocation) and self.url == other.url
@@ -205,6 +204,34 @@ class PostgresLocation(RegisterLocation):
         from ipcli.db.postgres import register_failure
 
         return register_failure(error, str(self))
+
+
+SECRET_PARAMETERS = ("password", "sslpassword")  # libpq's: the user's, and that of the client's key
+
+
+def without_password(url: str) -> str:
+    """A postgresql:// URL as messages and the journal show it: user, host, port, database and parameters
+    as given, without the password (of its user part, and a `password` or `sslpassword` parameter)."""
+    start = url.find("//") + 2
+    at = _user_part_end(url, start)
+    if at >= 0:
+        user = url[start:at].split(":", 1)[0]
+        url = url[:start] + (f"{user}@" if user else "") + url[at + 1:]
+    address, question, query = url.partition("?")
+    kept = [parameter for parameter in query.split("&") if parameter.partition("=")[0] not in SECRET_PARAMETERS]
+    return address + (question + "&".join(kept) if any(kept) else "")
+
+
+def _user_part_end(url: str, start: int) -> int:
+    """Where the user part of `url` ends (its "@"), or -1: at the last "@" before the parameters (a password
+    may hold a "/" or "@" that should have been escaped), else, as libpq reads it, at an "@" before any "/"
+    (a "?" in the password)."""
+    parameters = url.find("?")
+    at = url.rfind("@", start, len(url) if parameters < 0 else parameters)
+    if at >= 0:
+        return at
+    libpq = re.match(r"[^@/]*@", url[start:])
+    return start + libpq.end() - 1 if libpq else -1
 
 
 def _usage(key: str):
