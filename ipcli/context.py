@@ -22,7 +22,7 @@ def require_register(register: RegisterLocation) -> None:
     """A command that only reads the register: none there is a configuration error (exit 78) naming
     where and how to make one, and nothing is created there."""
     if not register.exists():
-        key = "register.none_default" if register == default_register() else "register.none"
+        key = "register.none_default" if register == default_register() else register.NO_REGISTER
         raise ConfigError(key, path=str(register))
 
 

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from ipcli.cli import cli
 from ipcli.db.location import register_location
-from tests.conftest import BASE_ENV
+from tests.conftest import BASE_ENV, register_sql, register_tables
 
 
 def ok(result):
@@ -170,3 +170,26 @@ def test_migration_m012_makes_the_text_of_an_older_register_compare_as_on_sqlite
         assert collations() == {"C", None}
         ok(runner_on(postgresql_url)("window", "add", "W1", "--name", "一窗"))  # a write upgrades the register
         assert collations() == {"C"}
+
+
+@pytest.fixture
+def empty_database(postgresql_url):
+    """A database that ipcli has made no register in (its administrator's `createdb`): no tables."""
+    register_sql(postgresql_url, "DROP SCHEMA public CASCADE")
+    register_sql(postgresql_url, "CREATE SCHEMA public")
+    return postgresql_url
+
+
+@pytest.mark.parametrize("lang, hint", [
+    ("en", "`ipcli mark import FILE` or `ipcli db restore --from-sqlite FILE`"),
+    ("zh", "`ipcli mark import 文件`、`ipcli db restore --from-sqlite 登记簿文件` 建立并载入"),
+])
+def test_no_register_in_an_empty_database_is_said_with_the_restore_of_postgresql(empty_database, lang, hint):
+    shown = str(register_location(empty_database))
+    for command in (["mark", "list"], ["db", "check"], ["db", "backup", "--to-sqlite", "copy.db"]):
+        runner = CliRunner(env={**BASE_ENV, "IPCLI_DB": empty_database, "IPCLI_LANG": lang})
+        result = runner.invoke(cli, command, prog_name="ipcli")
+        assert (result.exit_code, result.stdout) == (78, ""), result.stderr
+        assert result.stderr.count("\n") == 1 and shown in result.stderr, result.stderr
+        assert result.stderr.rstrip().endswith(hint), result.stderr
+    assert register_tables(empty_database) == []  # reading created nothing

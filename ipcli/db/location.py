@@ -34,6 +34,8 @@ class RegisterLocation:
 
 
 class SqliteLocation(RegisterLocation):
+    NO_REGISTER = "register.none"  # the message when there is none: `db restore` of a backup file makes one
+
     def __init__(self, path):
         self.path = Path(path)
 
@@ -114,6 +116,8 @@ class SqliteLocation(RegisterLocation):
 class PostgresLocation(RegisterLocation):
     """A PostgreSQL database named by its URL; credentials come from libpq (.pgpass, the service file,
     PGPASSWORD) or the URL, whose password is never shown."""
+
+    NO_REGISTER = "register.none_postgresql"  # here `db restore --from-sqlite` loads a register file
 
     def __init__(self, url: str):
         self.url = url

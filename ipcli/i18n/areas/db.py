@@ -9,6 +9,8 @@ EN = {
     "help.init": "Create an empty register at --db (mode 0600); an existing register is left as it is.",
     "register.none": "no register at {path}: create one with `ipcli init`, or fill a new one with `ipcli sample load`, "
                      "`ipcli mark import FILE` or `ipcli db restore BACKUP`",
+    "register.none_postgresql": "no register in {path}: create one with `ipcli init`, or fill a new one with "
+                                "`ipcli sample load`, `ipcli mark import FILE` or `ipcli db restore --from-sqlite FILE`",
     "register.none_default": "no register at {path}, the default place (give --db PATH or set IPCLI_DB for another): "
                              "to begin, see the Quick start in the README (`ipcli --db demo.db sample load`), or "
                              "create one with `ipcli init`",
@@ -69,6 +71,8 @@ ZH = {
     "help.init": "在 --db 处新建空的登记簿（权限 0600）；已有的登记簿保持不变。",
     "register.none": "{path} 处没有登记簿：可用 `ipcli init` 新建，或用 `ipcli sample load`、`ipcli mark import 文件`、"
                      "`ipcli db restore 备份文件` 建立并载入",
+    "register.none_postgresql": "{path} 中没有登记簿：可用 `ipcli init` 新建，或用 `ipcli sample load`、"
+                                "`ipcli mark import 文件`、`ipcli db restore --from-sqlite 登记簿文件` 建立并载入",
     "register.none_default": "默认位置 {path} 处没有登记簿（其他位置请用 --db 指定或设置 IPCLI_DB）：初次使用请看 "
                              "README.md 开头的快速上手（`ipcli --db demo.db sample load`），或用 `ipcli init` 新建",
     "register.exists": "{path} 处已有登记簿，保持不变",
