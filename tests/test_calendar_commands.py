@@ -224,14 +224,14 @@ def test_a_failure_midway_leaves_nothing(rights, tmp_path, register, monkeypatch
     """Store, updates and journal form one transaction: an error after the marks were updated rolls back."""
     from ipcli.db import store
 
-    journal = store.insert_journal
+    journal = store.insert_journal_entries
 
-    def broken(db, operator, command, record_type, *args, **kwargs):
-        if record_type == "patent":
+    def broken(db, operator, command, records, **kwargs):
+        if any(record_type == "patent" for record_type, *_ in records):
             raise RuntimeError("disk on fire")
-        journal(db, operator, command, record_type, *args, **kwargs)
+        journal(db, operator, command, records, **kwargs)
 
-    monkeypatch.setattr(store, "insert_journal", broken)
+    monkeypatch.setattr(store, "insert_journal_entries", broken)
     before = snapshot(register)
     assert "disk on fire" in refused(rights("calendar", "import", write(tmp_path, HOLIDAYS_2027)), code=1)
     assert snapshot(register) == before

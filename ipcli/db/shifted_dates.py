@@ -139,15 +139,20 @@ _TABLE_OF = {table.record_type: table for table, _ in TABLES}
 
 
 def apply(db, changes: list[DateChange], *, operator: str, command: str, invocation: str | None = None) -> None:
-    """Write the changed dates and journal each change (inside the caller's transaction)."""
+    """Write the changed dates and journal each change (inside the caller's transaction). The statements
+    go in batches, one per table and set of changed columns: on PostgreSQL a round trip each, not one
+    per change (a holiday year moves tens of thousands of dates)."""
     from ipcli.db.connection import recorded_at
-    from ipcli.db.store import insert_journal
+    from ipcli.db.store import insert_journal_entries
 
+    stamp, updates = recorded_at(db), {}
     for change in changes:
         table = _TABLE_OF[change.record_type]
         assignments = ", ".join(f"{column} = ?" for column in change.after)
-        stamp = ", updated_at = ?" if table.record_type in ("mark", "patent") else ""
-        db.execute(f"UPDATE {table.table} SET {assignments}{stamp} WHERE {table.key} = ?",
-                   [*change.after.values(), *([recorded_at(db)] if stamp else []), change.record_id])
-        insert_journal(db, operator, command, change.record_type, change.record_id, change.before, change.after,
-                       invocation=invocation)
+        stamped = table.record_type in ("mark", "patent")
+        sql = f"UPDATE {table.table} SET {assignments}{', updated_at = ?' if stamped else ''} WHERE {table.key} = ?"
+        updates.setdefault(sql, []).append([*change.after.values(), *([stamp] if stamped else []), change.record_id])
+    for sql, rows in updates.items():
+        db.conn.executemany(sql, rows)
+    insert_journal_entries(db, operator, command, [(change.record_type, change.record_id, change.before, change.after)
+                                                   for change in changes], invocation=invocation)

@@ -22,12 +22,25 @@ PATENT_COLUMNS = ("app_no", "type", "filed_on", "granted_on", "title", "owner", 
 def insert_journal(db, operator: str, command: str, record_type: str, record_id, before: dict | None,
                    after: dict | None, invocation: str | None = None, revertible: bool = False,
                    reverts: str | None = None) -> None:
-    entry = {"at": recorded_at(db), "operator": operator, "command": command, "record_type": record_type,
-             "record_id": str(record_id), "before": journal_text(before), "after": journal_text(after)}
-    if invocation is not None:  # None in migrations run before m011 added these columns
-        entry.update(invocation=invocation, revertible=int(revertible), reverts=reverts)
-    db.execute(f"INSERT INTO journal ({', '.join(entry)}) VALUES ({', '.join('?' * len(entry))})",
-               list(entry.values()))
+    insert_journal_entries(db, operator, command, [(record_type, record_id, before, after)], invocation=invocation,
+                           revertible=revertible, reverts=reverts)
+
+
+def insert_journal_entries(db, operator: str, command: str, records: list[tuple], invocation: str | None = None,
+                           revertible: bool = False, reverts: str | None = None) -> None:
+    """A journal entry for each `(record_type, record_id, before, after)` of `records`, sent as one batch
+    (on PostgreSQL one round trip for them all, not one each)."""
+    at, entries = recorded_at(db), []
+    for record_type, record_id, before, after in records:
+        entry = {"at": at, "operator": operator, "command": command, "record_type": record_type,
+                 "record_id": str(record_id), "before": journal_text(before), "after": journal_text(after)}
+        if invocation is not None:  # None in migrations run before m011 added these columns
+            entry.update(invocation=invocation, revertible=int(revertible), reverts=reverts)
+        entries.append(entry)
+    if entries:
+        columns = list(entries[0])
+        db.conn.executemany(f"INSERT INTO journal ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                            [list(entry.values()) for entry in entries])
 
 
 def journal_text(value) -> str | None:
