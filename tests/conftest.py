@@ -176,24 +176,34 @@ def invoke(register):
 def register_sql(register: str, sql: str, *params) -> list[tuple]:
     """Run `sql` (SQLite's spelling, translated for PostgreSQL) on the register behind `register`, on
     either backend, committed; its rows as tuples, money as float on both."""
+    (rows,) = _register_queries(register, [(sql, params)])
+    return rows
+
+
+def _register_queries(register: str, statements: list[tuple[str, tuple]]) -> list[list[tuple]]:
+    """The rows of each of `statements` (sql, params), run in one transaction on one connection (as
+    `register_sql` runs one)."""
     if on_postgresql(register):
         import psycopg
 
         from ipcli.db.dialect import postgresql
 
+        results = []
         with psycopg.connect(register) as connection:
-            cursor = connection.execute(postgresql(sql), params)
-            rows = cursor.fetchall() if cursor.description else []
+            for sql, params in statements:
+                cursor = connection.execute(postgresql(sql), params)
+                results.append(cursor.fetchall() if cursor.description else [])
     else:
         import sqlite3
 
         connection = sqlite3.connect(register)
         try:
             with connection:
-                rows = connection.execute(sql, params).fetchall()
+                results = [connection.execute(sql, params).fetchall() for sql, params in statements]
         finally:
             connection.close()
-    return [tuple(float(value) if isinstance(value, Decimal) else value for value in row) for row in rows]
+    return [[tuple(float(value) if isinstance(value, Decimal) else value for value in row) for row in rows]
+            for rows in results]
 
 
 def register_tables(register: str) -> list[str]:
@@ -203,6 +213,14 @@ def register_tables(register: str) -> list[str]:
     else:
         sql = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
     return sorted(name for (name,) in register_sql(register, sql))
+
+
+def register_content(register: str) -> dict[str, list[str]]:
+    """Every row of every table on either backend (the journal and the settings among them), by table: each
+    row as its repr, sorted, as the engines give rows in no set order (equal content, equal value)."""
+    tables = register_tables(register)
+    results = _register_queries(register, [(f'SELECT * FROM "{table}"', ()) for table in tables])
+    return {table: sorted(repr(row) for row in rows) for table, rows in zip(tables, results)}
 
 
 def nothing_written(register: str) -> bool:
