@@ -1,6 +1,7 @@
 import itertools
 import os
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -24,6 +25,18 @@ def language_of_the_environment():
 def machine_of_its_own(tmp_path_factory, monkeypatch):
     """A test keeps this machine's settings and files (ipcli.machine: the application directory) in a
     directory of its own, never in the developer's, and sees no IPCLI_WINDOW of theirs."""
+    _own_machine(tmp_path_factory, monkeypatch)
+
+
+@pytest.fixture(scope="module")
+def module_machine_of_its_own(tmp_path_factory):
+    """As `machine_of_its_own`, for the module-scoped fixtures that run before it (a register its tests share)."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _own_machine(tmp_path_factory, monkeypatch)
+        yield
+
+
+def _own_machine(tmp_path_factory, monkeypatch) -> None:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
     monkeypatch.delenv("IPCLI_WINDOW", raising=False)
 
@@ -75,16 +88,28 @@ def postgresql_url(postgresql_urls):
 def postgresql_urls(postgresql_template):
     """A function giving a fresh, migrated database of the test's own on each call; all are dropped
     afterwards."""
+    yield from _fresh_databases(postgresql_template)
+
+
+@pytest.fixture(scope="module")
+def module_postgresql_urls(postgresql_template):
+    """As `postgresql_urls`, for a module: its databases are dropped when the module's tests are done."""
+    yield from _fresh_databases(postgresql_template)
+
+
+def _fresh_databases(base: str):
+    """Yield a function that creates a fresh database from the migrated template on each call and gives
+    its URL; drop them all when resumed."""
     import psycopg
 
-    admin_url = database_url(postgresql_template, "postgres")
+    admin_url = database_url(base, "postgres")
     names = []
 
     def new() -> str:
         names.append(f"t_{os.getpid()}_{next(_databases)}")
         with psycopg.connect(admin_url, autocommit=True) as admin:
             admin.execute(f"CREATE DATABASE {names[-1]} TEMPLATE {POSTGRESQL_TEMPLATE}")
-        return database_url(postgresql_template, names[-1])
+        return database_url(base, names[-1])
 
     yield new
     with psycopg.connect(admin_url, autocommit=True) as admin:
@@ -98,24 +123,38 @@ def register(request, db_path):
     database (migrated). A test marked `sqlite_only(reason)` runs on SQLite alone and says why."""
     if request.param == "sqlite":
         return str(db_path)
-    _skip_if_sqlite_only(request)
     return request.getfixturevalue("postgresql_url")
 
 
 @pytest.fixture(params=BACKENDS)
 def registers(request, tmp_path):
     """A function giving the --db of another fresh register on each call, on each backend (as `register`)."""
+    return _registers_on(request, tmp_path, "postgresql_urls")
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def module_registers(request, tmp_path_factory, module_machine_of_its_own):
+    """As `registers`, for the module-scoped fixtures of a module (a register its tests share): the module's
+    tests run once on each backend."""
+    return _registers_on(request, tmp_path_factory.mktemp("registers"), "module_postgresql_urls")
+
+
+def _registers_on(request, folder: Path, postgresql_urls: str):
+    """On the backend of `request.param`: a function giving another fresh SQLite file in `folder` (not yet
+    created) on each call, or the fixture `postgresql_urls` (fresh PostgreSQL databases)."""
     if request.param == "sqlite":
         names = itertools.count()
-        return lambda: str(tmp_path / f"ipcli-{next(names)}.db")
-    _skip_if_sqlite_only(request)
-    return request.getfixturevalue("postgresql_urls")
+        return lambda: str(folder / f"ipcli-{next(names)}.db")
+    return request.getfixturevalue(postgresql_urls)
 
 
-def _skip_if_sqlite_only(request) -> None:
-    only = request.node.get_closest_marker("sqlite_only")
-    if only is not None:
-        pytest.skip(f"SQLite only: {only.args[0]}")
+def pytest_collection_modifyitems(items):
+    """A test marked `sqlite_only(reason)` is skipped on PostgreSQL, saying why, whichever fixture (the test's
+    or its module's) put it there."""
+    for item in items:
+        only = item.get_closest_marker("sqlite_only")
+        if only is not None and item.get_closest_marker("postgresql") is not None:
+            item.add_marker(pytest.mark.skip(reason=f"SQLite only: {only.args[0]}"))
 
 
 def on_postgresql(register: str) -> bool:
@@ -137,24 +176,34 @@ def invoke(register):
 def register_sql(register: str, sql: str, *params) -> list[tuple]:
     """Run `sql` (SQLite's spelling, translated for PostgreSQL) on the register behind `register`, on
     either backend, committed; its rows as tuples, money as float on both."""
+    (rows,) = _register_queries(register, [(sql, params)])
+    return rows
+
+
+def _register_queries(register: str, statements: list[tuple[str, tuple]]) -> list[list[tuple]]:
+    """The rows of each of `statements` (sql, params), run in one transaction on one connection (as
+    `register_sql` runs one)."""
     if on_postgresql(register):
         import psycopg
 
         from ipcli.db.dialect import postgresql
 
+        results = []
         with psycopg.connect(register) as connection:
-            cursor = connection.execute(postgresql(sql), params)
-            rows = cursor.fetchall() if cursor.description else []
+            for sql, params in statements:
+                cursor = connection.execute(postgresql(sql), params)
+                results.append(cursor.fetchall() if cursor.description else [])
     else:
         import sqlite3
 
         connection = sqlite3.connect(register)
         try:
             with connection:
-                rows = connection.execute(sql, params).fetchall()
+                results = [connection.execute(sql, params).fetchall() for sql, params in statements]
         finally:
             connection.close()
-    return [tuple(float(value) if isinstance(value, Decimal) else value for value in row) for row in rows]
+    return [[tuple(float(value) if isinstance(value, Decimal) else value for value in row) for row in rows]
+            for rows in results]
 
 
 def register_tables(register: str) -> list[str]:
@@ -164,6 +213,14 @@ def register_tables(register: str) -> list[str]:
     else:
         sql = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
     return sorted(name for (name,) in register_sql(register, sql))
+
+
+def register_content(register: str) -> dict[str, list[str]]:
+    """Every row of every table on either backend (the journal and the settings among them), by table: each
+    row as its repr, sorted, as the engines give rows in no set order (equal content, equal value)."""
+    tables = register_tables(register)
+    results = _register_queries(register, [(f'SELECT * FROM "{table}"', ()) for table in tables])
+    return {table: sorted(repr(row) for row in rows) for table, rows in zip(tables, results)}
 
 
 def nothing_written(register: str) -> bool:

@@ -43,14 +43,16 @@ def ok(result):
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory):
-    """The sample register with its window tree and one exported batch (the sample has neither)."""
-    db = tmp_path_factory.mktemp("views") / "sample.db"
+def sample(module_registers, tmp_path_factory):
+    """The sample register with its window tree and one exported batch (the sample has neither), on each
+    backend."""
+    db = module_registers()
     ok(run(db, "sample", "load"))
     for code, name, parent in (("ZJ", "浙江省", None), ("ZJ-HZ", "杭州市", "ZJ"), ("ZJ-HZ-XH", "西湖区", "ZJ-HZ"),
                                ("ZJ-HZ-BJ", "滨江区", "ZJ-HZ"), ("ZJ-NB", "宁波市", "ZJ")):
         ok(run(db, "window", "add", code, "--name", name, *(("--parent", parent) if parent else ())))
-    ok(run(db, "batch", "export", "--type", "renewal", "--window", "ZJ-HZ-BJ", "--out", db.parent / "out"))
+    out = tmp_path_factory.mktemp("views")
+    ok(run(db, "batch", "export", "--type", "renewal", "--window", "ZJ-HZ-BJ", "--out", out))
     return db
 
 

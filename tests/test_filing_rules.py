@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from conftest import BASE_ENV
 from ipcli.cli import cli
-from ipcli.db.store import Store
+from ipcli.db.location import register_location
 from ipcli.errors import Rejected
 from ipcli.register import batch_format, batches, filings
 from ipcli.register.desk import Desk
@@ -73,10 +73,11 @@ CASES = [
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory):
-    """A sample register and a batch of each type exported from it (its ready filings)."""
+def sample(module_registers, tmp_path_factory):
+    """A sample register and a batch of each type exported from it (its ready filings), on each backend."""
     folder = tmp_path_factory.mktemp("rules")
-    runner = CliRunner(env={**BASE_ENV, "IPCLI_DB": str(folder / "ipcli.db")})
+    db = module_registers()
+    runner = CliRunner(env={**BASE_ENV, "IPCLI_DB": db})
 
     def run(*args):
         result = runner.invoke(cli, list(args), catch_exceptions=False)
@@ -92,11 +93,11 @@ def sample(tmp_path_factory):
         exported = run("batch", "export", "--type", filing_type, "--out", str(folder / filing_type), "--all-windows",
                        "--format", "json")
         documents[filing_type] = json.loads(Path(exported["file"]).read_text(encoding="utf-8"))
-    return {"db": folder / "ipcli.db", "rights": shown, "documents": documents}
+    return {"db": db, "rights": shown, "documents": documents}
 
 
-def counter_refusal(db_path: Path, enter) -> tuple[str, str]:
-    store = Store(db_path, operator="test", command="test")
+def counter_refusal(db: str, enter) -> tuple[str, str]:
+    store = register_location(db).open(operator="test", command="test")
     try:
         desk = Desk(store, KeyDates(WorkCalendar({})), TODAY, _ignore, _ignore)
         with pytest.raises(Rejected) as refused:

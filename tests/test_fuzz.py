@@ -10,7 +10,6 @@ import hashlib
 import io
 import json
 import re
-import sqlite3
 from collections import Counter
 from pathlib import Path
 
@@ -28,7 +27,7 @@ from ipcli.rules import identifiers
 from ipcli.rules.calendar import parse_holiday_cn
 from ipcli.rules.identifiers import patent_check_char
 
-from conftest import BASE_ENV, report_cases
+from conftest import BASE_ENV, register_content, report_cases
 
 TRIED = Counter()  # cases tried per target, printed when the module ends
 FUZZ = settings(deadline=None, max_examples=60,
@@ -58,28 +57,17 @@ def run_cli(db, args, data: bytes | None = None, env=None):
     return runner.invoke(cli, [str(a) for a in args], input=data, catch_exceptions=False, prog_name="ipcli")
 
 
-def snapshot(db: Path) -> str:
+def snapshot(register: str) -> str:
     """A digest of every row of every table (the journal, the sent-log and the settings among them)."""
-    digest = hashlib.sha256()
-    connection = sqlite3.connect(db)
-    try:
-        tables = [row[0] for row in connection.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
-        for table in tables:
-            digest.update(table.encode())
-            for row in sorted(repr(row) for row in connection.execute(f'SELECT * FROM "{table}"')):
-                digest.update(row.encode())
-    finally:
-        connection.close()
-    return digest.hexdigest()
+    return hashlib.sha256(repr(register_content(register)).encode()).hexdigest()
 
 
 @pytest.fixture(scope="module")
-def registers(tmp_path_factory):
+def registers(module_registers, tmp_path_factory):
     """A register with the sample portfolio (the target of every fuzzed command), and a valid batch of
-    each type exported from another one."""
+    each type exported from another one; on each backend."""
     folder = tmp_path_factory.mktemp("fuzz")
-    target, county = folder / "window.db", folder / "county.db"
+    target, county = module_registers(), module_registers()
     for db in (target, county):
         assert run_cli(db, ["sample", "load"]).exit_code == 0
     batches = {}
@@ -106,7 +94,7 @@ def assert_no_crash(result) -> None:
 class Target:
     """Runs a command on the shared register and checks the outcome against the register's state."""
 
-    def __init__(self, db: Path):
+    def __init__(self, db: str):
         self.db = db
         self.state = snapshot(db)
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import BASE_ENV, on_postgresql, register_sql, register_tables
+from conftest import BASE_ENV, on_postgresql, register_content
 from ipcli import files
 from ipcli.cli import cli
 from ipcli.db.location import REGISTER_SUFFIXES
@@ -76,7 +76,7 @@ def state(register: str) -> tuple:
     """What a refused command leaves as it was: the register's content and the names beside it (on
     PostgreSQL, every table's rows)."""
     if on_postgresql(register):
-        return [register_sql(register, f"SELECT * FROM {table}") for table in register_tables(register)]
+        return register_content(register)
     with closing(sqlite3.connect(register)) as connection:
         content = list(connection.iterdump())
     return content, sorted(os.listdir(Path(register).parent))

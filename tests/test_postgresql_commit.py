@@ -76,11 +76,12 @@ class CommitDropper:
     def _to_server(self, client, server, committed) -> None:
         tail = b""
         while chunk := _received(client):
-            server.sendall(chunk)
             if b"COMMIT\x00" in tail + chunk:  # the query text of a Parse or Query message
                 self.commits += 1
-                committed.set()
+                committed.set()  # before the server can answer: else its answer may get through first
+                server.sendall(chunk)
                 return
+            server.sendall(chunk)
             tail = chunk[-8:]
         server.close()
 
