@@ -26,17 +26,27 @@ AWKWARD_PATENTS = (
 NOT_IMPORTED = ("pledged",)
 
 
-@pytest.fixture(scope="module")
-def original(tmp_path_factory):
+def runner_on(db: str):
+    """Run ipcli in-process on the register `db`, as conftest's invoke does on its own."""
     from click.testing import CliRunner
 
     from ipcli.cli import cli
 
-    path = tmp_path_factory.mktemp("original") / "ipcli.db"
-    runner = CliRunner(env={**BASE_ENV, "IPCLI_DB": str(path)})
+    def run(*args, env=None):
+        runner = CliRunner(env={**BASE_ENV, "IPCLI_DB": db, **(env or {})})
+        return runner.invoke(cli, [str(a) for a in args], catch_exceptions=False, prog_name="ipcli")
+
+    return run
+
+
+@pytest.fixture(scope="module")
+def original(module_registers):
+    """The sample portfolio and the awkward values, on each backend."""
+    db = module_registers()
+    invoke = runner_on(db)
 
     def run(*args):
-        result = runner.invoke(cli, list(args), catch_exceptions=False)
+        result = invoke(*args)
         assert result.exit_code == 0, result.stderr
         return result
 
@@ -46,7 +56,7 @@ def original(tmp_path_factory):
             "--owner", owner, *(("--owner-id", owner_id) if owner_id else ()), "--kind", kind)
     for app_no, *options in AWKWARD_PATENTS:
         run("patent", "add", app_no, "--filed", f"20{app_no[2:4]}-03-01", *options)
-    return path
+    return db
 
 
 def listed(invoke, kind: str) -> list[dict]:
@@ -55,21 +65,18 @@ def listed(invoke, kind: str) -> list[dict]:
     return [{key: value for key, value in row.items() if key not in NOT_IMPORTED} for row in json.loads(result.stdout)]
 
 
-def original_invoke(invoke, original):
-    return lambda *args: invoke(*args, env={"IPCLI_DB": str(original)})
-
-
 @pytest.mark.parametrize("kind", ["mark", "patent"])
 @pytest.mark.parametrize("fmt, lang", [("csv", "en"), ("tsv", "en"), ("jsonl", "en"), ("xlsx", "zh"), ("xlsx", "en")])
-def test_a_listing_imports_back_unchanged(invoke, original, tmp_path, kind, fmt, lang):
+def test_a_listing_imports_back_unchanged(original, module_registers, tmp_path, kind, fmt, lang):
+    """Into a new register on the original's backend."""
     export = tmp_path / f"{kind}s.{fmt}"
-    env = {"IPCLI_DB": str(original), "IPCLI_LANG": lang}
-    written = invoke(kind, "list", "--format", fmt, "--out", export, env=env)
+    written = runner_on(original)(kind, "list", "--format", fmt, "--out", export, env={"IPCLI_LANG": lang})
     assert written.exit_code == 0, written.stderr
 
+    invoke = runner_on(module_registers())
     imported = invoke(kind, "import", export, "--format", "json")
     assert imported.exit_code == 0, imported.stderr
-    expected = listed(original_invoke(invoke, original), kind)
+    expected = listed(runner_on(original), kind)
     assert json.loads(imported.stdout)["added"] == len(expected)
     assert listed(invoke, kind) == expected
 
@@ -79,8 +86,8 @@ def test_a_listing_imports_back_unchanged(invoke, original, tmp_path, kind, fmt,
 
 
 @pytest.mark.parametrize("fmt", ["csv", "tsv"])
-def test_classes_are_written_as_the_import_reads_them(invoke, original, fmt):
-    text = original_invoke(invoke, original)("mark", "list", "--format", fmt).stdout
+def test_classes_are_written_as_the_import_reads_them(original, fmt):
+    text = runner_on(original)("mark", "list", "--format", fmt).stdout
     separator = "," if fmt == "csv" else "\t"
     header, *rows = text.splitlines()
     column = header.split(separator).index("classes")
