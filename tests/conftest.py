@@ -231,6 +231,23 @@ def nothing_written(register: str) -> bool:
     return not os.path.exists(register)
 
 
+@pytest.fixture
+def no_register(register):
+    """The --db of a place that holds no register yet, on each backend: an SQLite file not created, or a
+    PostgreSQL database without ipcli's tables (as its administrator's `createdb` leaves it)."""
+    if on_postgresql(register):
+        register_sql(register, "DROP SCHEMA public CASCADE")
+        register_sql(register, "CREATE SCHEMA public")
+    return register
+
+
+def no_register_made(register: str) -> bool:
+    """Whether the place `no_register` gave still holds none: no file on SQLite, no table on PostgreSQL."""
+    if on_postgresql(register):
+        return register_tables(register) == []
+    return not os.path.exists(register)
+
+
 def write_beside_results(request, line: str) -> None:
     """A line in pytest's own output (the cases a module tried), even while output is captured."""
     reporter = request.config.pluginmanager.get_plugin("terminalreporter")

@@ -5,11 +5,12 @@ import json
 import re
 from collections import defaultdict
 from importlib import import_module
+from pathlib import Path
 
 import click
 import pytest
 from click.testing import CliRunner
-from conftest import BASE_ENV, write_beside_results
+from conftest import BASE_ENV, no_register_made, on_postgresql, write_beside_results
 
 from ipcli.cli import cli
 from ipcli.i18n import LANGUAGES, area_catalogs, catalog
@@ -73,7 +74,7 @@ def test_each_glossary_entry_tells_the_variant_from_the_term(variant, wrong, rig
 
 # ASCII that a zh reader may meet: what they type or what names a thing, never an English word.
 ALLOWED_TEXT = re.compile("|".join((
-    r"https?://\S+",                                       # addresses
+    r"(?:https?|postgresql)://\S+",                        # addresses (a register's on PostgreSQL)
     r"`[^`]*`",                                            # a command line quoted for the reader to type
     r"\bipcli(?: [a-z][a-z-]*)*",                          # a command line
     r"(?<![\w-])--?[a-z][a-z0-9-]*",                       # option names
@@ -88,9 +89,11 @@ ALLOWED_TEXT = re.compile("|".join((
     r"YYYY-MM-DD|YYYYTNNNNNNN\.C|YYTNNNNN\.C|Asia/Shanghai|UTF-8|SHA-256|holiday-cn|\dxx",
 )))
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*[A-Za-z0-9]")
-# Names of formats, protocols and standards, and the words of the files and addresses ipcli reads.
+# Names of formats, protocols and standards, and the words of the files and addresses ipcli reads; the
+# database engines and the PostgreSQL tool a refusal names.
 TECHNICAL_WORDS = frozenset({"ipcli", "JSON", "JSONL", "CSV", "TSV", "HTML", "SMTP", "SQLite", "GB", "PCT", "HTTP",
-                             "http", "https", "key", "access_token", "wecom", "dingtalk", "GB18030", "Excel"})
+                             "http", "https", "key", "access_token", "wecom", "dingtalk", "GB18030", "Excel",
+                             "PostgreSQL", "pg_dump"})
 
 
 def english_words(text: str, allowed) -> list[str]:
@@ -128,17 +131,17 @@ def run(db, *args, lang="zh", columns=120):
     return runner.invoke(cli, [str(arg) for arg in args], catch_exceptions=False, prog_name="ipcli")
 
 
-def test_every_help_is_chinese(tmp_path, request):
+def test_every_help_is_chinese(no_register, request):
     allowed = TECHNICAL_WORDS | words_the_reader_types()
     leaks, walked = {}, 0
     for path, _ in command_tree():
-        result = run(tmp_path / "none.db", *path, "--help", columns=80)
+        result = run(no_register, *path, "--help", columns=80)
         assert result.exit_code == 0 and result.stderr == ""
         walked += 1
         if found := english_words(result.stdout, allowed):
             leaks[" ".join(("ipcli",) + path)] = found
     assert leaks == {}
-    assert not (tmp_path / "none.db").exists()  # help never opens the register
+    assert no_register_made(no_register)  # help never opens the register
     write_beside_results(request, f"zh help: {walked} commands and groups walked")
 
 
@@ -190,15 +193,16 @@ def test_chinese_help_fits_the_terminal_and_keeps_codes_whole(tmp_path, columns)
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory):
-    """The sample register with its windows registered and a batch exported; the first filing of each
-    type in it."""
-    db = tmp_path_factory.mktemp("zh") / "sample.db"
+def sample(module_registers, tmp_path_factory):
+    """The sample register with its windows registered and a batch exported, on each backend; the first
+    filing of each type in it."""
+    db = module_registers()
     assert run(db, "sample", "load").exit_code == 0
     for code, name, parent in (("ZJ", "浙江省知识产权局", ()), ("ZJ-HZ", "杭州市知识产权服务中心", ("--parent", "ZJ")),
                                ("ZJ-HZ-XH", "西湖区知识产权服务站", ("--parent", "ZJ-HZ"))):
         assert run(db, "window", "add", code, "--name", name, *parent).exit_code == 0
-    exported = run(db, "batch", "export", "--type", "renewal", "--all-windows", "--out", db.parent / "batches")
+    exported = run(db, "batch", "export", "--type", "renewal", "--all-windows", "--out",
+                   tmp_path_factory.mktemp("batches"))
     assert exported.exit_code == 0
     filings = json.loads(run(db, "filing", "list", "--format", "json").stdout)
     first = {}
@@ -215,12 +219,12 @@ def register_values(db) -> frozenset[str]:
                      + [window["code"] for window in windows])
 
 
-def outputs(db, first_filing: dict) -> dict[str, list]:
+def outputs(db, first_filing: dict, folder: Path) -> dict[str, list]:
     """What a zh clerk reads, by what they typed: every listing and show view of the sample, --explain
-    trails, the calculator, and common refusals."""
+    trails, the calculator, and common refusals; the files they name are in `folder`."""
     mark, patent = "30000037", "201210100006.7"
     batch_id = json.loads(run(db, "batch", "list", "--format", "json").stdout)[0]["batch_id"]
-    holidays = db.parent / "2030.json"  # a year no bundled table has yet: its import moves provisional dates
+    holidays = folder / "2030.json"  # a year no bundled table has yet: its import moves provisional dates
     holidays.write_text(json.dumps({"year": 2030, "days": [{"name": "元旦", "date": "2030-01-01", "isOffDay": True},
                                                            {"name": "春节", "date": "2030-02-04", "isOffDay": True}]}))
     views = [["deadlines", "--days", "60"], ["deadlines", "--overdue"], ["expiries", "--days", "365"],
@@ -246,16 +250,16 @@ def outputs(db, first_filing: dict) -> dict[str, list]:
                 ["filing", "show", "999"], ["renew", "add", mark, "--filed", "2020-01-01"],
                 ["notice", "add", mark, "--kind", "reexamination", "--from", "2026-11-01"],
                 ["patent", "add", patent, "--type", "design", "--filed", "2012-05-14"],
-                ["db", "restore", db.parent / "missing.db"], ["db", "backup", db.parent],
+                ["db", "restore", folder / "missing.db"], ["db", "backup", folder],
                 ["pledge", "extend", "999", "--to", "2030-01-01", "--filed", "2026-11-21"]]
     return {"table": [view + ["--format", "table"] for view in views], "text": plain, "refusal": refusals}
 
 
-def test_every_listing_show_view_and_refusal_is_chinese(sample, request):
+def test_every_listing_show_view_and_refusal_is_chinese(sample, tmp_path, request):
     db, first_filing = sample
     shown = TECHNICAL_WORDS | register_values(db) | {"FILE", "YEAR"}  # the metavars of a command to run
     leaks, counts = {}, {}
-    for kind, commands in outputs(db, first_filing).items():
+    for kind, commands in outputs(db, first_filing, tmp_path).items():
         counts[kind] = len(commands)
         for args in commands:
             result = run(db, *args)
@@ -271,7 +275,7 @@ def test_every_listing_show_view_and_refusal_is_chinese(sample, request):
     write_beside_results(request, "zh outputs scanned: " + ", ".join(f"{n} {kind}" for kind, n in counts.items()))
 
 
-def test_refusals_show_codes_by_their_labels(sample):
+def test_refusals_show_codes_by_their_labels(sample, tmp_path):
     db, first_filing = sample
     accepted = run(db, "filing", "list", "--status", "accepted", "--format", "json")
     number = json.loads(accepted.stdout)[0]["id"]
@@ -283,10 +287,10 @@ def test_refusals_show_codes_by_their_labels(sample):
     assert run(db, "deadlines", "--check=3").stderr == "ipcli：错误：选项 --check 不带值\n"
     assert run(db, "deadlines", "--days").stderr == "ipcli：错误：选项 --days 需要一个值\n"
     assert run(db, "--lang", "zh").stderr == "ipcli：错误：缺少命令：ipcli --help 列出全部命令\n"
-    assert run(db, "db", "restore", db.parent).stderr == \
-        f"ipcli：错误：{db.parent} 是目录：请给出普通文件，或用 - 读取标准输入\n"
-    assert run(db, "db", "restore", db.parent / "missing.db").stderr == \
-        f"ipcli：错误：无法读取 {db.parent / 'missing.db'}：没有该文件或目录\n"
+    restore = ["db", "restore", *(["--from-sqlite"] if on_postgresql(db) else [])]  # from a register file
+    assert run(db, *restore, tmp_path).stderr == f"ipcli：错误：{tmp_path} 是目录：请给出普通文件，或用 - 读取标准输入\n"
+    assert run(db, *restore, tmp_path / "missing.db").stderr == \
+        f"ipcli：错误：无法读取 {tmp_path / 'missing.db'}：没有该文件或目录\n"
     assert run(db, "filing", "set-status", number, "ready", lang="en").stderr == \
         f"ipcli: error: filing #{number} is already accepted: it cannot become ready [FILING-LIFECYCLE]\n"
 
