@@ -266,24 +266,26 @@ def test_project_rules_are_explained_like_statutory_ones():
 
 
 @pytest.fixture(scope="module")
-def big_register(tmp_path_factory):
-    """A register of 3,000 marks: every listing of it is far longer than a pipe holds (64 KiB)."""
+def big_register(module_registers, tmp_path_factory):
+    """A register of 3,000 marks, on each backend: every listing of it is far longer than a pipe holds (64
+    KiB); and a directory of its own for the files of the runs (their home, their stderr)."""
     directory = tmp_path_factory.mktemp("big")
     marks = directory / "marks.csv"
     marks.write_text("reg_no,classes,registered_on,name,owner\n" + "".join(
         f"{20000000 + i},9;35,2016-0{1 + i % 9}-1{i % 9},商标{i},权利人{i % 40}\n" for i in range(3000)),
         encoding="utf-8")
-    register = directory / "big.db"
+    register = module_registers()
     result = subprocess.run([IPCLI, "--db", register, "-q", "mark", "import", marks], capture_output=True, text=True,
                             env={**CRON_ENV, "HOME": str(directory)}, timeout=120)
     assert result.returncode == 0, result.stderr
-    return register
+    return register, directory
 
 
-def piped(register, command: str, reader: str = "head -n 1", unbuffered: bool = False):
+def piped(big_register, command: str, reader: str = "head -n 1", unbuffered: bool = False):
     """Run `ipcli ... | reader` in bash with pipefail: (ipcli's exit code, its stderr)."""
-    env = {**CRON_ENV, "HOME": str(register.parent), "IPCLI_DB": str(register), "IPCLI_TODAY": "2026-11-21",
-           "IPCLI_LANG": "en", "ERR": str(register.parent / "stderr.txt")}
+    register, directory = big_register
+    env = {**CRON_ENV, "HOME": str(directory), "IPCLI_DB": register, "IPCLI_TODAY": "2026-11-21",
+           "IPCLI_LANG": "en", "ERR": str(directory / "stderr.txt")}
     if unbuffered:
         env["PYTHONUNBUFFERED"] = "1"
     script = f'{IPCLI} {command} 2>"$ERR" | {reader} >/dev/null; echo "${{PIPESTATUS[0]}}"'
@@ -588,7 +590,8 @@ def test_batches_recorded_in_utc_and_in_shanghai_time_are_listed_in_order(two_wi
     assert shown == "2026-11-21T11:00:00+08:00"
 
 
-@pytest.mark.sqlite_only("the safety copy is a file beside the register's")
+@pytest.mark.sqlite_only("the safety copy is a file beside the register's; a restore on PostgreSQL loads into an "
+                         "empty register (--from-sqlite) and keeps none")
 def test_the_safety_copy_of_a_restore_is_named_in_shanghai_time(invoke, db_path, tmp_path):
     invoke("-q", "mark", "add", "12345678", "--registered", "2016-12-10", "--classes", "9")
     assert invoke("-q", "db", "backup", tmp_path / "copy.db").exit_code == 0
