@@ -22,10 +22,11 @@ import ipcli
 from ipcli.access import ACCESS, NONE, READ, WRITE
 from ipcli.cli import cli
 from ipcli.clock import in_shanghai
+from ipcli.db.location import register_location
 from ipcli.i18n import set_language
 from ipcli.literal import shortened
 from ipcli.rules.catalog import RULES
-from tests.conftest import BASE_ENV, register_sql, write_beside_results
+from tests.conftest import BASE_ENV, no_register_made, on_postgresql, register_sql, write_beside_results
 
 IPCLI = shutil.which("ipcli")
 TRIED = Counter()
@@ -108,6 +109,18 @@ def test_a_read_command_on_a_missing_register_exits_78_and_creates_nothing(tmp_p
     assert not (tmp_path / "config").exists() and not (tmp_path / "home").exists()
 
 
+@pytest.mark.parametrize("name", sorted(READ_ARGS))
+def test_a_read_command_where_no_register_is_exits_78_and_creates_nothing(tmp_path, no_register, name):
+    """On each backend: an SQLite file not made yet, a PostgreSQL database without ipcli's tables."""
+    TRIED["read commands without a register"] += 1
+    args = [arg.replace("{tmp}", str(tmp_path)) for arg in READ_ARGS[name]]
+    line = one_error_line(run_in(tmp_path, "--db", no_register, *name.split(), *args), 78)
+    shown = shortened(str(register_location(no_register)))
+    assert f" {shown}: create one with `ipcli init`" in line and "`ipcli db restore " in line
+    assert "`ipcli sample load`" in line and "`ipcli mark import FILE`" in line
+    assert no_register_made(no_register) and sorted(tmp_path.iterdir()) == []  # nor its copy, report or settings
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_a_plain_deadlines_without_a_register_points_to_the_quick_start(tmp_path, lang):
     TRIED["read commands without a register"] += 1
@@ -118,30 +131,42 @@ def test_a_plain_deadlines_without_a_register_points_to_the_quick_start(tmp_path
     assert sorted(tmp_path.iterdir()) == []
 
 
-def test_a_write_command_creates_the_register_as_before(tmp_path):
-    register = tmp_path / "new" / "r.db"
-    result = run_in(tmp_path, "--db", register, "-q", "mark", "add", "12345678", "--registered", "2016-12-10",
+@pytest.fixture
+def new_register(no_register, tmp_path):
+    """Where `ipcli init` or a first write makes a register, on each backend: an SQLite file in a directory
+    not made yet, or a PostgreSQL database without ipcli's tables."""
+    return no_register if on_postgresql(no_register) else str(tmp_path / "new" / "r.db")
+
+
+def private(register: str) -> bool:
+    """Whether the register is its owner's alone: an SQLite file of mode 0600 (a database's grants are the
+    server administrator's)."""
+    return on_postgresql(register) or stat.S_IMODE(Path(register).stat().st_mode) == 0o600
+
+
+def test_a_write_command_creates_the_register_as_before(tmp_path, new_register):
+    result = run_in(tmp_path, "--db", new_register, "-q", "mark", "add", "12345678", "--registered", "2016-12-10",
                     "--classes", "9")
     assert result.exit_code == 0, result.stderr
-    assert stat.S_IMODE(register.stat().st_mode) == 0o600
+    assert not no_register_made(new_register) and private(new_register)
 
 
-def test_a_read_command_on_an_existing_register_still_works(tmp_path):
-    register = tmp_path / "r.db"
+def test_a_read_command_on_an_existing_register_still_works(tmp_path, new_register):
+    register = new_register
     assert run_in(tmp_path, "--db", register, "-q", "init").exit_code == 0
     result = run_in(tmp_path, "--db", register, "mark", "list", "--format", "json")
     assert result.exit_code == 0 and json.loads(result.stdout) == []
 
 
-def test_init_creates_a_private_register_once(tmp_path):
-    register = tmp_path / "dir" / "r.db"
+def test_init_creates_a_private_register_once(tmp_path, new_register):
+    register = new_register
     first = run_in(tmp_path, "--db", register, "init", "--format", "json")
-    assert as_json(first) == {"path": str(register), "created": True} and first.stderr == ""
-    assert stat.S_IMODE(register.stat().st_mode) == 0o600
+    assert as_json(first) == {"path": register, "created": True} and first.stderr == ""
+    assert not no_register_made(register) and private(register)
     assert run_in(tmp_path, "--db", register, "-q", "mark", "add", "12345678", "--registered", "2016-12-10",
                   "--classes", "9").exit_code == 0
     again = run_in(tmp_path, "--db", register, "init", "--format", "json")
-    assert as_json(again) == {"path": str(register), "created": False}
+    assert as_json(again) == {"path": register, "created": False}
     assert again.stderr == f"a register already exists at {register}; left as it is\n"
     marks = run_in(tmp_path, "--db", register, "mark", "list", "--format", "json")
     assert [mark["reg_no"] for mark in as_json(marks)] == ["12345678"]
