@@ -331,10 +331,10 @@ def test_details_and_journal_images_are_labelled_pairs(sample):
     assert "状态：" in journal and "类型：" in journal and '"' not in journal
 
 
-def test_staff_csv_gives_codes_and_yes_no_in_words(tmp_path):
+def test_staff_csv_gives_codes_and_yes_no_in_words(registers, tmp_path):
     sheets = {}
     for lang in ("zh", "en"):
-        db = tmp_path / f"{lang}.db"
+        db = registers()
         run(db, "sample", "load")
         for filing_type in ("renewal", "transfer", "license"):
             exported = run(db, "batch", "export", "--type", filing_type, "--all-windows", "--out", tmp_path / lang,
