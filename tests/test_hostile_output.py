@@ -24,7 +24,7 @@ from ipcli.context import App
 from ipcli.literal import FORMULA_STARTS, neutralised, shortened, unneutralised, visible
 from ipcli.output import emit, render_text
 
-from conftest import BASE_ENV, nothing_written, register_content, report_cases
+from conftest import BASE_ENV, nothing_written, on_postgresql, register_content, report_cases
 
 TRIED = Counter()  # cases tried per class of input, printed when the module ends
 
@@ -488,3 +488,23 @@ def test_no_numeric_option_crashes_on_overflow_infinity_or_odd_digits(untouched,
         assert result.exit_code == 2, (path, param.name, value, result.stderr)
         assert_one_short_line(result.stderr)
     assert nothing_written(untouched)
+
+
+@pytest.mark.parametrize("args", [
+    ("mark", "add", "12345678", "--registered", "2016-03-10", "--classes", "9", "--owner", "甲\x00丙"),
+    ("window", "add", "ZJ", "--name", "甲\x00丙"),
+], ids=["mark add", "window add"])
+def test_a_nul_character_is_kept_on_sqlite_and_refused_on_postgresql(register, args):
+    """PostgreSQL's text cannot hold the character NUL (U+0000), which SQLite's holds: on PostgreSQL the
+    value is refused in one line naming it (DB-TEXT-NUL) and nothing is written; it failed in psycopg
+    (internal error, exit 1)."""
+    result = run_cli(register, *args, "--format", "json")
+    if on_postgresql(register):
+        assert result.exit_code == 65 and result.stdout == ""
+        assert_one_short_line(result.stderr)
+        assert result.stderr == ("ipcli: error: 甲\\x00丙 holds the character NUL (\\x00), which a register on "
+                                 "PostgreSQL cannot store [DB-TEXT-NUL]\n")
+        assert nothing_written(register)
+    else:
+        assert result.exit_code == 0, result.stderr
+        assert "甲\x00丙" in json.loads(result.stdout).values()
