@@ -3,14 +3,15 @@ spreadsheet formulas, carriage returns, escape sequences and bidi overrides are 
 every output (tables, show views, messages, warnings, digests, the HTML report); csv and tsv cells are
 never formulas; command-line values that are not UTF-8, or too large a number, are usage errors
 (exit 2) naming the parameter, tried over every option and argument of the command tree; a huge
-value is cut in a message. The number of cases tried per class is printed at the end of the module."""
+value is cut in a message. The tests that read or write a register run on each backend (SQLite and
+PostgreSQL). The number of cases tried per class is printed at the end of the module."""
 
 import csv
 import io
 import json
 import re
-import sqlite3
 from collections import Counter
+from pathlib import Path
 
 import click
 import pytest
@@ -23,7 +24,7 @@ from ipcli.context import App
 from ipcli.literal import FORMULA_STARTS, neutralised, shortened, unneutralised, visible
 from ipcli.output import emit, render_text
 
-from conftest import BASE_ENV, report_cases
+from conftest import BASE_ENV, nothing_written, on_postgresql, register_content, report_cases
 
 TRIED = Counter()  # cases tried per class of input, printed when the module ends
 
@@ -65,15 +66,6 @@ def assert_one_short_line(stderr: str, limit: int = 400) -> None:
     assert len(lines[0]) <= limit and not RAW_CONTROL.search(lines[0]), lines[0][:500]
 
 
-def snapshot(db) -> list:
-    connection = sqlite3.connect(db)
-    try:
-        tables = [row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-        return [sorted(map(repr, connection.execute(f'SELECT * FROM "{table}"'))) for table in sorted(tables)]
-    finally:
-        connection.close()
-
-
 # a register whose free text is hostile
 
 HOSTILE_VALUES = FORMULAS + MARKUP + (TERMINAL_HOSTILE,)
@@ -83,11 +75,13 @@ ASSIGNEE = " ＝1+1\rx"
 
 
 @pytest.fixture(scope="module")
-def hostile(tmp_path_factory):
+def hostile_portfolio(module_registers, tmp_path_factory) -> tuple[str, Path]:
     """The sample portfolio, plus marks whose names and owners are hostile (due in the coming weeks, so
     that deadlines, expiries and the digest show them), a window with a formula for a name, a transfer
-    to a formula, a filing moved with a formula as its reason and exported, all by a formula operator."""
-    db = tmp_path_factory.mktemp("hostile") / "hostile.db"
+    to a formula, a filing moved with a formula as its reason and exported, all by a formula operator; on
+    each backend. The register, and the folder of the exported batch (a folder of its own, as a database
+    has none)."""
+    db = module_registers()
     ok(db, "sample", "load")
     env = {"IPCLI_OPERATOR": OPERATOR}
     for reg_no, value in HOSTILE_MARKS.items():
@@ -97,8 +91,14 @@ def hostile(tmp_path_factory):
     filing = json.loads(ok(db, "-q", "transfer", "add", "70000000", "--to", ASSIGNEE, "--filed", "2026-11-20",
                            "--format", "json", env=env).stdout)
     ok(db, "filing", "set-status", filing["id"], "ready", "--reason", "@SUM(1)", env=env)
-    ok(db, "-q", "batch", "export", "--type", "transfer", "--all-windows", "--out", db.parent / "=out", env=env)
-    return db
+    batch = tmp_path_factory.mktemp("hostile") / "=out"
+    ok(db, "-q", "batch", "export", "--type", "transfer", "--all-windows", "--out", batch, env=env)
+    return db, batch
+
+
+@pytest.fixture(scope="module")
+def hostile(hostile_portfolio) -> str:
+    return hostile_portfolio[0]
 
 
 LISTINGS = [("mark", "list"), ("mark", "show", "70000000"), ("patent", "list"), ("filing", "list"),
@@ -147,11 +147,12 @@ def test_formulas_are_quoted_and_numbers_dates_and_ids_kept(hostile, fmt):
     assert {row["window_name"] for row in stats} >= {"'=1+1 \x1b[2J<script>alert(1)</script>"}
 
 
-def test_the_staff_csv_of_a_batch_neutralises_the_same_way(hostile):
+def test_the_staff_csv_of_a_batch_neutralises_the_same_way(hostile_portfolio):
     """The batch export's staff sheet and the listings share one neutralisation: full-width signs and
     leading spaces included; the batch document keeps the name as it is."""
-    [sheet] = (hostile.parent / "=out").glob("*.csv")
-    [document] = (hostile.parent / "=out").glob("*.json")
+    _, batch = hostile_portfolio
+    [sheet] = batch.glob("*.csv")
+    [document] = batch.glob("*.json")
     rows = csv_cells(sheet.read_bytes().decode("utf-8-sig"))
     assert "'" + ASSIGNEE in {cell for row in rows for cell in row}
     assert not any(FORMULA_CELL.match(cell) for row in rows for cell in row)
@@ -208,14 +209,13 @@ def test_numbers_dates_identifiers_and_nested_values_are_not_neutralised(value):
 
 @pytest.mark.parametrize("color", ["always", "never"])
 @pytest.mark.parametrize("value", MARKUP + FORMULAS[:4])
-def test_rich_markup_in_a_stored_value_is_shown_literally_in_tables(tmp_path, value, color):
+def test_rich_markup_in_a_stored_value_is_shown_literally_in_tables(register, value, color):
     """Item 4: `[/]` crashed the rich table (MarkupError, exit 1), `[bold red]` styled it."""
     TRIED["markup"] += 1
-    db = tmp_path / "r.db"
-    ok(db, "-q", "mark", "add", "12345678", "--registered", "2016-12-10", "--classes", "9", "--owner", value,
+    ok(register, "-q", "mark", "add", "12345678", "--registered", "2016-12-10", "--classes", "9", "--owner", value,
        "--name", "n")
     for command in (("mark", "list"), ("mark", "show", "12345678")):
-        result = ok(db, "-q", "--color", color, *command, "--format", "table")
+        result = ok(register, "-q", "--color", color, *command, "--format", "table")
         plain = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout)
         assert value.strip() in plain, plain
         assert "\x1b]8;" not in result.stdout  # no live link
@@ -223,11 +223,10 @@ def test_rich_markup_in_a_stored_value_is_shown_literally_in_tables(tmp_path, va
             assert "\x1b" not in result.stdout
 
 
-def test_a_styled_value_gets_no_style(tmp_path):
-    db = tmp_path / "r.db"
-    ok(db, "-q", "mark", "add", "12345678", "--registered", "2016-12-10", "--classes", "9", "--owner", "[bold red]x",
-       "--name", "n")
-    out = ok(db, "-q", "--color", "always", "mark", "list", "--format", "table").stdout
+def test_a_styled_value_gets_no_style(register):
+    ok(register, "-q", "mark", "add", "12345678", "--registered", "2016-12-10", "--classes", "9", "--owner",
+       "[bold red]x", "--name", "n")
+    out = ok(register, "-q", "--color", "always", "mark", "list", "--format", "table").stdout
     assert "[bold red]x" in out and "\x1b[1;31m" not in out and "\x1b[31m" not in out
 
 
@@ -257,20 +256,20 @@ def test_each_control_character_is_escaped_in_tables_and_kept_in_json(capsys, ch
 
 # messages and warnings
 
-def test_a_value_in_an_error_line_is_escaped(tmp_path):
-    ok(tmp_path / "r.db", "init")
-    result = run_cli(tmp_path / "r.db", "mark", "show", TERMINAL_HOSTILE)
+def test_a_value_in_an_error_line_is_escaped(register):
+    ok(register, "init")
+    result = run_cli(register, "mark", "show", TERMINAL_HOSTILE)
     assert result.exit_code == 65
     assert_one_short_line(result.stderr)
     assert visible(TERMINAL_HOSTILE) in result.stderr
 
 
 @pytest.mark.parametrize("char", list(CONTROLS))
-def test_each_control_character_in_a_message_is_escaped(tmp_path, char):
+def test_each_control_character_in_a_message_is_escaped(register, char):
     TRIED["controls in messages"] += 3
-    ok(tmp_path / "r.db", "init")
+    ok(register, "init")
     for args, code in ((["mark", "show", f"x{char}y"], 65), ([f"x{char}y"], 2), (["mark", "list", f"--x{char}y"], 2)):
-        result = run_cli(tmp_path / "r.db", *args)
+        result = run_cli(register, *args)
         assert result.exit_code == code
         assert_one_short_line(result.stderr)
         assert f"x{CONTROLS[char]}y" in result.stderr
@@ -282,10 +281,10 @@ def test_a_warning_shows_its_values_literally(capsys):
     assert err.count("\n") == 1 and "1\\n2" in err and "\\x1b[2J" in err and "\x1b" not in err
 
 
-def test_a_file_name_in_import_problem_lines_is_escaped(tmp_path):
+def test_a_file_name_in_import_problem_lines_is_escaped(register, tmp_path):
     source = tmp_path / "bad\nname\x1b[2J.csv"
     source.write_text("reg_no,classes,registered_on\n1,9,2016-02-30\n", encoding="utf-8")
-    result = run_cli(tmp_path / "r.db", "mark", "import", source)
+    result = run_cli(register, "mark", "import", source)
     assert result.exit_code == 65
     lines = result.stderr.rstrip("\n").split("\n")
     assert len(lines) == 2 and all("bad\\nname\\x1b[2J.csv" in line for line in lines), result.stderr
@@ -310,10 +309,10 @@ HUGE = "x" * 5000
     ["db", "restore", "/nonexistent/" + HUGE], ["digest", "--ladder", HUGE], ["digest", "--to", HUGE],
     ["batch", "submit", "1", "--url", "http://" + HUGE], ["mark", "list", "--window", HUGE + " " + HUGE],
 ], ids=lambda args: " ".join(a[:12] for a in args[:3]))
-def test_a_huge_value_is_cut_in_its_message(tmp_path, args):
+def test_a_huge_value_is_cut_in_its_message(register, args):
     """Item 16: a usage error names the value in at most about 80 characters, with an ellipsis."""
     TRIED["huge values"] += 1
-    result = run_cli(tmp_path / "r.db", *args)
+    result = run_cli(register, *args)
     assert result.exit_code in (0, 2, 65, 78), result.stderr[:300]
     if result.exit_code:
         assert_one_short_line(result.stderr, limit=300)
@@ -363,6 +362,15 @@ def value_params(command, path=("ipcli",)):
 
 
 PARAMS = list(value_params(cli))
+
+
+@pytest.fixture(scope="module")
+def untouched(module_registers) -> str:
+    """A fresh register on each backend, shared by the walks over every parameter (hundreds of cases): each
+    case is refused before the register is touched, and must leave it as it was, with nothing written."""
+    return module_registers()
+
+
 UNDECODABLE = "caf\udce9"  # b"caf\xe9" (Latin-1) as Python decodes it from a UTF-8 command line
 
 
@@ -394,71 +402,70 @@ def test_the_walk_finds_every_kind_of_parameter():
 
 @pytest.mark.parametrize("path, param", PARAMS, ids=lambda value: value if isinstance(value, str) else (
     " ".join(value) if isinstance(value, tuple) else param_label(value)))
-def test_a_value_that_is_not_utf8_is_a_usage_error_naming_its_parameter(tmp_path, path, param):
+def test_a_value_that_is_not_utf8_is_a_usage_error_naming_its_parameter(untouched, path, param):
     """Item 14: about 35 commands crashed (UnicodeEncodeError, exit 1) printing or storing such a value."""
     TRIED["not UTF-8, every parameter"] += 1
-    db = tmp_path / "r.db"
-    result = run_cli(db, *invocation(path, param, UNDECODABLE))
+    result = run_cli(untouched, *invocation(path, param, UNDECODABLE))
     assert result.exit_code == 2, (result.exit_code, result.stderr)
     assert_one_short_line(result.stderr)
     assert param_label(param) in result.stderr and "\\xe9" in result.stderr and "UTF-8" in result.stderr
-    assert result.stdout == "" and not db.exists()
+    assert result.stdout == "" and nothing_written(untouched)
 
 
 @pytest.mark.parametrize("name", ["IPCLI_DB", "IPCLI_WINDOW", "IPCLI_TODAY", "IPCLI_SUBMIT_URL"])
-def test_an_environment_value_that_is_not_utf8_is_refused_too(tmp_path, name):
+def test_an_environment_value_that_is_not_utf8_is_refused_too(register, name):
     TRIED["not UTF-8, environment"] += 1
-    db = tmp_path / "r.db"
-    ok(db, "-q", "mark", "add", "12345678", "--registered", "2016-12-10", "--classes", "9")
-    before = snapshot(db)
+    ok(register, "-q", "mark", "add", "12345678", "--registered", "2016-12-10", "--classes", "9")
+    before = register_content(register)
     args = {"IPCLI_WINDOW": ["renew", "add", "12345678", "--filed", "2026-11-20"],
             "IPCLI_SUBMIT_URL": ["batch", "submit", "B-1"]}.get(name, ["mark", "list"])
-    result = run_cli(db, *args, env={name: UNDECODABLE} if name != "IPCLI_DB" else {"IPCLI_DB": str(db) + "\udcff"})
+    result = run_cli(register, *args,
+                     env={name: UNDECODABLE} if name != "IPCLI_DB" else {"IPCLI_DB": register + "\udcff"})
     assert result.exit_code == 2, result.stderr
     assert_one_short_line(result.stderr)
-    assert "\\x" in result.stderr and snapshot(db) == before
+    assert "\\x" in result.stderr and register_content(register) == before
 
 
 @pytest.mark.parametrize("name, args", [
     ("IPCLI_OPERATOR", ["mark", "add", "12345679", "--registered", "2016-12-10", "--classes", "9"]),
     ("IPCLI_WINDOW", ["batch", "export", "--type", "renewal", "--out", "{tmp}/batches"]),
 ])
-def test_a_variable_read_outside_the_options_that_is_not_utf8_is_a_configuration_error(tmp_path, name, args):
+def test_a_variable_read_outside_the_options_that_is_not_utf8_is_a_configuration_error(
+        register, tmp_path, name, args):
     """IPCLI_OPERATOR (stored in the journal) crashed every write with UnicodeEncodeError, exit 1."""
     TRIED["not UTF-8, environment"] += 1
-    db = tmp_path / "r.db"
-    ok(db, "-q", "mark", "add", "12345678", "--registered", "2016-12-10", "--classes", "9")
-    ok(db, "-q", "renew", "add", "12345678", "--filed", "2026-11-20")
-    ok(db, "-q", "filing", "set-status", "1", "ready")
-    before = snapshot(db)
-    result = run_cli(db, *[arg.format(tmp=tmp_path) for arg in args], env={name: "caf\udce9"})
+    ok(register, "-q", "mark", "add", "12345678", "--registered", "2016-12-10", "--classes", "9")
+    ok(register, "-q", "renew", "add", "12345678", "--filed", "2026-11-20")
+    ok(register, "-q", "filing", "set-status", "1", "ready")
+    before = register_content(register)
+    result = run_cli(register, *[arg.format(tmp=tmp_path) for arg in args], env={name: "caf\udce9"})
     assert result.exit_code == 78, result.stderr
     assert_one_short_line(result.stderr)
-    assert name in result.stderr and "\\xe9" in result.stderr and snapshot(db) == before
+    assert name in result.stderr and "\\xe9" in result.stderr and register_content(register) == before
     assert not (tmp_path / "batches").exists()
 
 
-def test_mark_add_with_undecodable_bytes_used_to_crash(invoke, db_path):
+def test_mark_add_with_undecodable_bytes_used_to_crash(invoke, register):
     for args in (["mark", "add", "\udcff", "--registered", "2016-12-10", "--classes", "9"],
                  ["mark", "add", "12345678", "--registered", "2016-12-10", "--classes", "9", "--owner", "\udcff"]):
         result = invoke(*args)
         assert result.exit_code == 2 and "\\xff" in result.stderr and "Traceback" not in result.stderr
-    assert not db_path.exists()
+    assert nothing_written(register)
 
 
 @pytest.mark.parametrize("amount", ["99999999999999999999", "1000000000000.01", "9" * 400, "1e400", "inf", "nan",
                                     "-1", "1,00"])
 @pytest.mark.parametrize("command", ["license", "pledge"])
-def test_an_amount_too_large_or_not_a_number_is_a_usage_error(invoke, db_path, amount, command):
+def test_an_amount_too_large_or_not_a_number_is_a_usage_error(invoke, register, amount, command):
     """A 20-digit --amount overflowed SQLite's INTEGER (OverflowError, exit 1)."""
     TRIED["numbers"] += 1
     invoke("-q", "mark", "add", "12345678", "--registered", "2016-12-10", "--classes", "9")
-    before = snapshot(db_path)
+    before = register_content(register)
     result = invoke(command, "add", "12345678", "--amount", amount, "--licensee" if command == "license" else
                     "--pledgee", "Bank", "--from", "2026-12-01", "--to", "2027-11-30", "--filed", "2026-11-20")
     assert result.exit_code == 2, result.stderr
     assert_one_short_line(result.stderr)
-    assert "--amount" in result.stderr and snapshot(db_path) == before
+    assert "--amount" in result.stderr and register_content(register) == before
 
 
 def test_the_largest_amount_is_taken(invoke):
@@ -473,10 +480,31 @@ NUMERIC_PARAMS = [(path, param) for path, param in PARAMS if param.type.name in 
 
 
 @pytest.mark.parametrize("value", ["9" * 20, "9" * 5000, "inf", "nan", "-inf", "1e309", "²", "١٢", "0x10", " ", ""])
-def test_no_numeric_option_crashes_on_overflow_infinity_or_odd_digits(tmp_path, value):
+def test_no_numeric_option_crashes_on_overflow_infinity_or_odd_digits(untouched, value):
     assert len(NUMERIC_PARAMS) > 15
     for path, param in NUMERIC_PARAMS:
         TRIED["numbers"] += 1
-        result = run_cli(tmp_path / "r.db", *invocation(path, param, value))
+        result = run_cli(untouched, *invocation(path, param, value))
         assert result.exit_code == 2, (path, param.name, value, result.stderr)
         assert_one_short_line(result.stderr)
+    assert nothing_written(untouched)
+
+
+@pytest.mark.parametrize("args", [
+    ("mark", "add", "12345678", "--registered", "2016-03-10", "--classes", "9", "--owner", "甲\x00丙"),
+    ("window", "add", "ZJ", "--name", "甲\x00丙"),
+], ids=["mark add", "window add"])
+def test_a_nul_character_is_kept_on_sqlite_and_refused_on_postgresql(register, args):
+    """PostgreSQL's text cannot hold the character NUL (U+0000), which SQLite's holds: on PostgreSQL the
+    value is refused in one line naming it (DB-TEXT-NUL) and nothing is written; it failed in psycopg
+    (internal error, exit 1)."""
+    result = run_cli(register, *args, "--format", "json")
+    if on_postgresql(register):
+        assert result.exit_code == 65 and result.stdout == ""
+        assert_one_short_line(result.stderr)
+        assert result.stderr == ("ipcli: error: 甲\\x00丙 holds the character NUL (\\x00), which a register on "
+                                 "PostgreSQL cannot store [DB-TEXT-NUL]\n")
+        assert nothing_written(register)
+    else:
+        assert result.exit_code == 0, result.stderr
+        assert "甲\x00丙" in json.loads(result.stdout).values()

@@ -11,7 +11,7 @@ from ipcli.clock import stamp_of
 from ipcli.db.connection import write
 from ipcli.db.dialect import POSTGRESQL, postgresql
 from ipcli.db.schema import MIGRATION_NAMES, MIGRATION_SET, MIGRATIONS_TABLE
-from ipcli.errors import Busy, ConfigError, RegisterUnusable
+from ipcli.errors import Busy, ConfigError, RegisterUnusable, Rejected
 
 # The advisory lock every write takes: one per database, as SQLite's write lock is one per file.
 WRITE_LOCK = 0x1bc11
@@ -50,11 +50,14 @@ class Connection:
 
     def execute(self, sql: str, parameters=None) -> Cursor:
         translated = postgresql(sql)
-        cursor = self.raw.execute(translated, () if parameters is None else parameters)
+        parameters = () if parameters is None else parameters
+        refuse_nul([parameters])
+        cursor = self.raw.execute(translated, parameters)
         return Cursor(cursor, translated.endswith(" RETURNING id"))
 
     def executemany(self, sql: str, rows) -> None:
         rows = list(rows)
+        refuse_nul(rows)
         if rows:
             self.raw.cursor().executemany(postgresql(sql).removesuffix(" RETURNING id"), rows)
 
@@ -69,6 +72,15 @@ class Connection:
 
     def close(self) -> None:
         self.raw.close()
+
+
+def refuse_nul(rows) -> None:
+    """PostgreSQL's text cannot hold the character NUL (U+0000), which SQLite's holds: a value with one is
+    refused in one line naming it (DB-TEXT-NUL), as input, rather than failing in psycopg (exit 1)."""
+    for row in rows:
+        for value in row.values() if isinstance(row, dict) else row:
+            if isinstance(value, str) and "\x00" in value:
+                raise Rejected("err.pg_nul", rule="DB-TEXT-NUL", value=value)
 
 
 class Database:

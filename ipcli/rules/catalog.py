@@ -107,6 +107,8 @@ _PROJECT_RULES = {
     "DB-SCHEMA": "a register has every table, column and index of its migrations, and none newer than ipcli's",
     "DB-RESTORE-EMPTY": "an SQLite register is loaded into a PostgreSQL register that holds no marks, patents or "
                         "filings",
+    "DB-TEXT-NUL": "a value stored in a PostgreSQL register holds no NUL character (U+0000), which PostgreSQL's "
+                   "text cannot hold",
 }
 
 _RULES += tuple(Rule(rule_id, f"ipcli (README): {what}", "project decision")

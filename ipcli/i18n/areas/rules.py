@@ -97,6 +97,7 @@ ZH = {
     "citation.DB-INTEGRITY": "ipcli 项目规定：登记簿通过完整性与外键检查",
     "citation.DB-SCHEMA": "ipcli 项目规定：登记簿具有其迁移所建的全部表、列和索引，且没有比本 ipcli 更新的迁移",
     "citation.DB-RESTORE-EMPTY": "ipcli 项目规定：登记簿文件只载入尚无商标、专利和业务的服务器登记簿",
+    "citation.DB-TEXT-NUL": "ipcli 项目规定：存入服务器登记簿的值不含空字符（U+0000），服务器的文本无法保存它",
     "value.A (rule), C (boundary)": "A（规则），C（边界）",
     "value.B (before 2015: C)": "B（2015 年以前：C）",
     "value.project decision": "项目决定",
