@@ -149,9 +149,13 @@ def _registers_on(request, folder: Path, postgresql_urls: str):
 
 
 def pytest_collection_modifyitems(items):
-    """A test marked `sqlite_only(reason)` is skipped on PostgreSQL, saying why, whichever fixture (the test's
-    or its module's) put it there."""
+    """A test that asks for a PostgreSQL database itself (through `postgresql_template`) is of the PostgreSQL
+    half (`-m postgresql`), as the PostgreSQL params of the backend fixtures are. A test marked
+    `sqlite_only(reason)` is skipped on PostgreSQL, saying why, whichever fixture (the test's or its
+    module's) put it there."""
     for item in items:
+        if "postgresql_template" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.postgresql)
         only = item.get_closest_marker("sqlite_only")
         if only is not None and item.get_closest_marker("postgresql") is not None:
             item.add_marker(pytest.mark.skip(reason=f"SQLite only: {only.args[0]}"))
