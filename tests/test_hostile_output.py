@@ -508,3 +508,26 @@ def test_a_nul_character_is_kept_on_sqlite_and_refused_on_postgresql(register, a
     else:
         assert result.exit_code == 0, result.stderr
         assert "甲\x00丙" in json.loads(result.stdout).values()
+
+
+@pytest.mark.parametrize("holding_a_mark", [False, True], ids=["first import", "import into a register"])
+def test_a_nul_character_in_an_imported_file_is_kept_on_sqlite_and_refused_on_postgresql(
+        register, tmp_path, holding_a_mark):
+    """mark import sends its rows by COPY, unchecked for NUL (a first import straight into the table, a later
+    one through a temporary table): on PostgreSQL the server's refusal becomes one line naming the column
+    (DB-TEXT-NUL) and nothing is written; it was an internal error (exit 1)."""
+    if holding_a_mark:
+        ok(register, "mark", "add", "22345678", "--registered", "2016-03-10", "--classes", "9")
+    before = register_content(register)
+    listing = tmp_path / "marks.csv"
+    listing.write_text("reg_no,registered_on,classes,owner\n12345678,2016-03-10,9,甲\n"
+                       "12345679,2016-03-10,9,甲\x00丙\n", encoding="utf-8")
+    result = run_cli(register, "mark", "import", listing)
+    if on_postgresql(register):
+        assert (result.exit_code, result.stdout) == (65, "")
+        assert result.stderr == ("ipcli: error: a value of column owner holds the character NUL (\\x00), which a "
+                                 "register on PostgreSQL cannot store; nothing was written [DB-TEXT-NUL]\n")
+        assert register_content(register) == before
+    else:
+        assert result.exit_code == 0, result.stderr
+        assert json.loads(ok(register, "mark", "show", "12345679", "--format", "json").stdout)["owner"] == "甲\x00丙"

@@ -31,6 +31,7 @@ from ipcli.db.bulk import NEW, Target, has_rights
 from ipcli.db.connection import begin, commit, rollback
 from ipcli.db.dialect import postgresql
 from ipcli.db.postgres import psycopg
+from ipcli.errors import Rejected
 
 
 @contextmanager
@@ -41,10 +42,16 @@ def binary_copy(db, table: str, columns: tuple):
     names = ", ".join(columns)
     types = [column.type_code for column in db.execute(f"SELECT {names} FROM {table} LIMIT 0").description]
     cursor = db.conn.raw.cursor()
-    with cursor.copy(postgresql(f"COPY {table} ({names}) FROM STDIN (FORMAT BINARY)"),
-                     writer=psycopg().copy.QueuedLibpqWriter(cursor)) as copy:
-        copy.set_types(types)
-        yield copy
+    try:
+        with cursor.copy(postgresql(f"COPY {table} ({names}) FROM STDIN (FORMAT BINARY)"),
+                         writer=psycopg().copy.QueuedLibpqWriter(cursor)) as copy:
+            copy.set_types(types)
+            yield copy
+    except psycopg().errors.CharacterNotInRepertoire as refused:
+        # Rows are not checked for NUL one by one (ipcli.db.postgres.refuse_nul), which would cost more than a
+        # second per million rows: the server refuses the first, in a column its error names.
+        column = (refused.diag.context or "").rpartition("column ")[2].strip() or names
+        raise Rejected("err.pg_nul_copied", rule="DB-TEXT-NUL", column=column) from None
 
 
 class CopyStage:
