@@ -8,6 +8,7 @@ from click.testing import CliRunner
 
 from ipcli.cli import cli
 from ipcli.db.location import register_location
+from ipcli.db.schema import MIGRATION_NAMES
 from tests.conftest import BASE_ENV, register_sql, register_tables
 
 
@@ -193,3 +194,97 @@ def test_no_register_in_an_empty_database_is_said_with_the_restore_of_postgresql
         assert result.stderr.count("\n") == 1 and shown in result.stderr, result.stderr
         assert result.stderr.rstrip().endswith(hint), result.stderr
     assert register_tables(empty_database) == []  # reading created nothing
+
+
+# The PostgreSQL half of tests/test_migrations.py: a register made by the migrations up to every level, with
+# a row in every table, upgrades to exactly the schema of a new register (columns, constraints, indexes) and
+# keeps its rows. (The SQLite half starts from the frozen schemas, which are SQLite's own DDL.)
+DECLARED = {"bigint": "INTEGER", "integer": "INTEGER", "numeric": "REAL"}
+
+
+def postgresql_schema(url: str) -> dict:
+    return {
+        "columns": register_sql(url, "SELECT table_name, ordinal_position, column_name, data_type, is_nullable, "
+                                     "column_default, collation_name FROM information_schema.columns "
+                                     "WHERE table_schema = current_schema() ORDER BY 1, 2"),
+        "constraints": register_sql(url, "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+                                         "FROM pg_constraint WHERE connamespace = current_schema()::regnamespace "
+                                         "ORDER BY 1, 2"),
+        "indexes": register_sql(url, "SELECT tablename, indexname, indexdef FROM pg_indexes "
+                                     "WHERE schemaname = current_schema() ORDER BY 1, 2"),
+    }
+
+
+def fill_postgresql(url: str) -> dict:
+    """A row in every table but those test_migrations leaves empty, inserted once the rows its foreign keys
+    name are there; {table: {column: value}}."""
+    import psycopg
+
+    from tests.test_migrations import LEFT_EMPTY, value_for
+
+    rows = {}
+    for table, column, data_type in register_sql(
+            url, "SELECT table_name, column_name, data_type FROM information_schema.columns "
+                 "WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position"):
+        if table not in LEFT_EMPTY:
+            rows.setdefault(table, {})[column] = value_for(table, column, DECLARED.get(data_type, "TEXT"))
+    pending = list(rows)
+    while pending:
+        waiting = []
+        for table in pending:
+            placeholders = ", ".join("?" * len(rows[table]))
+            try:
+                register_sql(url, f"INSERT INTO {table} ({', '.join(rows[table])}) VALUES ({placeholders})",
+                             *rows[table].values())
+            except psycopg.errors.ForeignKeyViolation:
+                waiting.append(table)
+        assert waiting != pending, f"no row of {waiting} can be inserted"
+        pending = waiting
+    return rows
+
+
+@pytest.mark.parametrize("level", MIGRATION_NAMES)
+def test_a_postgresql_register_of_every_level_upgrades_to_the_schema_of_a_new_one_and_keeps_its_rows(
+        empty_database, postgresql_urls, level):
+    from ipcli.db import postgres
+    from ipcli.db.location import PostgresLocation
+
+    following = MIGRATION_NAMES[MIGRATION_NAMES.index(level) + 1:]
+    old = postgres.connect(empty_database, "old", migrated=False)
+    postgres.migrate(old, stop_before=following[0] if following else None)
+    assert postgres.applied_migrations(old) == list(MIGRATION_NAMES[:MIGRATION_NAMES.index(level) + 1])
+    old.conn.close()
+    rows = fill_postgresql(empty_database)
+
+    PostgresLocation(empty_database).open().close()
+    assert [name for (name,) in register_sql(empty_database, "SELECT name FROM _sqlite_migrations "
+                                                             "ORDER BY applied_at")] == list(MIGRATION_NAMES)
+    assert postgresql_schema(empty_database) == postgresql_schema(postgresql_urls())
+    for table, row in rows.items():
+        if table == "mark_classes":  # m006: the classes are a column of marks
+            assert register_sql(empty_database, "SELECT classes FROM marks") == [("9",)]
+            continue
+        columns = [column for column in row if column != "classes" or "mark_classes" not in rows]
+        stored = register_sql(empty_database, f"SELECT {', '.join(columns)} FROM {table}")
+        assert stored == [tuple(row[column] for column in columns)], table
+
+
+def test_a_postgresql_register_has_the_tables_columns_and_indexes_of_an_sqlite_one(postgresql_url, db_path):
+    """One schema, two dialects: the same migrations make the same tables, columns (in order), NOT NULLs (a
+    primary key's among them, which SQLite does not enforce) and indexes on both."""
+    runner_on(str(db_path))("init")
+    sqlite = [(table, name, bool(not_null or key)) for table in register_tables(str(db_path))
+              if table != "_sqlite_migrations"
+              for _, name, _, not_null, _, key in register_sql(str(db_path), f"PRAGMA table_info({table})")]
+    postgresql = register_sql(postgresql_url, "SELECT table_name, column_name, is_nullable = 'NO' FROM "
+                                              "information_schema.columns WHERE table_schema = current_schema() "
+                                              "AND table_name != '_sqlite_migrations' ORDER BY table_name, "
+                                              "ordinal_position")
+    assert [(table, name, bool(not_null)) for table, name, not_null in postgresql] == sqlite
+    # The indexes named in the migrations; not those of a PRIMARY KEY or UNIQUE column (SQLite's autoindexes).
+    sqlite_indexes = register_sql(str(db_path), "SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT "
+                                                "LIKE 'sqlite_%' AND tbl_name != '_sqlite_migrations' ORDER BY name")
+    postgresql_indexes = register_sql(postgresql_url, "SELECT indexname FROM pg_indexes WHERE schemaname = "
+                                                      "current_schema() AND indexname NOT LIKE '%\\_pkey' AND "
+                                                      "indexname NOT LIKE '%\\_key' ORDER BY indexname")
+    assert postgresql_indexes == sqlite_indexes and len(sqlite_indexes) > 10

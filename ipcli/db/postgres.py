@@ -154,15 +154,18 @@ def _load_like_sqlite(raw) -> None:
 # migrations
 
 
-def migrate(db: Database) -> None:
-    """Apply the pending migrations of ipcli.db.migrations, each in a write transaction with its record."""
-    if not pending_migrations(db):
+def migrate(db: Database, stop_before: str | None = None) -> None:
+    """Apply the pending migrations of ipcli.db.migrations, each in a write transaction with its record;
+    those before `stop_before` only when it is given (as sqlite-utils' Migrations.apply: a register of an
+    older level)."""
+    wanted = MIGRATION_NAMES[:MIGRATION_NAMES.index(stop_before)] if stop_before else MIGRATION_NAMES
+    if not pending_migrations(db, wanted):
         return
     from ipcli.db.migrations import MIGRATIONS
 
     while True:
         with write(db):
-            pending = pending_migrations(db)
+            pending = pending_migrations(db, wanted)
             if not pending:
                 return
             if not applied_migrations(db) and set(db.table_names()) - {MIGRATIONS_TABLE}:
@@ -175,9 +178,9 @@ def migrate(db: Database) -> None:
                        "VALUES (?, ?, clock_timestamp()::text)", [MIGRATION_SET, migration.name])
 
 
-def pending_migrations(db: Database) -> list[str]:
+def pending_migrations(db: Database, wanted: tuple[str, ...] = MIGRATION_NAMES) -> list[str]:
     applied = set(applied_migrations(db) or ())
-    return [name for name in MIGRATION_NAMES if name not in applied]
+    return [name for name in wanted if name not in applied]
 
 
 def applied_migrations(db: Database) -> list[str] | None:
