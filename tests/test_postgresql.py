@@ -288,3 +288,13 @@ def test_a_postgresql_register_has_the_tables_columns_and_indexes_of_an_sqlite_o
                                                       "current_schema() AND indexname NOT LIKE '%\\_pkey' AND "
                                                       "indexname NOT LIKE '%\\_key' ORDER BY indexname")
     assert postgresql_indexes == sqlite_indexes and len(sqlite_indexes) > 10
+
+
+def test_a_database_that_does_not_exist_is_said_in_one_line_with_the_servers_reason(postgresql_template):
+    from tests.conftest import database_url
+
+    url = database_url(postgresql_template, "ipcli_test_no_such_database")
+    result = runner_on(url)("deadlines", "--days", "90")
+    assert (result.exit_code, result.stdout) == (74, "")
+    assert result.stderr == (f"ipcli: error: cannot use the register {url}: database "
+                             '"ipcli_test_no_such_database" does not exist\n')

@@ -4,6 +4,7 @@ ipcli/db through ipcli.db.dialect. A write is one transaction that first takes a
 advisory lock, the equivalent of SQLite's BEGIN IMMEDIATE: writers queue on it (up to IPCLI_BUSY_TIMEOUT,
 then Busy, exit 75), readers never take it."""
 
+import re
 from contextlib import contextmanager
 from itertools import count
 
@@ -126,7 +127,7 @@ def connect(url: str, shown: str, migrated: bool = True) -> Database:
     try:
         raw = module.connect(url, autocommit=True)
     except module.OperationalError as error:
-        raise RegisterUnusable("err.register_unusable", path=shown, reason=first_line(error)) from None
+        raise RegisterUnusable("err.register_unusable", path=shown, reason=connection_refusal(error)) from None
     _load_like_sqlite(raw)
     db = Database(Connection(raw), shown)
     if migrated:
@@ -136,6 +137,14 @@ def connect(url: str, shown: str, migrated: bool = True) -> Database:
 
 def first_line(error: BaseException) -> str:
     return (str(error).strip().splitlines() or [type(error).__name__])[0]
+
+
+def connection_refusal(error: BaseException) -> str:
+    """Why a connection failed, without what the register's URL already says: psycopg's and libpq's "connection
+    to server on socket ... failed: " before it and the server's severity ("FATAL:  ") are dropped, so that the
+    reason (database "x" does not exist, No such file or directory) is not cut from a one-line message."""
+    reason = first_line(error).rpartition("failed: ")[2]
+    return re.sub(r"^\S+:  ", "", reason) or first_line(error)
 
 
 def _load_like_sqlite(raw) -> None:
