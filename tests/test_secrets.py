@@ -1,15 +1,17 @@
 """Secrets (issue 7, item 5): the SMTP password, the WeCom key, the DingTalk token and the DingTalk
-signing secret never reach the database (its file, -wal and -shm), the journal, stdout, stderr or an
+signing secret never reach the register (an SQLite file, its -wal and -shm, or every row of a PostgreSQL
+register), the journal, stdout, stderr or an
 exception message, whether `ipcli digest` succeeds or fails: wrong password, a robot answering errcode
 310000 (and echoing the secrets back), servers down, and a run with IPCLI_DEBUG=1."""
 
 import json
 import traceback
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from conftest import BASE_ENV
+from conftest import BASE_ENV, on_postgresql, register_content
 from ipcli import delivery
 from ipcli.cli import cli
 from test_digest import NO_PROXY, USER, certificate, free_port, robots, smtp_env, smtp_server  # noqa: F401
@@ -28,10 +30,10 @@ def run(db, *args, env=None, catch=False):
 
 
 @pytest.fixture
-def db(tmp_path):
-    path = tmp_path / "window.db"
-    assert run(path, "sample", "load").exit_code == 0
-    return path
+def db(register):
+    """The sample register, on each backend."""
+    assert run(register, "sample", "load").exit_code == 0
+    return register
 
 
 @pytest.fixture
@@ -50,7 +52,10 @@ def hooks(base: str) -> list[str]:
 def everywhere(db, *results) -> dict:
     """Each place a secret could be left: the database's files, the journal, and each run's output and
     exception (with its traceback, as IPCLI_DEBUG=1 would print it)."""
-    places = {path.name: path.read_bytes() for path in db.parent.glob(db.name + "*")}
+    if on_postgresql(db):
+        places = {"register": repr(register_content(db)).encode()}
+    else:
+        places = {path.name: path.read_bytes() for path in Path(db).parent.glob(Path(db).name + "*")}
     journal = run(db, "log", "--format", "json", "--limit", "100000")
     assert journal.exit_code == 0, journal.stderr
     places["journal"] = journal.stdout.encode()
