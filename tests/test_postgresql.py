@@ -296,5 +296,7 @@ def test_a_database_that_does_not_exist_is_said_in_one_line_with_the_servers_rea
     url = database_url(postgresql_template, "ipcli_test_no_such_database")
     result = runner_on(url)("deadlines", "--days", "90")
     assert (result.exit_code, result.stdout) == (74, "")
-    assert result.stderr == (f"ipcli: error: cannot use the register {url}: database "
-                             '"ipcli_test_no_such_database" does not exist\n')
+    # (a long URL, whose socket directory is the test server's, is cut in its middle: the reason never is)
+    assert result.stderr.startswith("ipcli: error: cannot use the register postgresql://")
+    assert result.stderr.endswith(': database "ipcli_test_no_such_database" does not exist\n')
+    assert result.stderr.count("\n") == 1
