@@ -527,6 +527,10 @@ def test_a_nul_character_in_an_imported_file_is_kept_on_sqlite_and_refused_on_po
         assert (result.exit_code, result.stdout) == (65, "")
         assert result.stderr == ("ipcli: error: a value of column owner holds the character NUL (\\x00), which a "
                                  "register on PostgreSQL cannot store; nothing was written [DB-TEXT-NUL]\n")
+        chinese = run_cli(register, "mark", "import", listing, env={"IPCLI_LANG": "zh"})
+        assert (chinese.exit_code, chinese.stdout) == (65, "")
+        assert chinese.stderr == ("ipcli：错误：“权利人”列有一个值含有空字符（\\x00），PostgreSQL 上的登记簿无法保存；"
+                                  "未写入任何内容 [DB-TEXT-NUL]\n")  # the column by its label in the language
         assert register_content(register) == before
     else:
         assert result.exit_code == 0, result.stderr

@@ -50,8 +50,10 @@ def binary_copy(db, table: str, columns: tuple):
     except psycopg().errors.CharacterNotInRepertoire as refused:
         # Rows are not checked for NUL one by one (ipcli.db.postgres.refuse_nul), which would cost more than a
         # second per million rows: the server refuses the first, in a column its error names.
-        column = (refused.diag.context or "").rpartition("column ")[2].strip() or names
-        raise Rejected("err.pg_nul_copied", rule="DB-TEXT-NUL", column=column) from None
+        from ipcli.output import label
+
+        column = (refused.diag.context or "").rpartition("column ")[2].strip()
+        raise Rejected("err.pg_nul_copied", rule="DB-TEXT-NUL", column=label(column) if column else names) from None
 
 
 class CopyStage:

@@ -146,7 +146,7 @@ ZH = {
     "err.pg_missing": "postgresql:// 登记簿需要 psycopg：pip install 'ipcli[postgresql]'",
     "err.pg_unknown_outcome": "提交时与 {path} 的连接中断：结果未知（{reason}）；请先核对再重试",
     "err.pg_nul": "{value} 含有空字符（\\x00），PostgreSQL 上的登记簿无法保存",
-    "err.pg_nul_copied": "{column} 列有一个值含有空字符（\\x00），PostgreSQL 上的登记簿无法保存；未写入任何内容",
+    "err.pg_nul_copied": "“{column}”列有一个值含有空字符（\\x00），PostgreSQL 上的登记簿无法保存；未写入任何内容",
     "err.pg_unknown_outcome_key": "提交时与 {path} 的连接中断：结果未知（{reason}）；本次写入的键为 {idempotency_key}，若已写入，`ipcli log --invocation {idempotency_key}` 可查到；请先核对再重试",
     "field.reg_no": "注册号",
     "field.classes": "类别",
