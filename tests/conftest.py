@@ -165,16 +165,21 @@ def on_postgresql(register: str) -> bool:
     return register.startswith("postgresql:")
 
 
-@pytest.fixture
-def invoke(register):
-    """Run ipcli in-process on a fresh register, once on each backend; the result has .exit_code,
-    .stdout and .stderr apart."""
+def runner_on(register: str):
+    """A function running ipcli in-process on `register` (its --db); the result has .exit_code, .stdout and
+    .stderr apart."""
 
     def run(*args, env=None):
         runner = CliRunner(env={**BASE_ENV, "IPCLI_DB": register, **(env or {})})
         return runner.invoke(cli, [str(a) for a in args], catch_exceptions=False, prog_name="ipcli")
 
     return run
+
+
+@pytest.fixture
+def invoke(register):
+    """Run ipcli in-process on a fresh register, once on each backend."""
+    return runner_on(register)
 
 
 def register_sql(register: str, sql: str, *params) -> list[tuple]:
@@ -235,14 +240,18 @@ def nothing_written(register: str) -> bool:
     return not os.path.exists(register)
 
 
+def emptied(url: str) -> str:
+    """The PostgreSQL database at `url` without ipcli's tables, as its administrator's `createdb` leaves it."""
+    register_sql(url, "DROP SCHEMA public CASCADE")
+    register_sql(url, "CREATE SCHEMA public")
+    return url
+
+
 @pytest.fixture
 def no_register(register):
     """The --db of a place that holds no register yet, on each backend: an SQLite file not created, or a
-    PostgreSQL database without ipcli's tables (as its administrator's `createdb` leaves it)."""
-    if on_postgresql(register):
-        register_sql(register, "DROP SCHEMA public CASCADE")
-        register_sql(register, "CREATE SCHEMA public")
-    return register
+    PostgreSQL database without ipcli's tables."""
+    return emptied(register) if on_postgresql(register) else register
 
 
 def no_register_made(register: str) -> bool:

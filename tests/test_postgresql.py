@@ -4,12 +4,10 @@ IPCLI_TEST_POSTGRESQL names a server, on PostgreSQL), and what only a PostgreSQL
 import json
 
 import pytest
-from click.testing import CliRunner
 
-from ipcli.cli import cli
 from ipcli.db.location import register_location
 from ipcli.db.schema import MIGRATION_NAMES
-from tests.conftest import BASE_ENV, register_sql, register_tables
+from tests.conftest import emptied, register_sql, register_tables, runner_on
 
 
 def ok(result):
@@ -61,13 +59,6 @@ def test_filings_renew_license_pledge_and_a_double_pledge_refused(invoke):
     assert {entry["record_type"] for entry in entries} >= {"mark", "filing"}
 
 
-def runner_on(url):
-    def run(*args):
-        return CliRunner(env={**BASE_ENV, "IPCLI_DB": url}).invoke(cli, [str(a) for a in args], prog_name="ipcli")
-
-    return run
-
-
 def test_sample_deadlines_and_stats_are_those_of_sqlite(postgresql_url, db_path):
     postgresql, sqlite = runner_on(postgresql_url), runner_on(str(db_path))
     for run in (postgresql, sqlite):
@@ -78,10 +69,10 @@ def test_sample_deadlines_and_stats_are_those_of_sqlite(postgresql_url, db_path)
 
 def test_a_postgresql_url_never_shows_its_password(postgresql_url):
     secret = postgresql_url.replace("postgresql://", "postgresql://someone:s3cretpass@", 1)
-    listed = CliRunner(env={**BASE_ENV, "IPCLI_DB": secret}).invoke(cli, ["mark", "list"], prog_name="ipcli")
+    listed = runner_on(secret)("mark", "list")
     assert listed.exit_code == 0 and "s3cretpass" not in listed.stderr + listed.stdout
     unreachable = "postgresql://someone:s3cretpass@/ipcli?host=/nonexistent-socket-dir&password=s3cretpass&port=1"
-    failed = CliRunner(env={**BASE_ENV, "IPCLI_DB": unreachable}).invoke(cli, ["mark", "list"], prog_name="ipcli")
+    failed = runner_on(unreachable)("mark", "list")
     assert failed.exit_code == 74 and "s3cretpass" not in failed.stderr
     assert failed.stderr.startswith("ipcli: error: cannot use the register "
                                     "postgresql://someone@/ipcli?host=/nonexistent-socket-dir&port=1: ")
@@ -119,8 +110,8 @@ def test_a_writer_waits_for_the_write_lock_and_gives_up_busy_while_readers_go_on
     postgresql = runner_on(postgresql_url)
     with psycopg.connect(postgresql_url) as other_writer:
         other_writer.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
-        runner = CliRunner(env={**BASE_ENV, "IPCLI_DB": postgresql_url, "IPCLI_BUSY_TIMEOUT": "0.2"})
-        busy = runner.invoke(cli, ["mark", "add", "5", "--registered", "2016-01-01", "--classes", "9"])
+        busy = postgresql("mark", "add", "5", "--registered", "2016-01-01", "--classes", "9",
+                          env={"IPCLI_BUSY_TIMEOUT": "0.2"})
         assert busy.exit_code == 75 and "locked by another writer" in busy.stderr
         assert as_json(postgresql("mark", "list", "--format", "json")) == []
 
@@ -176,9 +167,7 @@ def test_migration_m012_makes_the_text_of_an_older_register_compare_as_on_sqlite
 @pytest.fixture
 def empty_database(postgresql_url):
     """A database that ipcli has made no register in (its administrator's `createdb`): no tables."""
-    register_sql(postgresql_url, "DROP SCHEMA public CASCADE")
-    register_sql(postgresql_url, "CREATE SCHEMA public")
-    return postgresql_url
+    return emptied(postgresql_url)
 
 
 @pytest.mark.parametrize("lang, hint", [
@@ -188,8 +177,7 @@ def empty_database(postgresql_url):
 def test_no_register_in_an_empty_database_is_said_with_the_restore_of_postgresql(empty_database, lang, hint):
     shown = str(register_location(empty_database))
     for command in (["mark", "list"], ["db", "check"], ["db", "backup", "--to-sqlite", "copy.db"]):
-        runner = CliRunner(env={**BASE_ENV, "IPCLI_DB": empty_database, "IPCLI_LANG": lang})
-        result = runner.invoke(cli, command, prog_name="ipcli")
+        result = runner_on(empty_database)(*command, env={"IPCLI_LANG": lang})
         assert (result.exit_code, result.stdout) == (78, ""), result.stderr
         assert result.stderr.count("\n") == 1 and shown in result.stderr, result.stderr
         assert result.stderr.rstrip().endswith(hint), result.stderr

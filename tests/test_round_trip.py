@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from conftest import BASE_ENV
+from conftest import runner_on
 
 # Hostile and awkward values beside the sample portfolio: text a spreadsheet would take for a formula, one
 # that already starts with the quote that neutralises it, separators, quotes, a newline and a tab in names,
@@ -24,19 +24,6 @@ AWKWARD_PATENTS = (
 )
 # The keys that a listing holds and an import does not take: what the filings decide.
 NOT_IMPORTED = ("pledged",)
-
-
-def runner_on(db: str):
-    """Run ipcli in-process on the register `db`, as conftest's invoke does on its own."""
-    from click.testing import CliRunner
-
-    from ipcli.cli import cli
-
-    def run(*args, env=None):
-        runner = CliRunner(env={**BASE_ENV, "IPCLI_DB": db, **(env or {})})
-        return runner.invoke(cli, [str(a) for a in args], catch_exceptions=False, prog_name="ipcli")
-
-    return run
 
 
 @pytest.fixture(scope="module")
